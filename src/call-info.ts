@@ -1,0 +1,116 @@
+/**
+ * What every router call reports about itself, without changing the OpenAI shape: it is
+ * attached to completions and streams as the non-enumerable `tracegate` property (so
+ * `JSON.stringify(completion)` is still pure OpenAI) and read with `getCallInfo()`.
+ */
+import type { ErrorClass } from './errors.js';
+import type { Usage } from './wire/chat-response.js';
+
+/** A deployment as it may appear in results, spans and logs: never holds credentials. */
+export interface DeploymentRef {
+  /** Unique id of the deployment (the model entry's `id`, or `<alias>#<n>`). */
+  id: string;
+  /** The alias (group name) the deployment belongs to. */
+  name: string;
+  provider: string;
+  model: string;
+  serverAddress?: string;
+  serverPort?: number;
+}
+
+/** Cost of one call or attempt in USD, from normalized usage and the price table. */
+export interface Cost {
+  currency: 'USD';
+  total: number;
+  input: number;
+  output: number;
+  cachedInput?: number;
+  cacheWrite?: number;
+  reasoning?: number;
+}
+
+export type CallOutcome =
+  | 'success'
+  | 'fallback_success'
+  | 'cache_hit'
+  | 'error'
+  | 'exhausted'
+  | 'budget_rejected'
+  | 'rate_limited'
+  | 'circuit_open'
+  | 'blocked'
+  | 'aborted'
+  | 'stream_interrupted';
+
+export interface AttemptRecord {
+  index: number;
+  deployment: DeploymentRef;
+  /** The alias this attempt served (differs from the call's alias after a fallback). */
+  alias: string;
+  fallbackDepth: number;
+  /** Time waited (backoff or retry-after) before this attempt started. */
+  waitMs: number;
+  durationMs: number;
+  status?: number;
+  errorClass?: ErrorClass;
+  errorMessage?: string;
+  ttftMs?: number;
+  usage?: Usage;
+  /** USD; null when the deployment has no known price, undefined when no usage was reported. */
+  cost?: Cost | null;
+}
+
+/** Trace coordinates of a call, filled in by the instrumentation when it is on. */
+export interface TraceTarget {
+  traceId: string;
+  /** The logical (router call) span. */
+  spanId: string;
+  /** The attempt span that produced the answer, when there is one. */
+  attemptSpanId?: string;
+  traceFlags: number;
+  /** W3C traceparent of the answer's span (attempt span when known, else logical span). */
+  traceparent: string;
+}
+
+export interface CallInfo {
+  callId: string;
+  operation: 'chat' | 'embeddings';
+  /** The model/alias the caller asked for. */
+  alias: string;
+  outcome: CallOutcome;
+  /** The deployment that produced the answer. */
+  deployment?: DeploymentRef;
+  attempts: AttemptRecord[];
+  retries: number;
+  fallbackUsed: boolean;
+  /** The alias that finally answered when a fallback was used. */
+  fallbackAlias?: string;
+  usage?: Usage;
+  /** Cost of the answering attempt; null when the price is unknown. */
+  cost?: Cost | null;
+  /** Cost of every attempt of the call, failed ones included; null when any priced attempt is unknown. */
+  totalCostUsd?: number | null;
+  latencyMs: number;
+  ttftMs?: number;
+  cacheHit: boolean;
+  shadow: boolean;
+  trace?: TraceTarget;
+  errorClass?: ErrorClass;
+}
+
+const KEY = 'tracegate';
+
+/** Attaches call info to a completion or stream as a non-enumerable `tracegate` property. */
+export function attachCallInfo<T extends object>(target: T, info: CallInfo): T {
+  Object.defineProperty(target, KEY, { value: info, enumerable: false, configurable: true, writable: true });
+  return target;
+}
+
+/** The call info of a completion, embeddings response or stream returned by the router. */
+export function getCallInfo(target: unknown): CallInfo | undefined {
+  if (target && typeof target === 'object') {
+    const v = (target as Record<string, unknown>)[KEY];
+    if (v && typeof v === 'object' && typeof (v as CallInfo).callId === 'string') return v as CallInfo;
+  }
+  return undefined;
+}

@@ -1,0 +1,135 @@
+/**
+ * Incremental Server-Sent Events decoder (WHATWG rules): LF, CR and CRLF line ends (a CR at the
+ * end of one network chunk and an LF at the start of the next count once), multi-line `data:`,
+ * comments, `event:`, `id:` and `retry:` fields, a leading BOM, and UTF-8 sequences split across
+ * chunks. It holds only the current incomplete line and event, never the whole stream.
+ * Unlike a browser it also dispatches a final event that lacks its closing blank line.
+ */
+
+export interface SseEvent {
+  /** The `event:` name, if any. */
+  event?: string;
+  data: string;
+  id?: string;
+  retry?: number;
+}
+
+export class SseDecoder {
+  private readonly decoder = new TextDecoder('utf-8');
+  private line = '';
+  private skipLF = false;
+  private started = false;
+  private data = '';
+  private hasData = false;
+  private eventName: string | undefined;
+  private id: string | undefined;
+  private retry: number | undefined;
+
+  /** Feeds bytes (or text) and returns the events completed by them. */
+  push(chunk: Uint8Array | string): SseEvent[] {
+    let text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
+    if (!this.started && text.length) {
+      this.started = true;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    const out: SseEvent[] = [];
+    this.scan(text, out);
+    return out;
+  }
+
+  /** Ends the stream: flushes a trailing line and a final event without its blank line. */
+  end(): SseEvent[] {
+    const out: SseEvent[] = [];
+    this.scan(this.decoder.decode(), out);
+    if (this.line.length) {
+      this.processLine(this.line, out);
+      this.line = '';
+    }
+    this.dispatch(out);
+    return out;
+  }
+
+  private scan(text: string, out: SseEvent[]): void {
+    let i = 0;
+    if (this.skipLF && text.length) {
+      if (text.charCodeAt(0) === 10) i = 1;
+      this.skipLF = false;
+    }
+    let start = i;
+    for (; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c !== 10 && c !== 13) continue;
+      const piece = text.slice(start, i);
+      const full = this.line.length ? this.line + piece : piece;
+      this.line = '';
+      this.processLine(full, out);
+      if (c === 13) {
+        if (i + 1 < text.length) {
+          if (text.charCodeAt(i + 1) === 10) i++;
+        } else {
+          this.skipLF = true;
+        }
+      }
+      start = i + 1;
+    }
+    if (start < text.length) this.line += text.slice(start);
+  }
+
+  private processLine(line: string, out: SseEvent[]): void {
+    if (line.length === 0) {
+      this.dispatch(out);
+      return;
+    }
+    if (line.charCodeAt(0) === 58 /* : */) return; // comment
+    const colon = line.indexOf(':');
+    let field: string;
+    let value: string;
+    if (colon === -1) {
+      field = line;
+      value = '';
+    } else {
+      field = line.slice(0, colon);
+      value = line.charCodeAt(colon + 1) === 32 ? line.slice(colon + 2) : line.slice(colon + 1);
+    }
+    switch (field) {
+      case 'data':
+        this.data = this.hasData ? `${this.data}\n${value}` : value;
+        this.hasData = true;
+        break;
+      case 'event':
+        this.eventName = value;
+        break;
+      case 'id':
+        if (!value.includes('\0')) this.id = value;
+        break;
+      case 'retry':
+        if (/^\d+$/.test(value)) this.retry = Number(value);
+        break;
+      default:
+        break; // unknown fields are ignored
+    }
+  }
+
+  private dispatch(out: SseEvent[]): void {
+    if (this.hasData) {
+      const ev: SseEvent = { data: this.data };
+      if (this.eventName !== undefined && this.eventName !== '') ev.event = this.eventName;
+      if (this.id !== undefined) ev.id = this.id;
+      if (this.retry !== undefined) ev.retry = this.retry;
+      out.push(ev);
+    }
+    this.data = '';
+    this.hasData = false;
+    this.eventName = undefined;
+    this.retry = undefined;
+  }
+}
+
+/** Decodes an SSE byte stream into events, pulling from `body` only as events are consumed. */
+export async function* decodeSseStream(body: AsyncIterable<Uint8Array | string>): AsyncGenerator<SseEvent> {
+  const decoder = new SseDecoder();
+  for await (const chunk of body) {
+    for (const ev of decoder.push(chunk)) yield ev;
+  }
+  for (const ev of decoder.end()) yield ev;
+}

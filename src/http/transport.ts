@@ -1,0 +1,129 @@
+/**
+ * Sends one upstream HTTP request on the pooled dispatcher and maps every transport failure to a
+ * typed error. Bodies are read incrementally; a full read is bounded by a byte limit.
+ */
+import { request } from 'undici';
+import type { Dispatcher } from 'undici';
+import {
+  ConnectionError,
+  InvalidResponseError,
+  TimeoutError,
+  TracegateError,
+  isTracegateError,
+} from '../errors.js';
+import type { AttemptSignal } from './attempt-signal.js';
+import { getDispatcher } from './dispatcher.js';
+
+export interface HttpRequestSpec {
+  method: 'POST' | 'GET';
+  url: string;
+  headers: Record<string, string>;
+  body?: string | Uint8Array;
+}
+
+export type ResponseHeaders = Record<string, string | string[] | undefined>;
+
+export interface UpstreamResponse {
+  status: number;
+  headers: ResponseHeaders;
+  body: Dispatcher.ResponseData['body'];
+}
+
+export interface SendOptions {
+  signal: AttemptSignal;
+  connectTimeoutMs: number;
+}
+
+export async function sendRequest(spec: HttpRequestSpec, options: SendOptions): Promise<UpstreamResponse> {
+  try {
+    const res = await request(spec.url, {
+      method: spec.method,
+      headers: spec.headers,
+      body: spec.body ?? null,
+      signal: options.signal.signal,
+      dispatcher: getDispatcher({ connectTimeoutMs: options.connectTimeoutMs }),
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    });
+    return { status: res.statusCode, headers: res.headers, body: res.body };
+  } catch (err) {
+    throw mapTransportError(err, options.signal, options.connectTimeoutMs);
+  }
+}
+
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_DESTROYED',
+  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+  'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
+]);
+
+/** Classifies an error thrown by undici (or by reading its body). */
+export function mapTransportError(err: unknown, signal: AttemptSignal, connectTimeoutMs: number): TracegateError {
+  if (signal.aborted && isTracegateError(signal.reason)) return signal.reason;
+  if (isTracegateError(err)) return err;
+  const e = err as { code?: string; message?: string; name?: string; cause?: { code?: string } };
+  const code = e?.code ?? e?.cause?.code;
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') return new TimeoutError('connect', connectTimeoutMs, { cause: err });
+  if (code === 'UND_ERR_HEADERS_TIMEOUT') return new TimeoutError('headers', 0, { cause: err });
+  if (code === 'UND_ERR_BODY_TIMEOUT') return new TimeoutError('idle', 0, { cause: err });
+  const message = e?.message ?? String(err);
+  if (code && CONNECTION_CODES.has(code)) return new ConnectionError(`connection error (${code}): ${message}`, { cause: err });
+  return new ConnectionError(`connection error: ${message}`, { cause: err });
+}
+
+/** Reads a whole body, failing with InvalidResponseError past `limit` bytes. */
+export async function readBody(
+  res: UpstreamResponse,
+  limit: number,
+  signal: AttemptSignal,
+  connectTimeoutMs: number,
+): Promise<Buffer> {
+  const declared = Number(headerOf(res.headers, 'content-length'));
+  if (Number.isFinite(declared) && declared > limit) {
+    res.body.destroy();
+    throw new InvalidResponseError(`response body of ${declared} bytes exceeds the limit of ${limit} bytes`);
+  }
+  const parts: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of res.body) {
+      const buf = chunk as Buffer;
+      size += buf.length;
+      if (size > limit) {
+        res.body.destroy();
+        throw new InvalidResponseError(`response body exceeds the limit of ${limit} bytes`);
+      }
+      parts.push(buf);
+    }
+  } catch (err) {
+    if (err instanceof InvalidResponseError) throw err;
+    throw mapTransportError(err, signal, connectTimeoutMs);
+  }
+  return Buffer.concat(parts, size);
+}
+
+/** Drains and discards a body without failing (to keep the connection reusable). */
+export function discardBody(res: UpstreamResponse): void {
+  res.body.resume?.();
+  res.body.on?.('error', () => {});
+}
+
+export function headerOf(headers: ResponseHeaders, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** The media type of a response, lower-cased, without parameters. */
+export function mediaType(headers: ResponseHeaders): string {
+  return (headerOf(headers, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+}

@@ -1,0 +1,134 @@
+/**
+ * The provider adapter interface. An adapter is a set of pure translations between the OpenAI
+ * wire shape (tracegate's normalized form) and one provider's API: it encodes requests, decodes
+ * answers and stream events, and classifies error responses. It does no I/O: the router's
+ * attempt runner sends the request, frames the stream (SSE or AWS event-stream) and applies
+ * timeouts, so every adapter gets the same transport behaviour.
+ */
+import type { TracegateError } from '../errors.js';
+import type { HttpRequestSpec, ResponseHeaders } from '../http/transport.js';
+import type { ChatCompletionCreateParams } from '../wire/chat-request.js';
+import type { ChatCompletion, ChatCompletionChunk } from '../wire/chat-response.js';
+import type { CreateEmbeddingResponse, EmbeddingCreateParams } from '../wire/embeddings.js';
+
+export type { HttpRequestSpec, ResponseHeaders };
+
+/** What a model can do. Values from the catalog, overridable per model entry. */
+export interface ModelCapabilities {
+  /** Max prompt + completion tokens. */
+  contextWindow?: number;
+  maxOutputTokens?: number;
+  tools: boolean;
+  vision: boolean;
+  streaming: boolean;
+  /** The provider reports usage on streams (OpenAI only with stream_options.include_usage). */
+  streamingUsage: boolean;
+  jsonSchema?: boolean;
+  reasoning?: boolean;
+  embeddings?: boolean;
+}
+
+/** USD per 1M tokens. */
+export interface ModelPrice {
+  input: number;
+  output: number;
+  /** Prompt tokens read from cache; defaults to `input` when absent. */
+  cachedInput?: number;
+  /** Prompt tokens written to cache; defaults to `input` when absent. */
+  cacheWrite?: number;
+  /** Reasoning tokens when billed differently from output; defaults to `output`. */
+  reasoning?: number;
+}
+
+export interface Timeouts {
+  /** TCP/TLS connect. */
+  connectMs: number;
+  /** Until the first chunk of a stream, or the whole answer of a non-stream. */
+  firstTokenMs: number;
+  /** Longest gap between two body chunks from upstream. */
+  idleMs: number;
+  /** The whole call, all retries and fallbacks included. */
+  totalMs: number;
+  /** How long a returned stream may wait for its consumer to read before it is abandoned. */
+  unconsumedMs: number;
+}
+
+/** A model entry after validation: one concrete place a call can go. Holds credentials. */
+export interface Deployment {
+  id: string;
+  /** Alias (group name). */
+  name: string;
+  provider: string;
+  model: string;
+  apiKey?: string;
+  baseURL?: string;
+  headers: Record<string, string>;
+  /** Provider-specific settings from the model entry (apiVersion, region, ...). */
+  options: Readonly<Record<string, unknown>>;
+  weight: number;
+  /** Priority tier: lower is tried first. */
+  priority: number;
+  rpm?: number;
+  tpm?: number;
+  tags: readonly string[];
+  timeouts: Timeouts;
+  capabilities: ModelCapabilities;
+  /** undefined when the price is unknown. */
+  price?: ModelPrice;
+  /** Send W3C trace context upstream. */
+  propagateTraceContext: boolean;
+  /** Every secret value of this deployment, to be scrubbed from errors. */
+  secrets: readonly string[];
+}
+
+export interface AdapterContext {
+  deployment: Deployment;
+  stream: boolean;
+}
+
+/** An upstream error response handed to `classifyError`. */
+export interface UpstreamError {
+  status: number;
+  headers: ResponseHeaders;
+  /** Parsed JSON when the body was JSON, otherwise the text. */
+  body: unknown;
+  text: string;
+}
+
+/** One framed stream event: an SSE event, or an AWS event-stream message. */
+export interface StreamEvent {
+  event?: string;
+  data: string;
+  /** AWS event-stream `:message-type` (`event` or `exception`). */
+  messageType?: string;
+}
+
+/**
+ * Stateful per-stream decoder from provider events to OpenAI chunks. `push` may return no chunk
+ * (pings) or several; it throws a TracegateError for an error event inside a 200 stream.
+ * `end` is called when the body ends; it returns trailing chunks and throws InvalidResponseError
+ * when the provider's terminal event never came (a cut stream).
+ */
+export interface ChatStreamDecoder {
+  push(event: StreamEvent): ChatCompletionChunk[];
+  end(): ChatCompletionChunk[];
+  /** True once the provider's terminal event has arrived (the rest of the body is ignored). */
+  readonly done: boolean;
+}
+
+export interface ProviderAdapter {
+  /** Registry id used in model entries' `provider`. */
+  readonly id: string;
+  /** OpenTelemetry `gen_ai.provider.name` value. */
+  readonly genAiProviderName: string;
+  readonly streamFraming: 'sse' | 'aws-eventstream';
+  readonly defaultBaseURL?: string;
+  /** Checks provider-specific settings of an entry; throws ConfigError. */
+  validateDeployment?(deployment: Deployment): void;
+  chatRequest(params: ChatCompletionCreateParams, ctx: AdapterContext): HttpRequestSpec | Promise<HttpRequestSpec>;
+  chatResponse(body: unknown, ctx: AdapterContext): ChatCompletion;
+  chatStream(ctx: AdapterContext): ChatStreamDecoder;
+  embeddingsRequest?(params: EmbeddingCreateParams, ctx: AdapterContext): HttpRequestSpec | Promise<HttpRequestSpec>;
+  embeddingsResponse?(body: unknown, ctx: AdapterContext): CreateEmbeddingResponse;
+  classifyError(error: UpstreamError, ctx: AdapterContext): TracegateError;
+}
