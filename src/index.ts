@@ -1,5 +1,16 @@
+/** tracegate: an OpenAI-shaped LLM router whose every call is traced and can be scored. */
+export { Router } from './router/router.js';
+export type { ChatCompletions, ChatCompletionCreateParamsStreaming, ChatCompletionCreateParamsNonStreaming } from './router/router.js';
+export type { RequestOptions } from './router/call.js';
+export type { RouterOptions, ModelEntry } from './router/config.js';
+export { ChatCompletionStream } from './router/stream.js';
 export * from './errors.js';
 export * from './wire/index.js';
 export * from './call-info.js';
 export { CHANNEL_NAMES } from './channels.js';
 export type * from './channels.js';
+export { registerProvider, listProviders } from './providers/registry.js';
+export type * from './providers/types.js';
+export { computeCost } from './providers/catalog/cost.js';
+export { registerCatalog, resolveModelInfo } from './providers/catalog/index.js';
+export type { CatalogEntry } from './providers/catalog/index.js';

@@ -1,0 +1,57 @@
+/**
+ * The model catalog: capabilities and prices per provider, looked up by exact id, then by the
+ * longest matching prefix. Unknown models get conservative default capabilities and no price
+ * (cost is then reported as unknown, never as 0).
+ */
+import type { ModelCapabilities, ModelPrice } from '../types.js';
+import { openaiCatalog } from './openai.js';
+import type { CatalogEntry } from './types.js';
+
+export type { CatalogEntry } from './types.js';
+
+const tables = new Map<string, CatalogEntry[]>([['openai', openaiCatalog]]);
+
+/** Adds or replaces the catalog of a provider id (adapters register theirs). */
+export function registerCatalog(provider: string, entries: CatalogEntry[]): void {
+  tables.set(provider, entries);
+}
+
+export const DEFAULT_CAPABILITIES: ModelCapabilities = {
+  tools: true,
+  vision: false,
+  streaming: true,
+  streamingUsage: true,
+};
+
+export function findCatalogEntry(provider: string, model: string): CatalogEntry | undefined {
+  const table = tables.get(provider);
+  if (!table) return undefined;
+  const bare = model.includes('/') ? model.slice(model.lastIndexOf('/') + 1) : model;
+  let best: CatalogEntry | undefined;
+  for (const entry of table) {
+    for (const candidate of bare === model ? [model] : [model, bare]) {
+      if (entry.model === candidate) return entry;
+      if (entry.prefix && candidate.startsWith(entry.model) && (!best || entry.model.length > best.model.length)) best = entry;
+    }
+  }
+  return best;
+}
+
+export interface ResolvedModelInfo {
+  capabilities: ModelCapabilities;
+  price?: ModelPrice;
+}
+
+/** Catalog values for a model, with the entry's overrides applied on top. */
+export function resolveModelInfo(
+  provider: string,
+  model: string,
+  overrides: { capabilities?: Partial<ModelCapabilities>; price?: ModelPrice; catalogProvider?: string } = {},
+): ResolvedModelInfo {
+  const entry = findCatalogEntry(overrides.catalogProvider ?? provider, model);
+  const capabilities: ModelCapabilities = { ...DEFAULT_CAPABILITIES, ...entry?.capabilities, ...overrides.capabilities };
+  const out: ResolvedModelInfo = { capabilities };
+  const price = overrides.price ?? entry?.price;
+  if (price) out.price = price;
+  return out;
+}

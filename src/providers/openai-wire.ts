@@ -1,0 +1,179 @@
+/**
+ * The OpenAI wire format as spoken by OpenAI and every OpenAI-compatible server, with the
+ * normalizations their answers need: a missing or empty `object`, finish reasons outside
+ * OpenAI's set, usage reported in `x_groq.usage` or as DeepSeek's `prompt_cache_hit_tokens`,
+ * reasoning text in `reasoning` instead of `reasoning_content`, and Azure's prompt-filter chunk
+ * with no choices.
+ */
+import { InvalidResponseError } from '../errors.js';
+import { ChatCompletionChunkSchema, ChatCompletionSchema, type ChatCompletion, type ChatCompletionChunk, type FinishReason } from '../wire/chat-response.js';
+import { CreateEmbeddingResponseSchema, type CreateEmbeddingResponse } from '../wire/embeddings.js';
+import { formatIssues } from '../wire/validate.js';
+import { classifyByStatus, extractOpenAIError } from './classify.js';
+import type { AdapterContext, ChatStreamDecoder, StreamEvent } from './types.js';
+
+const FINISH_MAP: Record<string, FinishReason> = {
+  stop: 'stop',
+  length: 'length',
+  tool_calls: 'tool_calls',
+  content_filter: 'content_filter',
+  function_call: 'function_call',
+  model_length: 'length',
+  max_tokens: 'length',
+  eos: 'stop',
+  end_turn: 'stop',
+  stop_sequence: 'stop',
+  tool_use: 'tool_calls',
+  insufficient_system_resource: 'length',
+};
+
+/** Maps a finish reason to OpenAI's set; keeps the original as `native_finish_reason` when it differs. */
+function normalizeChoiceFinish(choice: Record<string, unknown>): void {
+  const raw = choice.finish_reason;
+  if (raw === null || raw === undefined) return;
+  const mapped = typeof raw === 'string' ? FINISH_MAP[raw] : undefined;
+  if (mapped === raw) return;
+  choice.native_finish_reason = raw;
+  choice.finish_reason = mapped ?? 'stop';
+}
+
+/** Normalizes usage in place (DeepSeek cache fields, Groq's x_groq.usage). */
+export function normalizeUsage(obj: Record<string, unknown>): void {
+  let usage = obj.usage as Record<string, unknown> | null | undefined;
+  const xGroq = obj.x_groq as { usage?: Record<string, unknown> } | undefined;
+  if (!usage && xGroq?.usage) {
+    usage = { ...xGroq.usage };
+    obj.usage = usage;
+  }
+  if (!usage || typeof usage !== 'object') return;
+  if (typeof usage.total_tokens !== 'number' && typeof usage.prompt_tokens === 'number' && typeof usage.completion_tokens === 'number') {
+    usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
+  }
+  if (typeof usage.completion_tokens !== 'number' && typeof usage.prompt_tokens === 'number') usage.completion_tokens = 0;
+  const hit = usage.prompt_cache_hit_tokens;
+  if (typeof hit === 'number' && hit > 0) {
+    const details = (usage.prompt_tokens_details as Record<string, unknown> | null | undefined) ?? {};
+    if (typeof details.cached_tokens !== 'number') details.cached_tokens = hit;
+    usage.prompt_tokens_details = details;
+  }
+}
+
+function normalizeReasoning(holder: Record<string, unknown> | undefined): void {
+  if (!holder) return;
+  if (typeof holder.reasoning === 'string' && holder.reasoning_content == null) {
+    holder.reasoning_content = holder.reasoning;
+  }
+}
+
+/** Checks and normalizes a non-streaming chat completion. */
+export function decodeChatCompletion(body: unknown, ctx: AdapterContext): ChatCompletion {
+  if (!body || typeof body !== 'object' || !Array.isArray((body as { choices?: unknown }).choices)) {
+    throw new InvalidResponseError(`${ctx.deployment.provider} returned a body that is not a chat completion`, invalidOpts(ctx, body));
+  }
+  const obj = body as Record<string, unknown>;
+  obj.object = 'chat.completion';
+  if (typeof obj.id !== 'string') obj.id = '';
+  if (typeof obj.created !== 'number') obj.created = Math.floor(Date.now() / 1000);
+  if (typeof obj.model !== 'string' || !obj.model) obj.model = ctx.deployment.model;
+  normalizeUsage(obj);
+  for (const c of obj.choices as Record<string, unknown>[]) {
+    if (c && typeof c === 'object') {
+      normalizeChoiceFinish(c);
+      const message = c.message as Record<string, unknown> | undefined;
+      normalizeReasoning(message);
+      if (message && message.content === undefined) message.content = null;
+    }
+  }
+  const parsed = ChatCompletionSchema.safeParse(obj);
+  if (!parsed.success) {
+    throw new InvalidResponseError(
+      `${ctx.deployment.provider} returned an invalid chat completion: ${formatIssues(parsed.error.issues)}`,
+      invalidOpts(ctx, body),
+    );
+  }
+  return parsed.data;
+}
+
+export function decodeEmbeddings(body: unknown, ctx: AdapterContext): CreateEmbeddingResponse {
+  const parsed = CreateEmbeddingResponseSchema.safeParse(body);
+  if (!parsed.success) {
+    throw new InvalidResponseError(
+      `${ctx.deployment.provider} returned an invalid embeddings response: ${formatIssues(parsed.error.issues)}`,
+      invalidOpts(ctx, body),
+    );
+  }
+  return parsed.data;
+}
+
+function invalidOpts(ctx: AdapterContext, body: unknown) {
+  const d = ctx.deployment;
+  return { provider: d.provider, deployment: d.id, model: d.model, providerError: truncateBody(body) };
+}
+
+function truncateBody(body: unknown): unknown {
+  if (typeof body === 'string') return body.slice(0, 1000);
+  return body;
+}
+
+/** Decoder for `data: {chunk}` SSE streams ending with `data: [DONE]`. */
+export class OpenAIStreamDecoder implements ChatStreamDecoder {
+  done = false;
+  private sawFinish = false;
+  constructor(private readonly ctx: AdapterContext) {}
+
+  push(event: StreamEvent): ChatCompletionChunk[] {
+    if (this.done) return [];
+    const data = event.data.trim();
+    if (data === '[DONE]') {
+      this.done = true;
+      return [];
+    }
+    if (data === '') return [];
+    let obj: Record<string, unknown>;
+    try {
+      obj = JSON.parse(data) as Record<string, unknown>;
+    } catch {
+      throw new InvalidResponseError(`${this.ctx.deployment.provider} sent a stream event that is not JSON: ${data.slice(0, 200)}`, invalidOpts(this.ctx, data));
+    }
+    if (!obj || typeof obj !== 'object') {
+      throw new InvalidResponseError(`${this.ctx.deployment.provider} sent a stream event that is not an object`, invalidOpts(this.ctx, data));
+    }
+    if (obj.error) {
+      const code = (obj.error as { code?: unknown }).code;
+      const status = typeof code === 'number' && code >= 400 && code < 600 ? code : 500;
+      throw classifyByStatus({ status, headers: {}, body: obj, text: data }, extractOpenAIError({ status, headers: {}, body: obj, text: data }), this.ctx);
+    }
+    if (!Array.isArray(obj.choices)) {
+      throw new InvalidResponseError(`${this.ctx.deployment.provider} sent a stream chunk without choices`, invalidOpts(this.ctx, obj));
+    }
+    normalizeUsage(obj);
+    if ((obj.choices as unknown[]).length === 0 && !obj.usage) return []; // e.g. Azure prompt_filter_results
+    obj.object = 'chat.completion.chunk';
+    if (typeof obj.id !== 'string') obj.id = '';
+    if (typeof obj.created !== 'number') obj.created = 0;
+    if (typeof obj.model !== 'string' || !obj.model) obj.model = this.ctx.deployment.model;
+    for (const c of obj.choices as Record<string, unknown>[]) {
+      if (!c || typeof c !== 'object') continue;
+      normalizeChoiceFinish(c);
+      normalizeReasoning(c.delta as Record<string, unknown> | undefined);
+      if (c.finish_reason) this.sawFinish = true;
+      if (!c.delta || typeof c.delta !== 'object') c.delta = {};
+    }
+    const parsed = ChatCompletionChunkSchema.safeParse(obj);
+    if (!parsed.success) {
+      throw new InvalidResponseError(
+        `${this.ctx.deployment.provider} sent an invalid stream chunk: ${formatIssues(parsed.error.issues)}`,
+        invalidOpts(this.ctx, obj),
+      );
+    }
+    return [parsed.data];
+  }
+
+  end(): ChatCompletionChunk[] {
+    if (!this.done && !this.sawFinish) {
+      throw new InvalidResponseError(`${this.ctx.deployment.provider} stream ended before it was complete (no finish_reason and no [DONE])`, invalidOpts(this.ctx, undefined));
+    }
+    this.done = true;
+    return [];
+  }
+}

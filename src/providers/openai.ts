@@ -1,0 +1,19 @@
+/** OpenAI (api.openai.com). */
+import { createOpenAIStyleAdapter } from './openai-style.js';
+
+/** Reasoning models reject `max_tokens`; they take `max_completion_tokens`. */
+export function isOpenAIReasoningModel(model: string): boolean {
+  return /^(o\d|gpt-5)/.test(model);
+}
+
+export const openaiAdapter = createOpenAIStyleAdapter({
+  id: 'openai',
+  genAiProviderName: 'openai',
+  defaultBaseURL: 'https://api.openai.com/v1',
+  prepareBody(body, ctx) {
+    if (isOpenAIReasoningModel(ctx.deployment.model) && body.max_tokens != null && body.max_completion_tokens == null) {
+      body.max_completion_tokens = body.max_tokens;
+      delete body.max_tokens;
+    }
+  },
+});

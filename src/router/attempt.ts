@@ -1,0 +1,345 @@
+/**
+ * One upstream attempt: encode with the adapter, send on the pooled transport with the
+ * deployment's timeouts, decode or classify. Publishes the attempt on the attempt channel.
+ * Unary operations (chat without streaming, embeddings) finish here; streaming attempts are
+ * opened here and handed to `ChatCompletionStream` (see stream.ts) once the first chunk is in.
+ */
+import type { Cost, DeploymentRef } from '../call-info.js';
+import { attemptChannel, firstChunkChannel, publishSettled, publishStart, runInScope, type AttemptEvent } from '../channels.js';
+import { InvalidResponseError, TimeoutError, TracegateError, isTracegateError, scrubSecrets, type TimeoutKind } from '../errors.js';
+import { AttemptSignal } from '../http/attempt-signal.js';
+import { acceptsStreamMediaType, createFramer, type EventFramer } from '../http/framing.js';
+import { mapTransportError, mediaType, readBody, sendRequest, type UpstreamResponse } from '../http/transport.js';
+import { computeCost } from '../providers/catalog/cost.js';
+import { getProvider } from '../providers/registry.js';
+import type { AdapterContext, ChatStreamDecoder, Deployment, HttpRequestSpec, ProviderAdapter } from '../providers/types.js';
+import type { ChatCompletionChunk, Usage } from '../wire/chat-response.js';
+import type { CallState } from './call-state.js';
+import { nextId } from './ids.js';
+import { recordAttempt } from './outcome.js';
+import type { StreamEnd } from './stream.js';
+
+const ERROR_BODY_LIMIT = 1 << 20;
+
+export interface AttemptPlan {
+  deployment: Deployment;
+  /** Alias this attempt serves. */
+  alias: string;
+  fallbackDepth: number;
+  retryReason?: string;
+  waitMs: number;
+  /** The request in OpenAI shape for this deployment. */
+  params: Record<string, unknown>;
+}
+
+export function deploymentRef(d: Deployment): DeploymentRef {
+  const ref: DeploymentRef = { id: d.id, name: d.name, provider: d.provider, model: d.model };
+  const base = d.baseURL ?? getProvider(d.provider).defaultBaseURL;
+  if (base) {
+    try {
+      const u = new URL(base);
+      ref.serverAddress = u.hostname;
+      ref.serverPort = u.port ? Number(u.port) : u.protocol === 'https:' ? 443 : 80;
+    } catch {
+      /* validated at construction */
+    }
+  }
+  return ref;
+}
+
+function newAttemptEvent(call: CallState, plan: AttemptPlan, stream: boolean): AttemptEvent {
+  const ev: AttemptEvent = {
+    call: call.event,
+    attemptId: nextId('att'),
+    index: call.nextAttemptIndex++,
+    deployment: deploymentRef(plan.deployment),
+    alias: plan.alias,
+    fallbackDepth: plan.fallbackDepth,
+    waitMs: plan.waitMs,
+    stream,
+    params: plan.params,
+    propagation: {},
+    ...(plan.retryReason !== undefined ? { retryReason: plan.retryReason } : {}),
+  };
+  return ev;
+}
+
+/** Normalizes anything thrown during an attempt into a scrubbed, attributed TracegateError. */
+export function toAttemptError(err: unknown, signal: AttemptSignal, d: Deployment): TracegateError {
+  let e: TracegateError = isTracegateError(err) ? err : mapTransportError(err, signal, d.timeouts.connectMs);
+  if (signal.aborted && isTracegateError(signal.reason)) e = signal.reason;
+  if (e.provider === undefined) e.provider = d.provider;
+  if (e.deployment === undefined) e.deployment = d.id;
+  if (e.model === undefined) e.model = d.model;
+  return scrubSecrets(e, d.secrets);
+}
+
+/** Publishes the attempt's settle events and records it in the call info. */
+function settleAttempt(call: CallState, ev: AttemptEvent, error?: TracegateError): void {
+  publishSettled(attemptChannel, ev, error);
+  recordAttempt(call.event.info, ev);
+}
+
+function withPropagation(spec: HttpRequestSpec, ev: AttemptEvent, d: Deployment): HttpRequestSpec {
+  if (!d.propagateTraceContext) return spec;
+  const keys = Object.keys(ev.propagation);
+  if (keys.length === 0) return spec;
+  return { ...spec, headers: { ...spec.headers, ...ev.propagation } };
+}
+
+async function readErrorResponse(res: UpstreamResponse, signal: AttemptSignal, adapter: ProviderAdapter, ctx: AdapterContext): Promise<TracegateError> {
+  let text = '';
+  try {
+    text = (await readBody(res, ERROR_BODY_LIMIT, signal, ctx.deployment.timeouts.connectMs)).toString('utf8');
+  } catch (err) {
+    if (isTracegateError(err) && err.errorClass !== 'invalid_response') return err;
+  }
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : text;
+  } catch {
+    /* keep text */
+  }
+  return adapter.classifyError({ status: res.status, headers: res.headers, body, text }, ctx);
+}
+
+function parseJson(buf: Buffer, d: Deployment): unknown {
+  try {
+    return JSON.parse(buf.toString('utf8'));
+  } catch {
+    throw new InvalidResponseError(`${d.provider} returned a body that is not valid JSON: ${buf.toString('utf8', 0, 200)}`, {
+      provider: d.provider,
+      deployment: d.id,
+      model: d.model,
+      providerError: buf.toString('utf8', 0, 1000),
+    });
+  }
+}
+
+export interface UnaryOperation<T> {
+  build(adapter: ProviderAdapter, ctx: AdapterContext): HttpRequestSpec | Promise<HttpRequestSpec>;
+  decode(adapter: ProviderAdapter, body: unknown, ctx: AdapterContext): T;
+  /** Usage of the decoded result (for cost), plus fields for the attempt event. */
+  describe(result: T, ev: AttemptEvent): Usage | undefined;
+}
+
+export interface AttemptOutcome<T> {
+  result: T;
+  event: AttemptEvent;
+}
+
+/** Runs a non-streaming attempt to completion. Throws a typed, scrubbed error. */
+export async function runUnaryAttempt<T>(call: CallState, plan: AttemptPlan, op: UnaryOperation<T>): Promise<AttemptOutcome<T>> {
+  const d = plan.deployment;
+  const ev = newAttemptEvent(call, plan, false);
+  const started = performance.now();
+  publishStart(attemptChannel, ev);
+  const signal = new AttemptSignal(call.signal, call.deadlineAt, call.totalMs);
+  try {
+    const result = await runInScope(ev, async () => {
+      const adapter = getProvider(d.provider);
+      const ctx: AdapterContext = { deployment: d, stream: false };
+      const spec = withPropagation(await op.build(adapter, ctx), ev, d);
+      signal.phase('first_token', d.timeouts.firstTokenMs);
+      const res = await sendRequest(spec, { signal, connectTimeoutMs: d.timeouts.connectMs });
+      ev.status = res.status;
+      if (res.status >= 400) throw await readErrorResponse(res, signal, adapter, ctx);
+      const type = mediaType(res.headers);
+      if (type !== 'application/json' && !type.endsWith('+json')) {
+        const head = (await readBody(res, ERROR_BODY_LIMIT, signal, d.timeouts.connectMs).catch(() => Buffer.alloc(0))).toString('utf8', 0, 200);
+        throw new InvalidResponseError(`${d.provider} answered with content type "${type || 'none'}" instead of JSON: ${head}`, {
+          status: 502,
+          providerError: head,
+        });
+      }
+      const buf = await readBody(res, call.maxResponseBytes, signal, d.timeouts.connectMs);
+      signal.clearPhase();
+      return op.decode(adapter, parseJson(buf, d), ctx);
+    });
+    const usage = op.describe(result, ev);
+    ev.durationMs = performance.now() - started;
+    ev.ttftMs = ev.durationMs;
+    if (usage) {
+      ev.usage = usage;
+      ev.cost = computeCost(usage, d.price) as Cost | null;
+    }
+    ev.result = result;
+    settleAttempt(call, ev);
+    return { result, event: ev };
+  } catch (err) {
+    const e = toAttemptError(err, signal, d);
+    ev.durationMs = performance.now() - started;
+    if (ev.status === undefined || ev.status < 400) ev.status = e.status;
+    settleAttempt(call, ev, e);
+    throw e;
+  } finally {
+    signal.dispose();
+  }
+}
+
+/** Reads normalized chunks from an upstream stream body, pulling only when asked. */
+export class UpstreamChunkSource {
+  private readonly iterator: AsyncIterator<unknown>;
+  private readonly framer: EventFramer;
+  private ended = false;
+
+  constructor(
+    private readonly res: UpstreamResponse,
+    framing: 'sse' | 'aws-eventstream',
+    private readonly decoder: ChatStreamDecoder,
+    readonly signal: AttemptSignal,
+    private readonly deployment: Deployment,
+  ) {
+    this.iterator = (res.body as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+    this.framer = createFramer(framing);
+  }
+
+  /**
+   * The next non-empty batch of chunks, or null at the end. While waiting it arms the idle timer,
+   * or the given phase (the first-token deadline before the first chunk).
+   */
+  async next(phase?: { kind: TimeoutKind; ms: number }): Promise<ChatCompletionChunk[] | null> {
+    if (this.ended) return null;
+    const d = this.deployment;
+    for (;;) {
+      if (this.decoder.done) {
+        this.ended = true;
+        this.destroy();
+        return null;
+      }
+      let item: IteratorResult<unknown>;
+      this.signal.phase(phase?.kind ?? 'idle', phase?.ms ?? d.timeouts.idleMs);
+      try {
+        item = await this.iterator.next();
+      } catch (err) {
+        throw toAttemptError(err, this.signal, d);
+      } finally {
+        this.signal.clearPhase();
+      }
+      if (item.done) {
+        this.ended = true;
+        const out: ChatCompletionChunk[] = [];
+        for (const ev of this.framer.end()) out.push(...this.decoder.push(ev));
+        out.push(...this.decoder.end());
+        return out;
+      }
+      const out: ChatCompletionChunk[] = [];
+      for (const ev of this.framer.push(item.value as Uint8Array)) {
+        out.push(...this.decoder.push(ev));
+        if (this.decoder.done) break;
+      }
+      if (out.length) return out;
+    }
+  }
+
+  destroy(): void {
+    try {
+      this.res.body.destroy();
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+/** A chunk that carries something for the caller (not a bare role or keep-alive chunk). */
+export function isMeaningfulChunk(chunk: ChatCompletionChunk): boolean {
+  if (chunk.choices.length === 0) return chunk.usage != null;
+  for (const c of chunk.choices) {
+    const d = c.delta;
+    if (c.finish_reason) return true;
+    if (d.content || d.reasoning_content || d.refusal || (d.tool_calls && d.tool_calls.length)) return true;
+  }
+  return false;
+}
+
+export interface OpenedStream {
+  event: AttemptEvent;
+  source: UpstreamChunkSource;
+  /** Chunks read before the first meaningful one, and that one. */
+  buffered: ChatCompletionChunk[];
+  /** The upstream ended while buffering. */
+  ended: boolean;
+  startedAt: number;
+}
+
+/**
+ * Opens a streaming attempt and reads up to the first meaningful chunk, so that every failure
+ * before content exists can still be retried or fallen back. Throws a typed error on failure
+ * (the attempt has then been settled on the channel).
+ */
+export async function openStreamAttempt(call: CallState, plan: AttemptPlan): Promise<OpenedStream> {
+  const d = plan.deployment;
+  const ev = newAttemptEvent(call, plan, true);
+  const startedAt = performance.now();
+  publishStart(attemptChannel, ev);
+  const signal = new AttemptSignal(call.signal, call.deadlineAt, call.totalMs);
+  let source: UpstreamChunkSource | undefined;
+  try {
+    return await runInScope(ev, async () => {
+      const adapter = getProvider(d.provider);
+      const ctx: AdapterContext = { deployment: d, stream: true };
+      const spec = withPropagation(await adapter.chatRequest(plan.params as never, ctx), ev, d);
+      signal.phase('first_token', d.timeouts.firstTokenMs);
+      const res = await sendRequest(spec, { signal, connectTimeoutMs: d.timeouts.connectMs });
+      ev.status = res.status;
+      if (res.status >= 400) throw await readErrorResponse(res, signal, adapter, ctx);
+      const type = mediaType(res.headers);
+      if (!acceptsStreamMediaType(adapter.streamFraming, type)) {
+        const head = (await readBody(res, ERROR_BODY_LIMIT, signal, d.timeouts.connectMs).catch(() => Buffer.alloc(0))).toString('utf8', 0, 200);
+        throw new InvalidResponseError(`${d.provider} answered a stream request with content type "${type || 'none'}": ${head}`, {
+          status: 502,
+          providerError: head,
+        });
+      }
+      source = new UpstreamChunkSource(res, adapter.streamFraming, adapter.chatStream(ctx), signal, d);
+      const buffered: ChatCompletionChunk[] = [];
+      let ended = false;
+      // Until the first meaningful chunk, reads wait under the first-token deadline, not the idle timer.
+      const firstTokenDeadline = Date.now() + d.timeouts.firstTokenMs;
+      for (;;) {
+        const left = firstTokenDeadline - Date.now();
+        if (left <= 0) throw new TimeoutError('first_token', d.timeouts.firstTokenMs);
+        const batch = await source.next({ kind: 'first_token', ms: left });
+        if (batch === null) {
+          ended = true;
+          break;
+        }
+        buffered.push(...batch);
+        if (batch.some(isMeaningfulChunk)) break;
+      }
+      ev.ttftMs = performance.now() - startedAt;
+      if (firstChunkChannel.hasSubscribers) firstChunkChannel.publish({ attempt: ev, ttftMs: ev.ttftMs });
+      return { event: ev, source, buffered, ended, startedAt };
+    });
+  } catch (err) {
+    source?.destroy();
+    const e = toAttemptError(err, signal, d);
+    ev.durationMs = performance.now() - startedAt;
+    if (ev.status === undefined || ev.status < 400) ev.status = e.status;
+    ev.streamOutcome = 'error';
+    settleAttempt(call, ev, e);
+    signal.dispose();
+    throw e;
+  }
+}
+
+/** Settles a streaming attempt once its stream has ended (see ChatCompletionStream). */
+export function settleStreamAttempt(call: CallState, opened: OpenedStream, d: Deployment, end: StreamEnd): void {
+  const ev = opened.event;
+  const acc = end.accumulator;
+  ev.durationMs = performance.now() - opened.startedAt;
+  ev.streamOutcome = end.outcome;
+  ev.delivered = end.delivered;
+  const usage = acc.lastUsage;
+  if (usage) {
+    ev.usage = usage;
+    ev.cost = computeCost(usage, d.price) as Cost | null;
+  }
+  const completion = acc.toCompletion();
+  if (completion.id) ev.responseId = completion.id;
+  if (completion.model) ev.responseModel = completion.model;
+  const finish = acc.finishReasons;
+  if (finish.length) ev.finishReasons = finish;
+  if (!end.error) ev.result = completion;
+  settleAttempt(call, ev, end.error);
+}

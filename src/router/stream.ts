@@ -1,0 +1,213 @@
+/**
+ * The stream a router call returns for `stream: true`: an async iterable of OpenAI
+ * `ChatCompletionChunk`s. It is opened only after the first meaningful chunk arrived (so every
+ * failure before content can be retried or fallen back), and after that it never splices: a
+ * failure ends it with StreamInterruptedError saying how much was delivered.
+ *
+ * It ends exactly once, whichever way it ends: completed, upstream error, timeout, caller abort
+ * (`stream.controller.abort()` or the call's signal), consumer `break`, or never iterated (the
+ * `unconsumedMs` timer reclaims it). Backpressure: upstream is read only when the consumer pulls.
+ */
+import { attachCallInfo, type CallInfo } from '../call-info.js';
+import { chunkChannel, type StreamOutcome } from '../channels.js';
+import { AbortedError, StreamInterruptedError, TimeoutError, isTracegateError, type DeliveredSummary, type TracegateError } from '../errors.js';
+import type { Deployment } from '../providers/types.js';
+import { ChunkAccumulator } from '../wire/accumulate.js';
+import type { ChatCompletion, ChatCompletionChunk } from '../wire/chat-response.js';
+import { toAttemptError, type OpenedStream } from './attempt.js';
+
+export interface StreamEnd {
+  outcome: StreamOutcome;
+  error?: TracegateError;
+  accumulator: ChunkAccumulator;
+  delivered: DeliveredSummary;
+}
+
+export interface StreamOptions {
+  includeUsage: boolean;
+  unconsumedMs: number;
+  info: CallInfo;
+  /** Called exactly once when the stream has ended. */
+  onEnd(end: StreamEnd): void;
+}
+
+export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> {
+  /** Aborting it cancels the upstream request at once. */
+  readonly controller = new AbortController();
+  private readonly queue: ChatCompletionChunk[] = [];
+  private readonly accumulator = new ChunkAccumulator();
+  private readonly delivered: DeliveredSummary = { chunks: 0, contentChars: 0, toolCalls: 0 };
+  private upstreamEnded: boolean;
+  private iterated = false;
+  private pulling = false;
+  private finished = false;
+  private failure: TracegateError | undefined;
+  private failureThrown = false;
+  private unconsumedTimer: NodeJS.Timeout | undefined;
+  private readonly done: Promise<void>;
+  private resolveDone!: () => void;
+
+  constructor(
+    private readonly opened: OpenedStream,
+    private readonly deployment: Deployment,
+    private readonly options: StreamOptions,
+  ) {
+    attachCallInfo(this, options.info);
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+    this.upstreamEnded = opened.ended;
+    this.enqueue(opened.buffered);
+    const signal = opened.source.signal;
+    this.controller.signal.addEventListener('abort', () => signal.abort(new AbortedError('the stream was aborted by the caller')), { once: true });
+    signal.signal.addEventListener(
+      'abort',
+      () => {
+        // While a pull is pending, that pull sees the error; otherwise end now.
+        if (!this.pulling && !this.finished) {
+          const reason = toAttemptError(signal.reason, signal, this.deployment);
+          this.failure = this.wrap(reason);
+          this.finish(outcomeOf(reason), this.failure);
+        }
+      },
+      { once: true },
+    );
+    this.armUnconsumed();
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<ChatCompletionChunk> {
+    if (this.iterated) throw new TypeError('this stream has already been iterated; a stream can be consumed once');
+    this.iterated = true;
+    return {
+      next: () => this.pull(),
+      return: async () => {
+        this.finish('cancelled');
+        return { done: true, value: undefined };
+      },
+    };
+  }
+
+  /** The whole answer as a ChatCompletion once the stream has ended (consumes it if nobody does). */
+  async finalCompletion(): Promise<ChatCompletion> {
+    if (!this.iterated) {
+      for await (const _ of this) {
+        /* drain */
+      }
+    }
+    await this.done;
+    if (this.failure) throw this.failure;
+    return attachCallInfo(this.accumulator.toCompletion(), this.options.info);
+  }
+
+  /** What has been delivered to the consumer so far. */
+  get deliveredSummary(): DeliveredSummary {
+    return { ...this.delivered };
+  }
+
+  private async pull(): Promise<IteratorResult<ChatCompletionChunk>> {
+    if (this.finished) return this.afterEnd();
+    this.clearUnconsumed();
+    try {
+      while (this.queue.length === 0) {
+        if (this.upstreamEnded) {
+          this.finish('completed');
+          return { done: true, value: undefined };
+        }
+        this.pulling = true;
+        let batch: ChatCompletionChunk[] | null;
+        try {
+          batch = await this.opened.source.next();
+        } finally {
+          this.pulling = false;
+        }
+        if (this.finished) return this.afterEnd();
+        if (batch === null) this.upstreamEnded = true;
+        else this.enqueue(batch);
+      }
+      const chunk = this.queue.shift()!;
+      this.count(chunk);
+      if (chunkChannel.hasSubscribers) chunkChannel.publish({ attempt: this.opened.event, chunk });
+      this.armUnconsumed();
+      return { done: false, value: chunk };
+    } catch (err) {
+      if (this.finished) return this.afterEnd();
+      const e = toAttemptError(err, this.opened.source.signal, this.deployment);
+      this.failure = this.wrap(e);
+      this.finish(outcomeOf(e), this.failure);
+      this.failureThrown = true;
+      throw this.failure;
+    }
+  }
+
+  private afterEnd(): IteratorResult<ChatCompletionChunk> {
+    if (this.failure && !this.failureThrown) {
+      this.failureThrown = true;
+      throw this.failure;
+    }
+    return { done: true, value: undefined };
+  }
+
+  /** Errors after content reached the caller say how much was delivered. */
+  private wrap(e: TracegateError): TracegateError {
+    if (e.errorClass === 'aborted' || e.errorClass === 'stream_interrupted') return e;
+    return this.delivered.chunks > 0 ? new StreamInterruptedError(e, { ...this.delivered }) : e;
+  }
+
+  private enqueue(batch: ChatCompletionChunk[]): void {
+    for (const chunk of batch) {
+      this.accumulator.add(chunk);
+      if (!this.options.includeUsage) {
+        if (chunk.choices.length === 0) continue; // the usage-only chunk the caller did not ask for
+        if ('usage' in chunk) delete (chunk as { usage?: unknown }).usage;
+      }
+      this.queue.push(chunk);
+    }
+  }
+
+  private count(chunk: ChatCompletionChunk): void {
+    this.delivered.chunks++;
+    for (const c of chunk.choices) {
+      this.delivered.contentChars += (c.delta.content?.length ?? 0) + (c.delta.refusal?.length ?? 0);
+      for (const tc of c.delta.tool_calls ?? []) if (tc.id) this.delivered.toolCalls++;
+    }
+  }
+
+  private armUnconsumed(): void {
+    this.clearUnconsumed();
+    const ms = this.options.unconsumedMs;
+    if (this.finished || !Number.isFinite(ms) || ms <= 0) return;
+    this.unconsumedTimer = setTimeout(() => this.opened.source.signal.abort(new TimeoutError('unconsumed', ms)), ms);
+    this.unconsumedTimer.unref?.();
+  }
+
+  private clearUnconsumed(): void {
+    if (this.unconsumedTimer !== undefined) {
+      clearTimeout(this.unconsumedTimer);
+      this.unconsumedTimer = undefined;
+    }
+  }
+
+  private finish(outcome: StreamOutcome, error?: TracegateError): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.clearUnconsumed();
+    if (outcome !== 'completed') this.opened.source.destroy();
+    this.opened.source.signal.dispose();
+    try {
+      this.options.onEnd({
+        outcome,
+        ...(error ? { error } : {}),
+        accumulator: this.accumulator,
+        delivered: { ...this.delivered },
+      });
+    } finally {
+      this.resolveDone();
+    }
+  }
+}
+
+function outcomeOf(e: unknown): StreamOutcome {
+  if (isTracegateError(e)) {
+    if (e.errorClass === 'aborted') return 'aborted';
+    if (e instanceof TimeoutError && e.kind === 'unconsumed') return 'abandoned';
+  }
+  return 'error';
+}
