@@ -1,0 +1,115 @@
+/**
+ * One tracer provider with an in-memory exporter (simple processor, so spans are there as soon as
+ * they end), one meter provider with a reader the test collects, and one instrumentation per test
+ * file. `summarize()` turns a span into a plain object with ids, ports and durations normalized,
+ * so tests can assert the whole attribute map.
+ */
+import { SpanKind, SpanStatusCode, type Attributes } from '@opentelemetry/api';
+import { MeterProvider, MetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-node';
+import { TracegateInstrumentation, type TracegateInstrumentationConfig } from '../../instrumentations/index.js';
+
+class TestMetricReader extends MetricReader {
+  protected async onForceFlush(): Promise<void> {}
+  protected async onShutdown(): Promise<void> {}
+}
+
+export interface Harness {
+  exporter: InMemorySpanExporter;
+  provider: NodeTracerProvider;
+  instrumentation: TracegateInstrumentation;
+  metricReader: TestMetricReader;
+  spans(): ReadableSpan[];
+  metrics(): Promise<ResourceMetrics>;
+  reset(): void;
+}
+
+export function setupTracing(config: TracegateInstrumentationConfig = {}): Harness {
+  const exporter = new InMemorySpanExporter();
+  const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  provider.register();
+  const metricReader = new TestMetricReader();
+  const meterProvider = new MeterProvider({ readers: [metricReader] });
+  const instrumentation = new TracegateInstrumentation(config);
+  instrumentation.setTracerProvider(provider);
+  instrumentation.setMeterProvider(meterProvider);
+  return {
+    exporter,
+    provider,
+    instrumentation,
+    metricReader,
+    spans: () => exporter.getFinishedSpans(),
+    metrics: async () => (await metricReader.collect()).resourceMetrics,
+    reset: () => exporter.reset(),
+  };
+}
+
+const VOLATILE: Record<string, string> = {
+  'tracegate.call.id': '<call-id>',
+  'tracegate.attempt.id': '<attempt-id>',
+  'server.port': '<port>',
+};
+const SECONDS = new Set(['gen_ai.response.time_to_first_chunk', 'tracegate.time_to_first_chunk']);
+
+export function normalize(attrs: Attributes): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(attrs).sort()) {
+    const v = attrs[key];
+    if (key in VOLATILE) out[key] = VOLATILE[key];
+    else if (SECONDS.has(key)) out[key] = typeof v === 'number' && v >= 0 && v < 60 ? '<seconds>' : v;
+    else if (key === 'tracegate.retry.wait_ms') out[key] = typeof v === 'number' && v > 0 ? '<ms>' : v;
+    else out[key] = v;
+  }
+  return out;
+}
+
+export interface SpanSummary {
+  name: string;
+  kind: string;
+  status: string;
+  parent: string | null;
+  attributes: Record<string, unknown>;
+  events: { name: string; attributes: Record<string, unknown> }[];
+}
+
+export function summarize(span: ReadableSpan, all: readonly ReadableSpan[]): SpanSummary {
+  const parentId = span.parentSpanContext?.spanId;
+  const parent = parentId ? (all.find((s) => s.spanContext().spanId === parentId)?.name ?? '<external>') : null;
+  return {
+    name: span.name,
+    kind: SpanKind[span.kind],
+    status: span.status.code === SpanStatusCode.ERROR ? `ERROR: ${span.status.message ?? ''}` : SpanStatusCode[span.status.code],
+    parent,
+    attributes: normalize(span.attributes),
+    events: span.events.map((e) => ({ name: e.name, attributes: normalize(e.attributes ?? {}) })),
+  };
+}
+
+function depth(span: ReadableSpan, all: readonly ReadableSpan[]): number {
+  let d = 0;
+  let parentId = span.parentSpanContext?.spanId;
+  while (parentId) {
+    const parent = all.find((s) => s.spanContext().spanId === parentId);
+    if (!parent) break;
+    d++;
+    parentId = parent.parentSpanContext?.spanId;
+  }
+  return d;
+}
+
+function startNs(span: ReadableSpan): number {
+  return span.startTime[0] * 1e9 + span.startTime[1];
+}
+
+/** Spans summarized, parents before children, attempts by index, then by start time. */
+export function summarizeAll(spans: readonly ReadableSpan[]): SpanSummary[] {
+  const key = (s: ReadableSpan): [number, number, number] => [depth(s, spans), Number(s.attributes['tracegate.attempt.index'] ?? 0), startNs(s)];
+  const sorted = [...spans].sort((a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    return ka[0] - kb[0] || ka[1] - kb[1] || ka[2] - kb[2];
+  });
+  return sorted.map((s) => summarize(s, spans));
+}
+
+export const FAKE_KEY = 'sk-tracegate-FAKE-KEY-0123456789abcdef';
