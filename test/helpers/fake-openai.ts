@@ -85,6 +85,8 @@ async function streamChat(res: ServerResponse, body: Record<string, unknown>, b:
   let sent = 0;
   for (const w of words) {
     if (b.failAfterChunks !== undefined && sent >= b.failAfterChunks) {
+      // Let what was written reach the client, then cut the connection.
+      await new Promise((r) => setTimeout(r, 20));
       res.socket?.destroy();
       return;
     }

@@ -6,7 +6,7 @@
  */
 import { SpanKind, SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import { MeterProvider, MetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-node';
+import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { TracegateInstrumentation, type TracegateInstrumentationConfig } from '../../instrumentations/index.js';
 
 class TestMetricReader extends MetricReader {
@@ -14,8 +14,22 @@ class TestMetricReader extends MetricReader {
   protected async onShutdown(): Promise<void> {}
 }
 
+/** Counts how often each span ended (a span must end exactly once). */
+class EndCounter implements SpanProcessor {
+  readonly ends = new Map<string, number>();
+  onStart(): void {}
+  onEnd(span: ReadableSpan): void {
+    const id = span.spanContext().spanId;
+    this.ends.set(id, (this.ends.get(id) ?? 0) + 1);
+  }
+  async forceFlush(): Promise<void> {}
+  async shutdown(): Promise<void> {}
+}
+
 export interface Harness {
   exporter: InMemorySpanExporter;
+  /** spanId → number of times the span ended. */
+  endCounts: Map<string, number>;
   provider: NodeTracerProvider;
   instrumentation: TracegateInstrumentation;
   metricReader: TestMetricReader;
@@ -26,7 +40,8 @@ export interface Harness {
 
 export function setupTracing(config: TracegateInstrumentationConfig = {}): Harness {
   const exporter = new InMemorySpanExporter();
-  const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const counter = new EndCounter();
+  const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter), counter] });
   provider.register();
   const metricReader = new TestMetricReader();
   const meterProvider = new MeterProvider({ readers: [metricReader] });
@@ -35,12 +50,16 @@ export function setupTracing(config: TracegateInstrumentationConfig = {}): Harne
   instrumentation.setMeterProvider(meterProvider);
   return {
     exporter,
+    endCounts: counter.ends,
     provider,
     instrumentation,
     metricReader,
     spans: () => exporter.getFinishedSpans(),
     metrics: async () => (await metricReader.collect()).resourceMetrics,
-    reset: () => exporter.reset(),
+    reset: () => {
+      exporter.reset();
+      counter.ends.clear();
+    },
   };
 }
 

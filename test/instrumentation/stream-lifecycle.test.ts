@@ -1,0 +1,131 @@
+/**
+ * Stream lifecycle: whichever way a stream ends (complete, error mid-stream, abort, consumer
+ * break, never iterated), its attempt span and the call span end exactly once and nothing is
+ * left open.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Router, StreamInterruptedError } from '../../src/index.js';
+import { openSpanCount } from '../../instrumentations/index.js';
+import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.js';
+import { FAKE_KEY, setupTracing } from './harness.js';
+
+const h = setupTracing();
+let fake: FakeOpenAI;
+let router: Router;
+
+beforeAll(async () => {
+  fake = await startFakeOpenAI();
+  router = new Router({
+    models: [{ name: 'support-fast', provider: 'openai', model: 'gpt-4o-mini', apiKey: FAKE_KEY, baseURL: fake.baseURL, timeouts: { unconsumedMs: 80 } }],
+  });
+});
+afterAll(async () => {
+  await router.close();
+  await fake.close();
+});
+beforeEach(() => {
+  h.reset();
+  fake.script.length = 0;
+});
+
+const params = { model: 'support-fast', messages: [{ role: 'user' as const, content: 'Hi' }], stream: true as const };
+
+/** Both spans ended exactly once, none open; returns [call attrs, attempt attrs, call span, attempt span]. */
+function endedOnce() {
+  const spans = h.spans();
+  expect(spans).toHaveLength(2);
+  for (const s of spans) expect(h.endCounts.get(s.spanContext().spanId)).toBe(1);
+  expect(openSpanCount()).toBe(0);
+  const call = spans.find((s) => s.kind !== 2)!;
+  const attempt = spans.find((s) => s.kind === 2)!;
+  return { call, attempt };
+}
+
+async function waitFor(cond: () => boolean, ms = 2000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+describe('stream lifecycle', () => {
+  it('completes', async () => {
+    const stream = await router.chat.completions.create(params);
+    expect(openSpanCount()).toBe(2);
+    for await (const _ of stream) {
+      /* consume */
+    }
+    const { call, attempt } = endedOnce();
+    expect(call.attributes['tracegate.stream.outcome']).toBe('completed');
+    expect(attempt.attributes['tracegate.stream.outcome']).toBe('completed');
+    expect(call.status.code).toBe(0);
+  });
+
+  it('errors mid-stream', async () => {
+    fake.script.push({ failAfterChunks: 2 });
+    const stream = await router.chat.completions.create(params);
+    await expect(async () => {
+      for await (const _ of stream) {
+        /* consume */
+      }
+    }).rejects.toBeInstanceOf(StreamInterruptedError);
+    const { call, attempt } = endedOnce();
+    expect(attempt.attributes['tracegate.stream.outcome']).toBe('error');
+    expect(attempt.attributes['error.type']).toBe('stream_interrupted');
+    expect(attempt.attributes['tracegate.stream.delivered_chunks']).toBeGreaterThan(0);
+    expect(call.attributes['tracegate.outcome']).toBe('stream_interrupted');
+    expect(call.status.code).toBe(2);
+    expect(attempt.status.code).toBe(2);
+  });
+
+  it('is aborted by the caller', async () => {
+    fake.script.push({ chunkDelayMs: 30 });
+    const stream = await router.chat.completions.create(params);
+    await expect(async () => {
+      for await (const _ of stream) stream.controller.abort();
+    }).rejects.toThrow();
+    const { call, attempt } = endedOnce();
+    expect(attempt.attributes['tracegate.stream.outcome']).toBe('aborted');
+    expect(call.attributes['tracegate.outcome']).toBe('aborted');
+    expect(call.attributes['error.type']).toBe('aborted');
+  });
+
+  it('the consumer breaks out early: cancelled, not an error', async () => {
+    fake.script.push({ chunkDelayMs: 10 });
+    const stream = await router.chat.completions.create(params);
+    for await (const _ of stream) break;
+    const { call, attempt } = endedOnce();
+    expect(attempt.attributes['tracegate.stream.outcome']).toBe('cancelled');
+    expect(call.attributes['tracegate.stream.outcome']).toBe('cancelled');
+    expect(call.status.code).toBe(0);
+    expect(attempt.status.code).toBe(0);
+  });
+
+  it('is never iterated: reclaimed by the unconsumed timeout', async () => {
+    await router.chat.completions.create(params);
+    expect(openSpanCount()).toBe(2);
+    await waitFor(() => h.spans().length === 2);
+    const { call, attempt } = endedOnce();
+    expect(attempt.attributes['tracegate.stream.outcome']).toBe('abandoned');
+    expect(call.attributes['tracegate.stream.outcome']).toBe('abandoned');
+    expect(attempt.attributes['error.type']).toBe('timeout');
+  });
+
+  it('many streams ended in every way leave nothing open', async () => {
+    const ways = ['complete', 'break', 'abort', 'ignore'] as const;
+    await Promise.all(
+      ways.flatMap((way) =>
+        [0, 1].map(async () => {
+          const stream = await router.chat.completions.create(params);
+          if (way === 'complete') for await (const _ of stream) void _;
+          else if (way === 'break') for await (const _ of stream) break;
+          else if (way === 'abort') stream.controller.abort();
+        }),
+      ),
+    );
+    await waitFor(() => h.spans().length === 16);
+    for (const s of h.spans()) expect(h.endCounts.get(s.spanContext().spanId)).toBe(1);
+    expect(openSpanCount()).toBe(0);
+  });
+});
