@@ -2,7 +2,8 @@
 // sequential and at concurrency 10, chat and stream. Run `npm run build` first.
 // Usage: node bench/router-baseline.mjs [--calls N]
 import { Agent, request } from 'undici';
-import { Router, startMockServer } from '../dist/esm/src/index.js';
+import { Router } from '../dist/esm/src/index.js';
+import { startMockServer } from '../dist/esm/src/mock/index.js';
 import { run, summarize, writeResults } from './lib.mjs';
 
 const total = Number(process.argv[process.argv.indexOf('--calls') + 1]) || 2000;
