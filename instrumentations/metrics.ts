@@ -2,7 +2,7 @@
  * Metrics through the OTel metrics API (no-ops until a MeterProvider is registered). Attributes
  * are low-cardinality only: operation, provider, model, route, outcome, error class.
  */
-import type { Attributes, Counter, Histogram, Meter } from '@opentelemetry/api';
+import { createNoopMeter, type Attributes, type Counter, type Histogram, type Meter } from '@opentelemetry/api';
 import type { AttemptEvent, CallEvent, DecisionEvent } from '../src/channels.js';
 import * as S from '../semconv/index.js';
 import { errorType } from './span-mapping.js';
@@ -11,7 +11,11 @@ import { genAiProviderName } from './provider-names.js';
 /** Breaker decision actions that are state changes (others, e.g. skipping an open deployment, are not). */
 const BREAKER_STATES = new Set(['open', 'half_open', 'closed', 'close']);
 
+const NoopMeter = createNoopMeter().constructor;
+
 export class TracegateMetrics {
+  /** False while there is no MeterProvider: recording is skipped (no attribute objects built). */
+  private readonly active: boolean;
   private readonly tokenUsage: Histogram;
   private readonly operationDuration: Histogram;
   private readonly timeToFirstChunk: Histogram;
@@ -23,6 +27,7 @@ export class TracegateMetrics {
   private readonly cost: Counter;
 
   constructor(meter: Meter) {
+    this.active = !(meter instanceof NoopMeter);
     const durationAdvice = { explicitBucketBoundaries: [...S.GEN_AI_DURATION_BUCKETS] };
     this.tokenUsage = meter.createHistogram(S.METRIC_GEN_AI_CLIENT_TOKEN_USAGE, {
       description: 'Number of input and output tokens used.',
@@ -70,7 +75,7 @@ export class TracegateMetrics {
 
   /** A new attempt started: a retry (same alias) or a fallback hop (deeper alias). */
   attemptStarted(ev: AttemptEvent, previousDepth: number | undefined): void {
-    if (previousDepth === undefined) return;
+    if (!this.active || previousDepth === undefined) return;
     const base: Attributes = { [S.ATTR_TRACEGATE_ROUTE]: ev.call.alias };
     if (ev.fallbackDepth > previousDepth) {
       this.fallbacks.add(1, { ...base, [S.ATTR_TRACEGATE_FALLBACK_ALIAS]: ev.alias });
@@ -82,6 +87,7 @@ export class TracegateMetrics {
   }
 
   attemptSettled(ev: AttemptEvent, durationS: number): void {
+    if (!this.active) return;
     const a = this.attemptAttributes(ev);
     const withError = ev.error !== undefined ? { ...a, [S.ATTR_ERROR_TYPE]: errorType(ev.error) } : a;
     this.operationDuration.record(durationS, withError);
@@ -104,6 +110,7 @@ export class TracegateMetrics {
   }
 
   callSettled(ev: CallEvent, durationS: number): void {
+    if (!this.active) return;
     const a: Attributes = {
       [S.ATTR_TRACEGATE_OPERATION]: ev.operation,
       [S.ATTR_TRACEGATE_ROUTE]: ev.alias,
@@ -115,6 +122,7 @@ export class TracegateMetrics {
   }
 
   decision(d: DecisionEvent): void {
+    if (!this.active) return;
     if (d.kind === 'breaker' && BREAKER_STATES.has(d.action)) {
       const a: Attributes = { [S.ATTR_TRACEGATE_BREAKER_STATE]: d.action };
       const dep = d.attempt?.deployment.id ?? d.detail.deployment;
