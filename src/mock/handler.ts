@@ -28,6 +28,7 @@ export interface HandlerContext {
   calls: MockCallRecord[];
   nextSeq(): number;
   fixturesDir: string;
+  onCall?: ((call: MockCallRecord) => void) | undefined;
 }
 
 export async function handleExchange(ex: Exchange, ctx: HandlerContext): Promise<void> {
@@ -35,9 +36,21 @@ export async function handleExchange(ex: Exchange, ctx: HandlerContext): Promise
   const seq = ctx.nextSeq();
   const record = newRecord(seq, ex.method, url.pathname, url.searchParams, ex.headers, ex.protocol);
   ctx.calls.push(record);
+  let reported = false;
+  const report = () => {
+    if (reported || !ctx.onCall) return;
+    reported = true;
+    try {
+      ctx.onCall(record);
+    } catch {
+      // A logging hook must not break the response.
+    }
+  };
   ex.onHead((status) => {
     record.status = status;
+    report();
   });
+  ex.signal.addEventListener('abort', report, { once: true });
   ex.setDefaultHeader('x-mock-seq', String(seq));
 
   const found = findRoute(ex.method, url.pathname, ex.headers);

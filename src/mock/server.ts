@@ -19,6 +19,8 @@ export interface MockServerOptions {
   fixturesDir?: string;
   /** Seed of the PRNG behind probabilistic faults; default the scenario's `seed`, else 1. */
   seed?: number;
+  /** Called for each call once its status is sent, or once it ended without one (hang, client gone). */
+  onCall?: (call: MockCallRecord) => void;
 }
 
 export interface MockServer {
@@ -45,7 +47,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const state = new ScenarioState(scenario, options.seed);
   const calls: MockCallRecord[] = [];
   let seq = 0;
-  const context = { state, calls, nextSeq: () => ++seq, fixturesDir: resolve(options.fixturesDir ?? 'test/fixtures/providers') };
+  const context = { state, calls, nextSeq: () => ++seq, fixturesDir: resolve(options.fixturesDir ?? 'test/fixtures/providers'), onCall: options.onCall };
   const host = options.host ?? '127.0.0.1';
   const listener = await listen(host, options.port ?? 0, (ex) => {
     handleExchange(ex, context).catch((err: unknown) => failExchange(ex, err).catch(() => undefined));

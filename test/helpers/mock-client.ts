@@ -63,3 +63,50 @@ export function chat(mock: MockServer, dialect: MockDialect, model: string, opti
 }
 
 export const ALL_DIALECTS: MockDialect[] = ['openai', 'azure', 'anthropic', 'gemini', 'bedrock'];
+
+export interface ReadResult {
+  bytes: Buffer;
+  text: string;
+  /** How the body ended: normally, by going quiet for `idleMs`, or with a transport error. */
+  outcome: 'end' | 'idle' | 'error';
+  error?: unknown;
+}
+
+/** Reads a response body until it ends, errors, or sends nothing for `idleMs`. */
+export async function readBody(res: Response, idleMs = 300): Promise<ReadResult> {
+  const reader = res.body!.getReader();
+  const chunks: Buffer[] = [];
+  const result = (outcome: ReadResult['outcome'], error?: unknown): ReadResult => {
+    const bytes = Buffer.concat(chunks);
+    return { bytes, text: bytes.toString('utf8'), outcome, ...(error !== undefined ? { error } : {}) };
+  };
+  for (;;) {
+    let timer: NodeJS.Timeout | undefined;
+    const idle = new Promise<'idle'>((resolve) => {
+      timer = setTimeout(() => resolve('idle'), idleMs);
+    });
+    try {
+      const next = await Promise.race([reader.read(), idle]);
+      if (next === 'idle') {
+        await reader.cancel().catch(() => undefined);
+        return result('idle');
+      }
+      if (next.done) return result('end');
+      chunks.push(Buffer.from(next.value));
+    } catch (error) {
+      return result('error', error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** POSTs JSON to a path with a dialect's credentials. */
+export function post(mock: MockServer, path: string, body: unknown, headers: Record<string, string> = {}, timeoutMs = 5_000): Promise<Response> {
+  return fetch(mock.url + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+}
