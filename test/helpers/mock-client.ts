@@ -51,10 +51,19 @@ export interface ChatCallOptions {
   auth?: boolean;
 }
 
+/** A fetch Response whose `json()` is untyped, for terse assertions in tests. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type TestResponse = Omit<Response, 'json'> & { json(): Promise<any> };
+
+/** fetch, returning a TestResponse. */
+export function request(url: string, init: RequestInit = {}): Promise<TestResponse> {
+  return fetch(url, init) as Promise<TestResponse>;
+}
+
 /** POSTs a chat request in a dialect's own shape. */
-export function chat(mock: MockServer, dialect: MockDialect, model: string, options: ChatCallOptions = {}): Promise<Response> {
+export function chat(mock: MockServer, dialect: MockDialect, model: string, options: ChatCallOptions = {}): Promise<TestResponse> {
   const stream = options.stream ?? false;
-  return fetch(mock.url + chatPath(dialect, model, stream), {
+  return request(mock.url + chatPath(dialect, model, stream), {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(options.auth === false ? {} : AUTH[dialect]), ...options.headers },
     body: JSON.stringify(chatBody(dialect, model, stream, options.text)),
@@ -73,7 +82,7 @@ export interface ReadResult {
 }
 
 /** Reads a response body until it ends, errors, or sends nothing for `idleMs`. */
-export async function readBody(res: Response, idleMs = 300): Promise<ReadResult> {
+export async function readBody(res: TestResponse, idleMs = 300): Promise<ReadResult> {
   const reader = res.body!.getReader();
   const chunks: Buffer[] = [];
   const result = (outcome: ReadResult['outcome'], error?: unknown): ReadResult => {
@@ -102,8 +111,8 @@ export async function readBody(res: Response, idleMs = 300): Promise<ReadResult>
 }
 
 /** POSTs JSON to a path with a dialect's credentials. */
-export function post(mock: MockServer, path: string, body: unknown, headers: Record<string, string> = {}, timeoutMs = 5_000): Promise<Response> {
-  return fetch(mock.url + path, {
+export function post(mock: MockServer, path: string, body: unknown, headers: Record<string, string> = {}, timeoutMs = 5_000): Promise<TestResponse> {
+  return request(mock.url + path, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),

@@ -94,8 +94,18 @@ describe('rate limit headers', () => {
   });
 });
 
-describe('timing faults', () => {
+/** Tests that wait run concurrently, each on its own server. */
+async function own(): Promise<MockServer> {
+  const server = await startMockServer();
+  own.servers.push(server);
+  return server;
+}
+own.servers = [] as MockServer[];
+afterAll(() => Promise.all(own.servers.map((server) => server.close())));
+
+describe.concurrent('timing faults', () => {
   it('latency delays the headers, then answers normally', async () => {
+    const mock = await own();
     const started = Date.now();
     const res = await chat(mock, 'openai', 'm', { headers: fault('latency:ms=150') });
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
@@ -104,35 +114,38 @@ describe('timing faults', () => {
   });
 
   it('hang never answers: a 300 ms client timeout fires and the call is recorded without status', async () => {
+    const mock = await own();
     const error = await chat(mock, 'openai', 'm', { headers: fault('hang'), timeoutMs: 300 }).catch((err: unknown) => err);
     expect((error as Error).name).toBe('TimeoutError');
     expect(mock.calls[0]).toMatchObject({ fault: 'hang', status: 0 });
   });
 
   it('slow_first_token sends stream headers at once and the first event after ms', async () => {
+    const mock = await own();
     const started = Date.now();
-    const res = await chat(mock, 'anthropic', 'm', { stream: true, headers: fault('slow_first_token:ms=250') });
-    expect(Date.now() - started).toBeLessThan(200);
+    const res = await chat(mock, 'anthropic', 'm', { stream: true, headers: fault('slow_first_token:ms=400') });
     expect(res.status).toBe(200);
-    const early = await readBody(res, 120);
+    // The headers are here, yet the body stays silent for a while: the delay sits between them.
+    const early = await readBody(res, 150);
     expect(early.outcome).toBe('idle');
     expect(early.text).toBe('');
-    const second = await chat(mock, 'anthropic', 'm', { stream: true, headers: fault('slow_first_token:ms=250') });
-    const full = await readBody(second, 600);
+    const second = await chat(mock, 'anthropic', 'm', { stream: true, headers: fault('slow_first_token:ms=100') });
+    const full = await readBody(second, 1_000);
     expect(full.outcome).toBe('end');
+    expect(full.text).toContain('event: message_stop');
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
   });
 
   it('stream pacing: delayMs between events', async () => {
+    const mock = await own();
     const started = Date.now();
     const res = await chat(mock, 'openai', 'm', { stream: true, headers: fault({ kind: 'ok', stream: { chunks: 4, delayMs: 40 } }) });
     await res.text();
     expect(Date.now() - started).toBeGreaterThanOrEqual(6 * 40 - 10);
   });
-});
 
-describe('stall and cut', () => {
   it('stall in a stream: N events, then silence on an open connection', async () => {
+    const mock = await own();
     const res = await chat(mock, 'openai', 'm', { stream: true, headers: fault('stall:afterChunks=2') });
     const read = await readBody(res, 300);
     expect(read.outcome).toBe('idle');
@@ -140,6 +153,7 @@ describe('stall and cut', () => {
   });
 
   it('stall in a plain answer: headers and part of the body, then silence', async () => {
+    const mock = await own();
     const res = await chat(mock, 'gemini', 'm', { headers: fault('stall') });
     expect(res.status).toBe(200);
     const length = Number(res.headers.get('content-length'));
@@ -147,7 +161,9 @@ describe('stall and cut', () => {
     expect(read.outcome).toBe('idle');
     expect(read.bytes.length).toBe(Math.floor(length / 2));
   });
+});
 
+describe('cut', () => {
   it('cut in a stream: N events, then the socket is destroyed', async () => {
     const res = await chat(mock, 'anthropic', 'm', { stream: true, headers: fault('cut:afterChunks=3') });
     const read = await readBody(res, 2_000);

@@ -36,13 +36,15 @@ const processIO: MockCommandIO = {
   err: (line) => console.error(line),
   waitForStop: () =>
     new Promise((resolve) => {
-      const stop = (signal: NodeJS.Signals) => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
+      const onInt = () => stop('SIGINT');
+      const onTerm = () => stop('SIGTERM');
+      const stop = (signal: string) => {
+        process.off('SIGINT', onInt);
+        process.off('SIGTERM', onTerm);
         resolve(signal);
       };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
+      process.on('SIGINT', onInt);
+      process.on('SIGTERM', onTerm);
     }),
 };
 

@@ -143,7 +143,7 @@ export const ruleSchema = z
   })
   .superRefine((rule, ctx) => {
     const total = (rule.faults ?? []).reduce((sum, fault) => sum + fault.probability, 0);
-    if (total > 1 + 1e-9) ctx.addIssue({ code: 'custom', message: `fault probabilities add up to ${total}, more than 1`, path: ['faults'] });
+    if (total > 1 + 1e-9) ctx.addIssue({ code: 'custom', message: `fault probabilities add up to ${Number(total.toFixed(6))}, more than 1`, path: ['faults'] });
   });
 
 export const scenarioSchema = z.strictObject({
