@@ -29,6 +29,7 @@ export interface HandlerContext {
   nextSeq(): number;
   fixturesDir: string;
   onCall?: ((call: MockCallRecord) => void) | undefined;
+  maxCalls?: number | undefined;
 }
 
 export async function handleExchange(ex: Exchange, ctx: HandlerContext): Promise<void> {
@@ -36,6 +37,7 @@ export async function handleExchange(ex: Exchange, ctx: HandlerContext): Promise
   const seq = ctx.nextSeq();
   const record = newRecord(seq, ex.method, url.pathname, url.searchParams, ex.headers, ex.protocol);
   ctx.calls.push(record);
+  if (ctx.maxCalls !== undefined && ctx.calls.length > ctx.maxCalls) ctx.calls.splice(0, ctx.calls.length - ctx.maxCalls);
   let reported = false;
   const report = () => {
     if (reported || !ctx.onCall) return;

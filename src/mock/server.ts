@@ -21,6 +21,8 @@ export interface MockServerOptions {
   seed?: number;
   /** Called for each call once its status is sent, or once it ended without one (hang, client gone). */
   onCall?: (call: MockCallRecord) => void;
+  /** Keep only the newest N call records (long chaos runs); default: keep all. */
+  maxCalls?: number;
 }
 
 export interface MockServer {
@@ -47,7 +49,14 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const state = new ScenarioState(scenario, options.seed);
   const calls: MockCallRecord[] = [];
   let seq = 0;
-  const context = { state, calls, nextSeq: () => ++seq, fixturesDir: resolve(options.fixturesDir ?? 'test/fixtures/providers'), onCall: options.onCall };
+  const context = {
+    state,
+    calls,
+    nextSeq: () => ++seq,
+    fixturesDir: resolve(options.fixturesDir ?? 'test/fixtures/providers'),
+    onCall: options.onCall,
+    maxCalls: options.maxCalls,
+  };
   const host = options.host ?? '127.0.0.1';
   const listener = await listen(host, options.port ?? 0, (ex) => {
     handleExchange(ex, context).catch((err: unknown) => failExchange(ex, err).catch(() => undefined));

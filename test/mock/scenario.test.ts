@@ -111,6 +111,12 @@ describe('probabilistic faults', () => {
     expect(await statuses(mock, 10)).toEqual(opening);
   });
 
+  it('after a sequence is used up (then: ok) the faults are rolled; an explicit ok step skips them', async () => {
+    const mock = await serve({ rules: [{ sequence: [{ kind: 'ok' }, { kind: 'rate_limit' }], faults: [{ probability: 1, kind: 'bad_request' }] }] });
+    expect(await statuses(mock, 4)).toEqual([200, 429, 400, 400]);
+    expect(mock.calls.map((call) => call.source)).toEqual(['sequence', 'sequence', 'probability', 'probability']);
+  });
+
   it('the scenario seed is used when the option is absent', async () => {
     const withSeed = { ...scenario, seed: 7 };
     expect(await statuses(await serve(withSeed), 30)).toEqual(await statuses(await serve(scenario, 7), 30));

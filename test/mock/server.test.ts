@@ -86,6 +86,16 @@ describe('call log', () => {
     expect(await bad.json()).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } });
   });
 
+  it('maxCalls keeps only the newest records', async () => {
+    const mock = await serve({ maxCalls: 3 });
+    for (let i = 0; i < 5; i++) await (await chat(mock, 'openai', `m${i}`)).text();
+    expect(mock.calls.map((call) => [call.seq, call.model])).toEqual([
+      [3, 'm2'],
+      [4, 'm3'],
+      [5, 'm4'],
+    ]);
+  });
+
   it('url, port and the base URL of every dialect', async () => {
     const mock = await serve();
     expect(mock.url).toBe(`http://127.0.0.1:${mock.port}`);

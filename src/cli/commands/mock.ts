@@ -63,6 +63,7 @@ function describeCall(call: MockCallRecord): string {
 
 export async function runMock(argv: string[], io: MockCommandIO = processIO): Promise<number> {
   let options;
+  let served = 0;
   try {
     const { values } = parseCommandArgs(argv, {
       port: { type: 'string' },
@@ -84,7 +85,11 @@ export async function runMock(argv: string[], io: MockCommandIO = processIO): Pr
       ...(typeof values.scenario === 'string' ? { scenario: values.scenario } : {}),
       ...(typeof values.fixtures === 'string' ? { fixturesDir: values.fixtures } : {}),
       ...(seed !== undefined ? { seed } : {}),
-      ...(values.quiet ? {} : { onCall: (call: MockCallRecord) => io.out(describeCall(call)) }),
+      maxCalls: 10_000,
+      onCall: (call: MockCallRecord) => {
+        served++;
+        if (!values.quiet) io.out(describeCall(call));
+      },
     };
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
@@ -110,7 +115,7 @@ export async function runMock(argv: string[], io: MockCommandIO = processIO): Pr
   if (options.scenario) io.out(`  scenario   ${options.scenario}`);
   const signal = await io.waitForStop();
   await server.close();
-  io.out(`tracegate mock stopped (${signal}); ${server.calls.length} calls served`);
+  io.out(`tracegate mock stopped (${signal}); ${served} calls served`);
   return 0;
 }
 
