@@ -93,8 +93,10 @@ export class ScenarioState {
     const defaults = this.scenario.defaults ?? {};
     const rule = found?.rule;
     const answer = answerPart(step);
-    const replay = headers.fixture?.replay ?? answer.replay ?? rule?.replay ?? defaults.replay;
-    const replayStatus = headers.fixture ? headers.fixture.status : (answer.status ?? rule?.status ?? defaults.status);
+    // The replay and its status come from the same place: header, step, rule, or defaults.
+    const origin = [headers.fixture, answer, rule, defaults].find((where) => where?.replay !== undefined);
+    const replay = origin?.replay;
+    const replayStatus = origin?.status;
     return {
       step,
       source,
