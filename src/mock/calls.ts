@@ -57,7 +57,7 @@ export interface CallFilter {
   model?: string;
   dialect?: string;
   operation?: string;
-  /** A fault kind, or `'none'` for calls answered without a fault. */
+  /** A fault kind, or `'none'` (or `'ok'`) for calls answered without a fault. */
   fault?: string;
   status?: number;
   stream?: boolean;
@@ -111,7 +111,7 @@ export function matchesFilter(call: MockCallRecord, filter: CallFilter): boolean
   if (filter.model !== undefined && call.model !== filter.model) return false;
   if (filter.dialect !== undefined && call.dialect !== filter.dialect) return false;
   if (filter.operation !== undefined && call.operation !== filter.operation) return false;
-  if (filter.fault !== undefined && (call.fault ?? 'none') !== filter.fault) return false;
+  if (filter.fault !== undefined && (call.fault ?? 'none') !== (filter.fault === 'ok' ? 'none' : filter.fault)) return false;
   if (filter.status !== undefined && call.status !== filter.status) return false;
   if (filter.stream !== undefined && call.stream !== filter.stream) return false;
   return true;

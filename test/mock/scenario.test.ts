@@ -47,6 +47,7 @@ describe('sequences', () => {
     expect(await statuses(mock, 4, 'last')).toEqual([200, 400, 400, 400]);
     expect(mock.count({ model: 'repeat', fault: 'rate_limit' })).toBe(3);
     expect(mock.count({ model: 'repeat', fault: 'none' })).toBe(2);
+    expect(mock.count({ model: 'repeat', fault: 'ok' })).toBe(2);
     expect(mock.calls.find((call) => call.model === 'ok-after')?.source).toBe('sequence');
   });
 
