@@ -14,3 +14,4 @@ export type * from './providers/types.js';
 export { computeCost } from './providers/catalog/cost.js';
 export { registerCatalog, resolveModelInfo } from './providers/catalog/index.js';
 export type { CatalogEntry } from './providers/catalog/index.js';
+export * from './mock/index.js';
