@@ -90,6 +90,8 @@ export async function readBody(
 ): Promise<Buffer> {
   const declared = Number(headerOf(res.headers, 'content-length'));
   if (Number.isFinite(declared) && declared > limit) {
+    // Destroying an unread body emits 'error' (AbortError): nobody else listens, so swallow it here.
+    res.body.on('error', () => {});
     res.body.destroy();
     throw new InvalidResponseError(`response body of ${declared} bytes exceeds the limit of ${limit} bytes`);
   }

@@ -182,6 +182,7 @@ export class UpstreamChunkSource {
   private readonly iterator: AsyncIterator<unknown>;
   private readonly framer: EventFramer;
   private ended = false;
+  private pending: unknown;
 
   constructor(
     private readonly res: UpstreamResponse,
@@ -199,6 +200,11 @@ export class UpstreamChunkSource {
    * or the given phase (the first-token deadline before the first chunk).
    */
   async next(phase?: { kind: TimeoutKind; ms: number }): Promise<ChatCompletionChunk[] | null> {
+    if (this.pending !== undefined) {
+      const e = this.pending;
+      this.pending = undefined;
+      throw e;
+    }
     if (this.ended) return null;
     const d = this.deployment;
     for (;;) {
@@ -216,17 +222,24 @@ export class UpstreamChunkSource {
       } finally {
         this.signal.clearPhase();
       }
-      if (item.done) {
-        this.ended = true;
-        const out: ChatCompletionChunk[] = [];
-        for (const ev of this.framer.end()) out.push(...this.decoder.push(ev));
-        out.push(...this.decoder.end());
-        return out;
-      }
       const out: ChatCompletionChunk[] = [];
-      for (const ev of this.framer.push(item.value as Uint8Array)) {
-        out.push(...this.decoder.push(ev));
-        if (this.decoder.done) break;
+      try {
+        if (item.done) {
+          this.ended = true;
+          for (const ev of this.framer.end()) out.push(...this.decoder.push(ev));
+          out.push(...this.decoder.end());
+          return out;
+        }
+        for (const ev of this.framer.push(item.value as Uint8Array)) {
+          out.push(...this.decoder.push(ev));
+          if (this.decoder.done) break;
+        }
+      } catch (err) {
+        // Chunks decoded before a bad event in the same read go out first; the error follows on
+        // the next read, so the outcome does not depend on how the bytes were split into packets.
+        if (out.length === 0) throw err;
+        this.pending = err;
+        return out;
       }
       if (out.length) return out;
     }
