@@ -145,10 +145,9 @@ export async function createChatCompletion(core: RouterCore, rawParams: unknown,
     }
     const mirror = core.policies.mirror[parsed.model];
     if (mirror && !state.event.shadow) {
-      mirrorCall(state.event, mirror, core.random, (to) => {
-        state.event.info.mirroredTo = to;
-        return createChatCompletion(core, { ...params, model: to }, { shadow: true, metadata: { ...state.event.metadata }, tags: [...state.event.tags] });
-      });
+      mirrorCall(state.event, mirror, core.random, (to) =>
+        createChatCompletion(core, { ...params, model: to }, { shadow: true, metadata: { ...state.event.metadata }, tags: [...state.event.tags] }),
+      );
     }
     if (stream) {
       return startStream(core, state, params, hooks, (completion) =>

@@ -17,14 +17,18 @@ export interface MirrorRule {
 
 export type MirrorConfig = Readonly<Record<string, MirrorRule>>;
 
-/** Starts the shadow call on the next turn of the event loop; never throws, never awaited by the caller. */
+/**
+ * Starts the shadow call on the next turn of the event loop; never throws, never awaited by the
+ * caller. Returns whether the call was sampled.
+ */
 export function mirrorCall(
   call: CallEvent,
   rule: MirrorRule | undefined,
   random: () => number,
   launch: (alias: string) => Promise<unknown>,
-): void {
-  if (!rule || call.shadow || rule.sampleRate <= 0 || random() >= rule.sampleRate) return;
+): boolean {
+  if (!rule || call.shadow || rule.sampleRate <= 0 || random() >= rule.sampleRate) return false;
+  call.info.mirroredTo = rule.to;
   decide(call, 'mirror', 'send', { 'mirror.alias': rule.to, 'mirror.sample_rate': rule.sampleRate });
   setImmediate(() => {
     let p: Promise<unknown>;
@@ -49,4 +53,5 @@ export function mirrorCall(
       });
     });
   });
+  return true;
 }
