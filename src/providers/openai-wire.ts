@@ -58,6 +58,63 @@ export function normalizeUsage(obj: Record<string, unknown>): void {
   }
 }
 
+/** Arguments as a JSON string (some servers send an object). */
+function argumentsString(fn: Record<string, unknown>): void {
+  if (fn.arguments !== undefined && fn.arguments !== null && typeof fn.arguments !== 'string') fn.arguments = JSON.stringify(fn.arguments);
+}
+
+/** A message's tool calls: `null` removed, a missing `type` set (Mistral omits it), arguments as strings. */
+function normalizeMessageToolCalls(message: Record<string, unknown>): void {
+  if (message.tool_calls === null) {
+    delete message.tool_calls;
+    return;
+  }
+  if (!Array.isArray(message.tool_calls)) return;
+  for (const tc of message.tool_calls as Record<string, unknown>[]) {
+    if (!tc || typeof tc !== 'object') continue;
+    if (tc.type === undefined || tc.type === null) tc.type = 'function';
+    if (tc.function && typeof tc.function === 'object') argumentsString(tc.function as Record<string, unknown>);
+  }
+}
+
+/**
+ * Streamed tool-call deltas: Mistral sends whole calls without `index`; the index is then taken
+ * from the call's id (a new id is the next index, a delta without id continues the last call).
+ */
+class ToolCallIndexer {
+  private readonly byId = new Map<string, number>();
+  private last = -1;
+
+  normalize(delta: Record<string, unknown>): void {
+    if (delta.tool_calls === null) {
+      delete delta.tool_calls;
+      return;
+    }
+    if (!Array.isArray(delta.tool_calls)) return;
+    for (const tc of delta.tool_calls as Record<string, unknown>[]) {
+      if (!tc || typeof tc !== 'object') continue;
+      const id = typeof tc.id === 'string' && tc.id ? tc.id : undefined;
+      if (typeof tc.index !== 'number') {
+        if (id !== undefined) {
+          let index = this.byId.get(id);
+          if (index === undefined) {
+            index = this.last + 1;
+            this.byId.set(id, index);
+          }
+          tc.index = index;
+        } else {
+          tc.index = Math.max(0, this.last);
+        }
+      } else if (id !== undefined) {
+        this.byId.set(id, tc.index);
+      }
+      this.last = Math.max(this.last, tc.index as number);
+      if (id !== undefined && (tc.type === undefined || tc.type === null)) tc.type = 'function';
+      if (tc.function && typeof tc.function === 'object') argumentsString(tc.function as Record<string, unknown>);
+    }
+  }
+}
+
 function normalizeReasoning(holder: Record<string, unknown> | undefined): void {
   if (!holder) return;
   if (typeof holder.reasoning === 'string' && holder.reasoning_content == null) {
@@ -80,8 +137,11 @@ export function decodeChatCompletion(body: unknown, ctx: AdapterContext): ChatCo
     if (c && typeof c === 'object') {
       normalizeChoiceFinish(c);
       const message = c.message as Record<string, unknown> | undefined;
-      normalizeReasoning(message);
-      if (message && message.content === undefined) message.content = null;
+      if (message && typeof message === 'object') {
+        normalizeReasoning(message);
+        normalizeMessageToolCalls(message);
+        if (message.content === undefined) message.content = null;
+      }
     }
   }
   const parsed = ChatCompletionSchema.safeParse(obj);
@@ -119,6 +179,7 @@ function truncateBody(body: unknown): unknown {
 export class OpenAIStreamDecoder implements ChatStreamDecoder {
   done = false;
   private sawFinish = false;
+  private readonly toolCalls = new ToolCallIndexer();
   constructor(private readonly ctx: AdapterContext) {}
 
   push(event: StreamEvent): ChatCompletionChunk[] {
@@ -155,9 +216,11 @@ export class OpenAIStreamDecoder implements ChatStreamDecoder {
     for (const c of obj.choices as Record<string, unknown>[]) {
       if (!c || typeof c !== 'object') continue;
       normalizeChoiceFinish(c);
-      normalizeReasoning(c.delta as Record<string, unknown> | undefined);
-      if (c.finish_reason) this.sawFinish = true;
       if (!c.delta || typeof c.delta !== 'object') c.delta = {};
+      const delta = c.delta as Record<string, unknown>;
+      normalizeReasoning(delta);
+      this.toolCalls.normalize(delta);
+      if (c.finish_reason) this.sawFinish = true;
     }
     const parsed = ChatCompletionChunkSchema.safeParse(obj);
     if (!parsed.success) {

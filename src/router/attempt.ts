@@ -9,7 +9,7 @@ import { attemptChannel, firstChunkChannel, publishSettled, publishStart, runInS
 import { InvalidResponseError, TimeoutError, TracegateError, isTracegateError, scrubSecrets, type TimeoutKind } from '../errors.js';
 import { AttemptSignal } from '../http/attempt-signal.js';
 import { acceptsStreamMediaType, createFramer, type EventFramer } from '../http/framing.js';
-import { mapTransportError, mediaType, readBody, sendRequest, type UpstreamResponse } from '../http/transport.js';
+import { destroyBody, mapTransportError, mediaType, readBody, sendRequest, type UpstreamResponse } from '../http/transport.js';
 import { computeCost } from '../providers/catalog/cost.js';
 import { getProvider } from '../providers/registry.js';
 import type { AdapterContext, ChatStreamDecoder, Deployment, HttpRequestSpec, ProviderAdapter } from '../providers/types.js';
@@ -182,7 +182,8 @@ export class UpstreamChunkSource {
   private readonly iterator: AsyncIterator<unknown>;
   private readonly framer: EventFramer;
   private ended = false;
-  private pending: unknown;
+  /** An error met after good chunks of the same network read: thrown on the next call. */
+  private pendingError: unknown;
 
   constructor(
     private readonly res: UpstreamResponse,
@@ -200,10 +201,11 @@ export class UpstreamChunkSource {
    * or the given phase (the first-token deadline before the first chunk).
    */
   async next(phase?: { kind: TimeoutKind; ms: number }): Promise<ChatCompletionChunk[] | null> {
-    if (this.pending !== undefined) {
-      const e = this.pending;
-      this.pending = undefined;
-      throw e;
+    if (this.pendingError !== undefined) {
+      const err = this.pendingError;
+      this.pendingError = undefined;
+      this.ended = true;
+      throw toAttemptError(err, this.signal, this.deployment);
     }
     if (this.ended) return null;
     const d = this.deployment;
@@ -222,35 +224,30 @@ export class UpstreamChunkSource {
       } finally {
         this.signal.clearPhase();
       }
+      if (item.done) {
+        this.ended = true;
+        const out: ChatCompletionChunk[] = [];
+        for (const ev of this.framer.end()) out.push(...this.decoder.push(ev));
+        out.push(...this.decoder.end());
+        return out;
+      }
       const out: ChatCompletionChunk[] = [];
       try {
-        if (item.done) {
-          this.ended = true;
-          for (const ev of this.framer.end()) out.push(...this.decoder.push(ev));
-          out.push(...this.decoder.end());
-          return out;
-        }
         for (const ev of this.framer.push(item.value as Uint8Array)) {
           out.push(...this.decoder.push(ev));
           if (this.decoder.done) break;
         }
       } catch (err) {
-        // Chunks decoded before a bad event in the same read go out first; the error follows on
-        // the next read, so the outcome does not depend on how the bytes were split into packets.
-        if (out.length === 0) throw err;
-        this.pending = err;
-        return out;
+        // Deliver what came before the bad event first; the error follows on the next call.
+        if (out.length === 0) throw toAttemptError(err, this.signal, d);
+        this.pendingError = err;
       }
       if (out.length) return out;
     }
   }
 
   destroy(): void {
-    try {
-      this.res.body.destroy();
-    } catch {
-      /* already gone */
-    }
+    destroyBody(this.res.body);
   }
 }
 
