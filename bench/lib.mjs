@@ -1,6 +1,8 @@
 // Shared helpers for bench scripts: timing, percentiles, results files.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import os from 'node:os';
+import { createInterface } from 'node:readline';
 
 export function percentile(sorted, p) {
   if (sorted.length === 0) return NaN;
@@ -46,4 +48,24 @@ export function writeResults(name, results) {
   const file = new URL(`./results/${name}.json`, import.meta.url);
   writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), machine: machine(), ...results }, null, 2) + '\n');
   return file.pathname;
+}
+
+/** Starts the mock server in a child process; resolves to its URLs and a `close()`. */
+export async function startMockChild(scenario) {
+  const child = spawn(process.execPath, [new URL('./mock-child.mjs', import.meta.url).pathname, scenario ? JSON.stringify(scenario) : ''], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const line = await new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`mock child exited with ${code}`)));
+  });
+  const urls = JSON.parse(line);
+  return {
+    ...urls,
+    close: () =>
+      new Promise((resolve) => {
+        child.once('exit', resolve);
+        child.stdin.end();
+      }),
+  };
 }

@@ -3,14 +3,13 @@
 // Usage: node bench/router-baseline.mjs [--calls N]
 import { Agent, request } from 'undici';
 import { Router } from '../dist/esm/src/index.js';
-import { startMockServer } from '../dist/esm/src/mock/index.js';
-import { run, summarize, writeResults } from './lib.mjs';
+import { run, startMockChild, summarize, writeResults } from './lib.mjs';
 
 const total = Number(process.argv[process.argv.indexOf('--calls') + 1]) || 2000;
 const warmup = Math.min(300, total);
 
-const mock = await startMockServer({ scenario: { defaults: { reply: { text: 'The quick brown fox jumps over the lazy dog.' }, stream: { chunks: 8 } } } });
-const baseURL = mock.baseURL('openai');
+const mock = await startMockChild({ defaults: { reply: { text: 'The quick brown fox jumps over the lazy dog.' }, stream: { chunks: 8 } } });
+const baseURL = mock.openai;
 const router = new Router({ models: [{ name: 'bench', provider: 'openai', model: 'gpt-4o-mini', apiKey: 'sk-bench-000000', baseURL }] });
 const agent = new Agent({ connections: 128, keepAliveTimeout: 30_000 });
 const messages = [{ role: 'user', content: 'Say something short.' }];
