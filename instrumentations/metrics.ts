@@ -8,8 +8,8 @@ import * as S from '../semconv/index.js';
 import { errorType } from './span-mapping.js';
 import { genAiProviderName } from './provider-names.js';
 
-/** Breaker decision actions that are state changes (others, e.g. skipping an open deployment, are not). */
-const BREAKER_STATES = new Set(['open', 'half_open', 'closed', 'close']);
+/** Breaker decision actions that are state changes (`skip`, passing over an open deployment, is not). */
+const BREAKER_TRANSITIONS = new Set(['open', 'half_open', 'close', 'closed', 'reopen']);
 
 const NoopMeter = createNoopMeter().constructor;
 
@@ -118,16 +118,21 @@ export class TracegateMetrics {
     };
     if (ev.error !== undefined) a[S.ATTR_ERROR_TYPE] = errorType(ev.error);
     this.callDuration.record(durationS, a);
-    if (ev.info.outcome === 'budget_rejected') this.budgetRejections.add(1, { [S.ATTR_TRACEGATE_ROUTE]: ev.alias });
   }
 
   decision(d: DecisionEvent): void {
     if (!this.active) return;
-    if (d.kind === 'breaker' && BREAKER_STATES.has(d.action)) {
-      const a: Attributes = { [S.ATTR_TRACEGATE_BREAKER_STATE]: d.action };
-      const dep = d.attempt?.deployment.id ?? d.detail.deployment;
+    if (d.kind === 'breaker' && BREAKER_TRANSITIONS.has(d.action)) {
+      const state = d.detail['breaker.state'];
+      const a: Attributes = { [S.ATTR_TRACEGATE_BREAKER_STATE]: typeof state === 'string' ? state : d.action };
+      const dep = d.detail['deployment.id'] ?? d.attempt?.deployment.id;
       if (typeof dep === 'string') a[S.ATTR_TRACEGATE_DEPLOYMENT_ID] = dep;
       this.breakerTransitions.add(1, a);
+    } else if (d.kind === 'budget' && d.action === 'reject') {
+      const a: Attributes = { [S.ATTR_TRACEGATE_ROUTE]: d.call.alias };
+      const name = d.detail['budget.name'];
+      if (typeof name === 'string') a[S.decisionAttr('budget', 'budget.name')] = name;
+      this.budgetRejections.add(1, a);
     }
   }
 }

@@ -97,15 +97,19 @@ export function callEndAttributes(ev: CallEvent, ttfcSeconds: number | undefined
     a[S.ATTR_TRACEGATE_USAGE_INPUT_TOKENS] = t.input;
     a[S.ATTR_TRACEGATE_USAGE_OUTPUT_TOKENS] = t.output;
     a[S.ATTR_TRACEGATE_USAGE_TOTAL_TOKENS] = t.total;
-  } else if (info.usage) {
-    // A cache hit: the cached answer's usage, no attempt.
-    a[S.ATTR_TRACEGATE_USAGE_INPUT_TOKENS] = info.usage.prompt_tokens;
-    a[S.ATTR_TRACEGATE_USAGE_OUTPUT_TOKENS] = info.usage.completion_tokens;
-    a[S.ATTR_TRACEGATE_USAGE_TOTAL_TOKENS] = info.usage.total_tokens;
   }
   if (typeof info.totalCostUsd === 'number') a[S.ATTR_TRACEGATE_COST_TOTAL_USD] = info.totalCostUsd;
   if (info.totalCostUsd === null || t.priceUnknown) a[S.ATTR_TRACEGATE_COST_PRICE_UNKNOWN] = true;
   if (ttfcSeconds !== undefined) a[S.ATTR_TRACEGATE_TIME_TO_FIRST_CHUNK] = ttfcSeconds;
+  if (info.routedAlias) a[S.ATTR_TRACEGATE_ROUTED_ALIAS] = info.routedAlias;
+  if (info.mirroredTo) a[S.decisionAttr('mirror', 'mirror.alias')] = info.mirroredTo;
+  if (info.repairs) a[S.ATTR_TRACEGATE_REPAIRS] = info.repairs;
+  if (info.guardrails?.length) a[S.ATTR_TRACEGATE_GUARDRAIL_VERDICTS] = info.guardrails.map((g) => `${g.hook}:${g.stage}:${g.action}`);
+  if (info.budget) {
+    a[S.decisionAttr('budget', 'budget.names')] = [...info.budget.budgets];
+    a[S.decisionAttr('budget', 'budget.reserved_usd')] = info.budget.reservedUsd;
+    a[S.decisionAttr('budget', 'budget.settled_usd')] = info.budget.settledUsd;
+  }
   if (ev.streamOutcome) a[S.ATTR_TRACEGATE_STREAM_OUTCOME] = ev.streamOutcome;
   if (ev.error !== undefined) a[S.ATTR_ERROR_TYPE] = errorType(ev.error);
   return a;

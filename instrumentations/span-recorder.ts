@@ -148,13 +148,18 @@ export class SpanRecorder {
   decision(d: DecisionEvent): void {
     const call = this.calls.get(d.call);
     const attempt = d.attempt ? this.attempts.get(d.attempt) : undefined;
-    const details: Record<string, AttributeValue> = {};
-    for (const [k, v] of Object.entries(d.detail)) details[S.decisionAttr(d.kind, k)] = v;
     const target = attempt?.span ?? call?.span;
-    target?.addEvent(S.decisionEventName(d.kind), { [S.ATTR_TRACEGATE_DECISION_ACTION]: d.action, ...details });
-    if (call && S.CALL_LEVEL_DECISIONS.has(d.kind)) {
-      call.span.setAttributes({ ...details, [S.decisionAttr(d.kind, 'action')]: d.action });
+    if (!target) return;
+    const details: Record<string, AttributeValue> = {};
+    const onCall: Record<string, AttributeValue> = {};
+    const callLevel = call !== undefined && S.CALL_LEVEL_DECISIONS.has(d.kind);
+    for (const [k, v] of Object.entries(d.detail)) {
+      const name = S.decisionAttr(d.kind, k);
+      details[name] = v;
+      if (callLevel && !S.DETAILS_NOT_ON_CALL.has(k)) onCall[name] = v;
     }
+    target.addEvent(S.decisionEventName(d.kind), { [S.ATTR_TRACEGATE_DECISION_ACTION]: d.action, ...details });
+    if (callLevel) call.span.setAttributes({ ...onCall, [S.decisionAttr(d.kind, 'action')]: d.action });
     this.optional('metrics', () => this.host.instruments.decision(d));
   }
 

@@ -28,7 +28,7 @@ export const ATTR_HTTP_ROUTE = attribute('otel', 'http.route', {
 });
 export const ATTR_ERROR_TYPE = attribute('otel', 'error.type', {
   type: 'string',
-  on: ['call', 'attempt', 'metric'],
+  on: ['call', 'attempt', 'event', 'metric'],
   description:
     'tracegate\'s error class (`rate_limit`, `timeout`, `upstream_unavailable`, `connection`, `invalid_response`, `authentication`, `bad_request`, `budget_exceeded`, `circuit_open`, `guardrail`, `aborted`, `stream_interrupted`, ...), else `_OTHER`.',
 });

@@ -55,8 +55,8 @@ export const ATTR_TRACEGATE_FALLBACK_ALIAS = attribute('tracegate', 'tracegate.f
 });
 export const ATTR_TRACEGATE_DEPLOYMENT_ID = attribute('tracegate', 'tracegate.deployment.id', {
   type: 'string',
-  on: ['call', 'attempt', 'metric'],
-  description: 'Deployment (model entry) id; on the call span, the deployment that answered.',
+  on: ['call', 'attempt', 'event', 'metric'],
+  description: 'Deployment (model entry) id; on the call span, the deployment that answered; on decision events, the deployment decided about.',
 });
 export const ATTR_TRACEGATE_PROVIDER = attribute('tracegate', 'tracegate.provider', {
   type: 'string',
@@ -118,6 +118,21 @@ export const ATTR_TRACEGATE_SHADOW = attribute('tracegate', 'tracegate.shadow', 
   on: ['call', 'attempt'],
   description: 'A mirrored (shadow) call; set only when true.',
 });
+export const ATTR_TRACEGATE_ROUTED_ALIAS = attribute('tracegate', 'tracegate.routed_alias', {
+  type: 'string',
+  on: ['call'],
+  description: 'The alias actually routed when eval-aware routing redirected the call.',
+});
+export const ATTR_TRACEGATE_GUARDRAIL_VERDICTS = attribute('tracegate', 'tracegate.guardrail.verdicts', {
+  type: 'string[]',
+  on: ['call'],
+  description: 'Every guardrail verdict of the call, in order, as `<hook>:<stage>:<action>` (e.g. `json:post:repair`).',
+});
+export const ATTR_TRACEGATE_REPAIRS = attribute('tracegate', 'tracegate.repairs', {
+  type: 'int',
+  on: ['call'],
+  description: 'Repairs asked by post-call guardrails (the same deployment asked again); set when > 0.',
+});
 export const ATTR_TRACEGATE_METADATA = attribute('tracegate', 'tracegate.metadata.<key>', {
   type: 'string',
   on: ['call'],
@@ -138,18 +153,19 @@ export const ATTR_TRACEGATE_ATTEMPT_INDEX = attribute('tracegate', 'tracegate.at
 });
 export const ATTR_TRACEGATE_FALLBACK_DEPTH = attribute('tracegate', 'tracegate.fallback.depth', {
   type: 'int',
-  on: ['attempt'],
-  description: '0 for the requested alias, 1 for the first fallback alias, ...',
+  on: ['attempt', 'event'],
+  description: '0 for the requested alias, 1 for the first fallback alias, ... (on `tracegate.fallback` events: the depth switched to).',
 });
 export const ATTR_TRACEGATE_RETRY_REASON = attribute('tracegate', 'tracegate.retry.reason', {
   type: 'string',
-  on: ['attempt', 'metric'],
-  description: 'Why this attempt exists when it is not the first: the previous attempt\'s error class.',
+  on: ['attempt', 'event', 'metric'],
+  description:
+    'Attempt span: why this attempt exists when it is not the first (the previous attempt\'s error class, or `repair`). On `tracegate.retry` events: why the router switched or gave up.',
 });
 export const ATTR_TRACEGATE_RETRY_WAIT_MS = attribute('tracegate', 'tracegate.retry.wait_ms', {
   type: 'double',
   on: ['attempt'],
-  description: 'Milliseconds waited (backoff or retry-after) before this attempt; set when > 0.',
+  description: 'Attempt span: milliseconds waited (backoff or retry-after) before this attempt, set when > 0. On `tracegate.retry` events: the wait decided.',
 });
 export const ATTR_TRACEGATE_REQUEST_TOOLS = attribute('tracegate', 'tracegate.request.tools', {
   type: 'string[]',
@@ -173,22 +189,62 @@ export const ATTR_TRACEGATE_DECISION_ACTION = attribute('tracegate', 'tracegate.
   on: ['event'],
   description: 'The decision\'s verb (`wait`, `switch`, `open`, `half_open`, `close`, `reject`, `hit`, `block`, ...).',
 });
-export const ATTR_TRACEGATE_DECISION_DETAIL = attribute('tracegate', 'tracegate.<kind>.<detail>', {
-  type: 'string',
-  on: ['call', 'event'],
-  description:
-    'Details of a decision, on its event. For `budget`, `breaker`, `rate_limit`, `cache`, `guardrail`, `route`, `context_window` and `eval_routing` the last decision\'s details are also set on the call span.',
-});
 export const ATTR_TRACEGATE_DECISION_KIND_ACTION = attribute('tracegate', 'tracegate.<kind>.action', {
   type: 'string',
   on: ['call'],
-  description: 'The last action of that decision kind (e.g. `tracegate.guardrail.action = block`), on the call span.',
+  description: 'The last action of a call-level decision kind (e.g. `tracegate.guardrail.action = block`), on the call span.',
 });
 export const ATTR_TRACEGATE_BREAKER_STATE = attribute('tracegate', 'tracegate.breaker.state', {
   type: 'string',
-  on: ['metric'],
-  description: 'State a circuit breaker moved to (`open`, `half_open`, `closed`) on `tracegate.breaker.transitions`.',
+  on: ['event', 'call', 'metric'],
+  description: 'State of a deployment\'s circuit breaker after a `breaker` decision (`open`, `half_open`, `closed`).',
 });
+
+// Details of decisions: the router publishes them as dotted keys (`retry.wait_ms`, see
+// docs/router.md); each becomes `tracegate.<key>` on the decision's event (`error.type` stays
+// `error.type`). For the call-level kinds they are also set on the call span, except
+// `deployment.id` and `error.type`, which describe the call span itself.
+const detail = (name: string, type: 'string' | 'int' | 'double' | 'string[]', description: string): string =>
+  attribute('tracegate', name, { type, on: ['event', 'call'], description });
+export const DECISION_DETAIL_ATTRIBUTES = [
+  detail('tracegate.route.alias', 'string', '`route`, `retry`, `context_window`, `eval_routing`: the alias the decision is about.'),
+  detail('tracegate.route.strategy', 'string', '`route`: the selection strategy used.'),
+  detail('tracegate.route.candidates', 'int', '`route`: deployments that could serve.'),
+  detail('tracegate.route.rule', 'int', '`route/rule`: index of the routing rule that matched.'),
+  detail('tracegate.retry.count', 'int', '`retry`: retries used so far.'),
+  detail('tracegate.retry.wait_source', 'string', '`retry/wait`: where the wait came from (`backoff`, `retry_after`).'),
+  detail('tracegate.retry.round', 'int', '`retry/wait`: round over the alias\'s deployments.'),
+  detail('tracegate.retry.retry_after_ms', 'double', '`retry`: the provider\'s retry-after, ms.'),
+  detail('tracegate.fallback.from', 'string', '`fallback`: alias given up.'),
+  detail('tracegate.fallback.to', 'string', '`fallback/switch`: alias tried next.'),
+  detail('tracegate.fallback.kind', 'string', '`fallback/switch`: which fallback list (`general`, `context_window`, `content_policy`, `bad_request`, `guardrail`).'),
+  detail('tracegate.fallback.max_depth', 'int', '`fallback/depth_limit`: the configured maximum depth.'),
+  detail('tracegate.breaker.reason', 'string', '`breaker`: why it opened.'),
+  detail('tracegate.breaker.retry_at', 'double', '`breaker`: epoch ms of the next probe.'),
+  detail('tracegate.budget.names', 'string[]', '`budget/reserve`: budgets the attempt counted against; call span: all of the call\'s.'),
+  detail('tracegate.budget.name', 'string', '`budget/reject`: the budget that was exhausted.'),
+  detail('tracegate.budget.reserved_usd', 'double', '`budget`: USD reserved (worst case); call span: over the call.'),
+  detail('tracegate.budget.settled_usd', 'double', '`budget/settle`: USD the reservation was settled to (the real cost); call span: over the call.'),
+  detail('tracegate.budget.limit_usd', 'double', '`budget/reject`: the budget\'s limit.'),
+  detail('tracegate.budget.spent_usd', 'double', '`budget/reject`: what it had spent.'),
+  detail('tracegate.rate_limit.scope', 'string', '`rate_limit`: `deployment` or `key`.'),
+  detail('tracegate.rate_limit.limit', 'string', '`rate_limit`: which limit was full (`rpm`, `tpm`).'),
+  detail('tracegate.rate_limit.retry_after_ms', 'double', '`rate_limit`: ms until the window frees enough.'),
+  detail('tracegate.cache.key', 'string', '`cache`: prefix of the request\'s cache key hash.'),
+  detail('tracegate.cache.ttl_ms', 'double', '`cache/store`: lifetime of the stored entry.'),
+  detail('tracegate.guardrail.name', 'string', '`guardrail`: the hook.'),
+  detail('tracegate.guardrail.stage', 'string', '`guardrail`: `pre` or `post`.'),
+  detail('tracegate.guardrail.reason', 'string', '`guardrail`: the hook\'s reason for its verdict.'),
+  detail('tracegate.guardrail.score', 'double', '`guardrail`: the hook\'s score.'),
+  detail('tracegate.guardrail.hook_error', 'string', '`guardrail`: the hook itself failed (treated as block).'),
+  detail('tracegate.mirror.alias', 'string', '`mirror`: the shadow alias; call span: the alias the call was mirrored to.'),
+  detail('tracegate.mirror.sample_rate', 'double', '`mirror/send`: the sampling rate.'),
+  detail('tracegate.context_window.needed_tokens', 'int', '`context_window`: estimated tokens the request needs.'),
+  detail('tracegate.context_window.skipped', 'int', '`context_window/skip`: deployments skipped as too small.'),
+  detail('tracegate.routing.weight_multiplier', 'double', '`eval_routing/weight`: multiplier applied to a deployment\'s weight.'),
+  detail('tracegate.routing.redirect_to', 'string', '`eval_routing/redirect`: alias the call was redirected to.'),
+  detail('tracegate.routing.reason', 'string', '`eval_routing`: why the adjustment was made.'),
+] as const;
 
 /** Decision kinds whose details are also summarized as call-span attributes (the others repeat per attempt). */
 export const CALL_LEVEL_DECISIONS: ReadonlySet<DecisionKind> = new Set<DecisionKind>([
@@ -197,7 +253,6 @@ export const CALL_LEVEL_DECISIONS: ReadonlySet<DecisionKind> = new Set<DecisionK
   'rate_limit',
   'cache',
   'guardrail',
-  'route',
   'context_window',
   'eval_routing',
 ]);
@@ -205,9 +260,17 @@ export const CALL_LEVEL_DECISIONS: ReadonlySet<DecisionKind> = new Set<DecisionK
 export function decisionEventName(kind: string): string {
   return `tracegate.${kind}`;
 }
+/**
+ * Span attribute name of a decision detail key: dotted keys (as the router publishes them) go
+ * under `tracegate.`, `error.type` keeps its standard name, a bare key goes under `tracegate.<kind>.`.
+ */
 export function decisionAttr(kind: string, key: string): string {
-  return `tracegate.${kind}.${key}`;
+  if (key === 'error.type') return key;
+  return key.includes('.') ? `tracegate.${key}` : `tracegate.${kind}.${key}`;
 }
+
+/** Detail keys not copied to the call span (they would describe something else than the call). */
+export const DETAILS_NOT_ON_CALL: ReadonlySet<string> = new Set(['deployment.id', 'error.type']);
 export function metadataAttr(key: string): string {
   return `tracegate.metadata.${key}`;
 }
@@ -254,7 +317,7 @@ export const METRIC_TRACEGATE_BREAKER_TRANSITIONS = metric('tracegate', 'tracega
 export const METRIC_TRACEGATE_BUDGET_REJECTIONS = metric('tracegate', 'tracegate.budget.rejections', {
   instrument: 'counter',
   unit: '{rejection}',
-  description: 'Calls rejected by a budget, by route.',
+  description: 'Budget rejections (a call refused, or a deployment skipped for a route or provider budget), by route and budget name.',
 });
 export const METRIC_TRACEGATE_COST = metric('tracegate', 'tracegate.client.cost', {
   instrument: 'counter',

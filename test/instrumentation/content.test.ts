@@ -5,11 +5,10 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Router } from '../../src/index.js';
-import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.js';
-import { FAKE_KEY, setupTracing } from './harness.js';
+import { FAKE_KEY, setupTracing, startMockServer, type MockServer } from './harness.js';
 
 const h = setupTracing({ captureContent: false });
-let fake: FakeOpenAI;
+let mock: MockServer;
 let router: Router;
 
 const messages = [
@@ -24,15 +23,16 @@ const messages = [
 ];
 
 beforeAll(async () => {
-  fake = await startFakeOpenAI();
-  router = new Router({ models: [{ name: 'support-fast', provider: 'openai', model: 'gpt-4o-mini', apiKey: FAKE_KEY, baseURL: fake.baseURL }] });
+  mock = await startMockServer();
+  router = new Router({ models: [{ name: 'support-fast', provider: 'openai', model: 'gpt-4o-mini', apiKey: FAKE_KEY, baseURL: mock.baseURL('openai') }] });
 });
 afterAll(async () => {
   await router.close();
-  await fake.close();
+  await mock.close();
 });
 beforeEach(() => {
   h.reset();
+  mock.reset();
   h.instrumentation.setConfig({ captureContent: false });
 });
 
@@ -48,7 +48,7 @@ describe('content capture', () => {
     await router.chat.completions.create({ model: 'support-fast', messages });
     const all = JSON.stringify(h.spans().map((s) => [s.attributes, s.events]));
     expect(all).not.toContain('jane@example.com');
-    expect(all).not.toContain('Hello from the fake');
+    expect(all).not.toContain('Mock reply');
     expect(all).not.toContain('gen_ai.input.messages');
     expect(all).not.toContain('input.value');
   });
@@ -64,9 +64,9 @@ describe('content capture', () => {
       { role: 'tool', parts: [{ type: 'tool_call_response', id: 'call_prev', response: '{"status":"shipped"}' }] },
     ]);
     expect(JSON.parse(a['gen_ai.output.messages'] as string)).toEqual([
-      { role: 'assistant', parts: [{ type: 'text', content: 'Hello from the fake.' }], finish_reason: 'stop' },
+      { role: 'assistant', parts: [{ type: 'text', content: 'Mock reply from gpt-4o-mini.' }], finish_reason: 'stop' },
     ]);
-    expect(a['output.value']).toBe('Hello from the fake.');
+    expect(a['output.value']).toBe('Mock reply from gpt-4o-mini.');
     expect(a['output.mime_type']).toBe('text/plain');
     expect(JSON.parse(a['input.value'] as string).messages).toHaveLength(4);
     expect(a['input.mime_type']).toBe('application/json');
@@ -76,15 +76,15 @@ describe('content capture', () => {
     expect(a['llm.input_messages.2.message.tool_calls.0.tool_call.function.arguments']).toBe('{"id":"A-1"}');
     expect(a['llm.input_messages.3.message.tool_call_id']).toBe('call_prev');
     expect(a['llm.output_messages.0.message.role']).toBe('assistant');
-    expect(a['llm.output_messages.0.message.content']).toBe('Hello from the fake.');
+    expect(a['llm.output_messages.0.message.content']).toBe('Mock reply from gpt-4o-mini.');
     const c = callAttrs();
-    expect(c['output.value']).toBe('Hello from the fake.');
+    expect(c['output.value']).toBe('Mock reply from gpt-4o-mini.');
     expect(JSON.parse(c['input.value'] as string).messages[1].content).toContain('jane@example.com');
   });
 
   it('tool calls chosen by the model appear in the output messages with their arguments', async () => {
     h.instrumentation.setConfig({ captureContent: true });
-    fake.script.push({ toolCalls: [{ name: 'refund', arguments: '{"order":"A-1","amount":10}' }] });
+    mock.enqueue({ model: 'gpt-4o-mini' }, { kind: 'ok', reply: { toolCalls: [{ id: 'call_0', name: 'refund', arguments: '{"order":"A-1","amount":10}' }] } });
     await router.chat.completions.create({ model: 'support-fast', messages: [{ role: 'user', content: 'refund A-1' }] });
     const a = attemptAttrs();
     expect(JSON.parse(a['gen_ai.output.messages'] as string)).toEqual([
@@ -118,7 +118,7 @@ describe('content capture', () => {
       },
     });
     const completion = await router.chat.completions.create({ model: 'support-fast', messages: [{ role: 'user', content: 'secret text' }] });
-    expect(completion.choices[0]!.message.content).toBe('Hello from the fake.');
+    expect(completion.choices[0]!.message.content).toBe('Mock reply from gpt-4o-mini.');
     const all = JSON.stringify(h.spans().map((s) => s.attributes));
     expect(all).not.toContain('secret text');
     expect(attemptAttrs()['llm.input_messages.0.message.content']).toBe('[redaction failed]');

@@ -6,31 +6,29 @@
 import { context, trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Router, getCallInfo } from '../../src/index.js';
-import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.js';
-import { FAKE_KEY, setupTracing } from './harness.js';
+import { FAKE_KEY, setupTracing, startMockServer, type MockServer } from './harness.js';
 
 const h = setupTracing();
 const tracer = h.provider.getTracer('app');
-let fake: FakeOpenAI;
+let mock: MockServer;
 let router: Router;
 
 beforeAll(async () => {
-  fake = await startFakeOpenAI();
+  mock = await startMockServer();
   router = new Router({
     models: [
-      { name: 'support-fast', provider: 'openai', model: 'gpt-4o-mini', apiKey: FAKE_KEY, baseURL: fake.baseURL },
-      { name: 'no-propagation', provider: 'openai', model: 'gpt-4o-mini', apiKey: FAKE_KEY, baseURL: fake.baseURL, propagateTraceContext: false },
+      { name: 'support-fast', provider: 'openai', model: 'gpt-4o-mini', apiKey: FAKE_KEY, baseURL: mock.baseURL('openai') },
+      { name: 'no-propagation', provider: 'openai', model: 'gpt-4o-mini', apiKey: FAKE_KEY, baseURL: mock.baseURL('openai'), propagateTraceContext: false },
     ],
   });
 });
 afterAll(async () => {
   await router.close();
-  await fake.close();
+  await mock.close();
 });
 beforeEach(() => {
   h.reset();
-  fake.script.length = 0;
-  fake.requests.length = 0;
+  mock.reset();
 });
 
 const ask = (content: string, model = 'support-fast') => router.chat.completions.create({ model, messages: [{ role: 'user', content }] });
@@ -51,7 +49,6 @@ describe('parenting', () => {
   });
 
   it('concurrent calls in different user spans do not cross contexts', async () => {
-    fake.script.push({}, {}, {}, {}, {}, {});
     await Promise.all(
       ['a', 'b', 'c'].map((name) =>
         tracer.startActiveSpan(`user-${name}`, async (user) => {
@@ -72,7 +69,7 @@ describe('parenting', () => {
     }
     // Each upstream request carried its own attempt's traceparent.
     const attemptIds = new Set(spans.filter((s) => s.kind === 2).map((s) => s.spanContext().spanId));
-    const sent = fake.requests.map((r) => String(r.headers.traceparent).split('-')[2]);
+    const sent = mock.calls.map((r) => String(r.headers.traceparent).split('-')[2]);
     expect(new Set(sent)).toEqual(attemptIds);
   });
 
@@ -101,19 +98,19 @@ describe('parenting', () => {
     expect(call.attributes['http.request.method']).toBe('POST');
     expect(call.attributes['http.route']).toBe('/v1/chat/completions');
     expect(getCallInfo(completion)!.trace!.traceId).toBe(clientTrace);
-    expect(fake.requests[0]!.headers.tracestate).toBe('vendor=1');
+    expect(mock.calls[0]!.headers.tracestate).toBe('vendor=1');
   });
 
   it('no traceparent goes to a deployment with propagation off', async () => {
     await ask('Hi', 'no-propagation');
-    expect(fake.requests[0]!.headers.traceparent).toBeUndefined();
+    expect(mock.calls[0]!.headers.traceparent).toBeUndefined();
   });
 
   it('traceContextPropagation: false injects nothing', async () => {
     h.instrumentation.setConfig({ traceContextPropagation: false });
     try {
       await ask('Hi');
-      expect(fake.requests[0]!.headers.traceparent).toBeUndefined();
+      expect(mock.calls[0]!.headers.traceparent).toBeUndefined();
     } finally {
       h.instrumentation.setConfig({});
     }

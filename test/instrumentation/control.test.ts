@@ -7,24 +7,23 @@ import type { Span, Tracer, TracerProvider } from '@opentelemetry/api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Router } from '../../src/index.js';
 import { TracegateInstrumentation, openSpanCount } from '../../instrumentations/index.js';
-import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.js';
-import { FAKE_KEY, setupTracing } from './harness.js';
+import { FAKE_KEY, setupTracing, startMockServer, type MockServer } from './harness.js';
 
 const h = setupTracing();
-let fake: FakeOpenAI;
+let mock: MockServer;
 let router: Router;
 
 beforeAll(async () => {
-  fake = await startFakeOpenAI();
-  router = new Router({ models: [{ name: 'support-fast', provider: 'openai', model: 'gpt-4o-mini', apiKey: FAKE_KEY, baseURL: fake.baseURL }] });
+  mock = await startMockServer();
+  router = new Router({ models: [{ name: 'support-fast', provider: 'openai', model: 'gpt-4o-mini', apiKey: FAKE_KEY, baseURL: mock.baseURL('openai') }] });
 });
 afterAll(async () => {
   await router.close();
-  await fake.close();
+  await mock.close();
 });
 beforeEach(() => {
   h.reset();
-  fake.script.length = 0;
+  mock.reset();
   if (!h.instrumentation.isEnabled()) h.instrumentation.enable();
 });
 
@@ -33,7 +32,7 @@ const callStart = dc.channel('tracing:tracegate:call:start');
 
 describe('enable / disable', () => {
   it('disable() stops all spans at once and ends the open ones', async () => {
-    fake.script.push({ chunkDelayMs: 20 });
+    mock.enqueue({ model: 'gpt-4o-mini' }, { kind: 'ok', stream: { delayMs: 20 } });
     const stream = await router.chat.completions.create({ model: 'support-fast', messages: [{ role: 'user', content: 'Hi' }], stream: true });
     expect(openSpanCount()).toBe(2);
     h.instrumentation.disable();
@@ -115,13 +114,13 @@ describe('a failing instrumentation never reaches the caller', () => {
       h.instrumentation.setTracerProvider(throwingTracerProvider(where));
       try {
         const completion = await ask();
-        expect(completion.choices[0]!.message.content).toBe('Hello from the fake.');
-        fake.script.push({ status: 400 });
+        expect(completion.choices[0]!.message.content).toBe('Mock reply from gpt-4o-mini.');
+        mock.enqueue({ model: 'gpt-4o-mini' }, { kind: 'bad_request' });
         await expect(ask()).rejects.toMatchObject({ errorClass: 'bad_request' });
         const stream = await router.chat.completions.create({ model: 'support-fast', messages: [{ role: 'user', content: 'Hi' }], stream: true });
         let text = '';
         for await (const c of stream) text += c.choices[0]?.delta.content ?? '';
-        expect(text).toBe('Hello from the fake stream.');
+        expect(text).toBe('Mock reply from gpt-4o-mini.');
         await new Promise((r) => setImmediate(r));
         expect(uncaught).toEqual([]);
         expect(openSpanCount()).toBe(0);

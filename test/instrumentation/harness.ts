@@ -132,3 +132,5 @@ export function summarizeAll(spans: readonly ReadableSpan[]): SpanSummary[] {
 }
 
 export const FAKE_KEY = 'sk-tracegate-FAKE-KEY-0123456789abcdef';
+
+export { startMockServer, type MockServer } from '../../src/mock/index.js';

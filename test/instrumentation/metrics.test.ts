@@ -3,17 +3,17 @@ import type { DataPoint, Histogram, MetricData } from '@opentelemetry/sdk-metric
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Router } from '../../src/index.js';
 import { GEN_AI_DURATION_BUCKETS, GEN_AI_TOKEN_BUCKETS } from '../../semconv/index.js';
-import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.js';
-import { FAKE_KEY, setupTracing } from './harness.js';
+import { FAKE_KEY, setupTracing, startMockServer, type MockServer } from './harness.js';
 
 const h = setupTracing();
-let fake: FakeOpenAI;
+let mock: MockServer;
 let router: Router;
 let metrics: Map<string, MetricData>;
 
 beforeAll(async () => {
-  fake = await startFakeOpenAI();
-  router = new Router({ models: [{ name: 'support-fast', provider: 'openai', model: 'gpt-4o-mini', apiKey: FAKE_KEY, baseURL: fake.baseURL }] });
+  // Fixed usage so the sums are known: 12 prompt and 5 completion tokens per answer.
+  mock = await startMockServer({ scenario: { defaults: { reply: { usage: { prompt_tokens: 12, completion_tokens: 5 } } } } });
+  router = new Router({ models: [{ name: 'support-fast', provider: 'openai', model: 'gpt-4o-mini', apiKey: FAKE_KEY, baseURL: mock.baseURL('openai') }] });
   await router.chat.completions.create({ model: 'support-fast', messages: [{ role: 'user', content: 'Hi' }] });
   const stream = await router.chat.completions.create({
     model: 'support-fast',
@@ -22,14 +22,14 @@ beforeAll(async () => {
     stream_options: { include_usage: true },
   });
   for await (const _ of stream) void _;
-  fake.script.push({ status: 429 });
+  mock.enqueue({ model: 'gpt-4o-mini' }, { kind: 'bad_request' });
   await router.chat.completions.create({ model: 'support-fast', messages: [{ role: 'user', content: 'Hi' }] }).catch(() => undefined);
   const collected = await h.metrics();
   metrics = new Map(collected.scopeMetrics.flatMap((s) => s.metrics).map((m) => [m.descriptor.name, m]));
 });
 afterAll(async () => {
   await router.close();
-  await fake.close();
+  await mock.close();
 });
 
 function points(name: string): DataPoint<Histogram | number>[] {
@@ -52,7 +52,7 @@ describe('metrics', () => {
       'gen_ai.operation.name': 'chat',
       'gen_ai.provider.name': 'openai',
       'gen_ai.request.model': 'gpt-4o-mini',
-      'gen_ai.response.model': 'gpt-4o-mini-2024-01-01',
+      'gen_ai.response.model': 'gpt-4o-mini',
       'gen_ai.token.type': 'input',
       'server.address': '127.0.0.1',
       'server.port': expect.any(Number),
@@ -64,7 +64,7 @@ describe('metrics', () => {
     expect(metrics.get('gen_ai.client.operation.duration')!.descriptor.unit).toBe('s');
     const pts = points('gen_ai.client.operation.duration') as DataPoint<Histogram>[];
     expect(pts.reduce((n, p) => n + p.value.count, 0)).toBe(3);
-    const failed = pts.find((p) => p.attributes['error.type'] === 'rate_limit')!;
+    const failed = pts.find((p) => p.attributes['error.type'] === 'bad_request')!;
     expect(failed.value.count).toBe(1);
     expect(failed.value.buckets.boundaries).toEqual([...GEN_AI_DURATION_BUCKETS]);
   });
@@ -78,12 +78,12 @@ describe('metrics', () => {
     const pts = points('tracegate.call.duration') as DataPoint<Histogram>[];
     const byOutcome = Object.fromEntries(pts.map((p) => [String(p.attributes['tracegate.outcome']), p.value.count]));
     expect(byOutcome).toEqual({ success: 2, error: 1 });
-    const limited = pts.find((p) => p.attributes['tracegate.outcome'] === 'error')!;
-    expect(limited.attributes).toEqual({
+    const failed = pts.find((p) => p.attributes['tracegate.outcome'] === 'error')!;
+    expect(failed.attributes).toEqual({
       'tracegate.operation': 'chat',
       'tracegate.route': 'support-fast',
       'tracegate.outcome': 'error',
-      'error.type': 'rate_limit',
+      'error.type': 'bad_request',
     });
   });
 

@@ -13,21 +13,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, ROOT } from '../helpers/build.js';
-import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.js';
 import { readOtlpJsonLines, type FlatSpan } from '../helpers/otlp-json.js';
-import { FAKE_KEY } from './harness.js';
+import { FAKE_KEY, startMockServer, type MockServer } from './harness.js';
 
 const APPS = 'test/instrumentation/apps';
-let fake: FakeOpenAI;
+let mock: MockServer;
 let dir: string;
 
 beforeAll(async () => {
   ensureBuilt();
-  fake = await startFakeOpenAI();
+  mock = await startMockServer();
   dir = mkdtempSync(join(tmpdir(), 'tracegate-register-'));
 }, 120_000);
 afterAll(async () => {
-  await fake.close();
+  await mock.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -39,7 +38,7 @@ interface RunResult {
 }
 
 function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, FAKE_BASE_URL: fake.baseURL, ...extra };
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, FAKE_BASE_URL: mock.baseURL('openai'), ...extra };
   return env;
 }
 
@@ -57,7 +56,7 @@ function fileEnv(name: string, extra: Record<string, string> = {}): { file: stri
   return { file, env: { OTEL_TRACES_EXPORTER: 'file', TRACEGATE_TRACES_FILE: file, OTEL_SERVICE_NAME: 'register-test', ...extra } };
 }
 
-const VOLATILE = new Set(['tracegate.call.id', 'tracegate.attempt.id', 'server.port', 'gen_ai.response.time_to_first_chunk', 'tracegate.time_to_first_chunk']);
+const VOLATILE = new Set(['tracegate.call.id', 'tracegate.attempt.id', 'gen_ai.response.id', 'server.port', 'gen_ai.response.time_to_first_chunk', 'tracegate.time_to_first_chunk']);
 
 /** Spans as comparable records: names, kinds, parent names, status and attributes without volatile values. */
 function comparable(spans: FlatSpan[]): string[] {
@@ -92,7 +91,7 @@ describe('tracegate/register', () => {
       'chat gpt-4o-mini',
       'chat gpt-4o-mini',
       'chat gpt-4o-mini',
-      'chat support-fast',
+      'chat support-broken',
       'chat support-fast',
       'chat support-fast',
       'embeddings embed',
@@ -144,8 +143,9 @@ describe('tracegate/register', () => {
     expect(text).not.toContain(FAKE_KEY.slice(3, 20));
     expect(text.toLowerCase()).not.toContain('bearer');
     expect(text.toLowerCase()).not.toContain('authorization');
-    // The key was really sent upstream, so the scan is meaningful.
-    expect(fake.requests.some((q) => q.headers.authorization === `Bearer ${FAKE_KEY}`)).toBe(true);
+    // A key was really sent upstream (the mock only logs its presence), so the scan is meaningful.
+    expect(mock.calls.length).toBeGreaterThan(0);
+    expect(mock.calls.every((c) => c.headersPresent.authorization)).toBe(true);
   });
 
   it('an app with its own tracer provider: no second provider, each span exported once', async () => {
@@ -155,7 +155,8 @@ describe('tracegate/register', () => {
     expect([r.code, r.stderr]).toEqual([0, '']);
     const out = JSON.parse(readFileSync(appFile, 'utf8')) as { ownsProvider: boolean; spans: { name: string; spanId: string }[] };
     expect(out.ownsProvider).toBe(false);
-    expect(out.spans.filter((s) => s.name === 'chat support-fast')).toHaveLength(3);
+    expect(out.spans.filter((s) => s.name === 'chat support-fast')).toHaveLength(2);
+    expect(out.spans.filter((s) => s.name === 'chat gpt-4o-mini')).toHaveLength(3);
     expect(new Set(out.spans.map((s) => s.spanId)).size).toBe(out.spans.length);
     expect(existsSync(file)).toBe(false);
   });

@@ -4,18 +4,16 @@
  * semantic-conventions package defines.
  */
 import { readFileSync } from 'node:fs';
-import dc from 'node:diagnostics_channel';
 import * as incubating from '@opentelemetry/semantic-conventions/incubating';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Router, type AttemptEvent, type DecisionEvent } from '../../src/index.js';
+import { Router } from '../../src/index.js';
 import { PACKAGE_VERSION } from '../../instrumentations/index.js';
 import { semconvEntries } from '../../semconv/index.js';
 import { semconvMarkdown } from '../../semconv/markdown.js';
-import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.js';
-import { FAKE_KEY, setupTracing } from './harness.js';
+import { FAKE_KEY, setupTracing, startMockServer, type MockServer } from './harness.js';
 
 const h = setupTracing({ captureContent: true });
-let fake: FakeOpenAI;
+let mock: MockServer;
 let router: Router;
 
 const KINDS = 'retry|fallback|breaker|budget|rate_limit|cache|guardrail|mirror|route|context_window|eval_routing';
@@ -30,45 +28,71 @@ function matcher(name: string): RegExp {
   return new RegExp(`^${escaped}$`);
 }
 
+/** Runs calls that make the router publish every kind of decision, with tracing on. */
 beforeAll(async () => {
-  fake = await startFakeOpenAI();
+  mock = await startMockServer();
+  const base = mock.baseURL('openai');
   router = new Router({
     models: [
-      { name: 'support-fast', provider: 'openai', model: 'gpt-4o-mini', apiKey: FAKE_KEY, baseURL: fake.baseURL },
-      { name: 'unpriced', provider: 'openai-compatible', model: 'local-model', baseURL: fake.baseURL },
-      { name: 'embed', provider: 'openai', model: 'text-embedding-3-small', apiKey: FAKE_KEY, baseURL: fake.baseURL },
+      { name: 'support-fast', provider: 'openai', model: 'gpt-4o-mini', apiKey: FAKE_KEY, baseURL: base },
+      { name: 'support-accurate', provider: 'groq', model: 'llama-3.3-70b-versatile', apiKey: FAKE_KEY, baseURL: base, price: { input: 0.59, output: 0.79 } },
+      { name: 'unpriced', provider: 'openai-compatible', model: 'local-model', apiKey: FAKE_KEY, baseURL: base },
+      { name: 'tiny', provider: 'openai', model: 'gpt-4o-mini', id: 'tiny#0', apiKey: FAKE_KEY, baseURL: base, capabilities: { contextWindow: 20 } },
+      { name: 'flaky', provider: 'openai', model: 'gpt-4.1-nano', apiKey: FAKE_KEY, baseURL: base },
+      { name: 'embed', provider: 'openai', model: 'text-embedding-3-small', apiKey: FAKE_KEY, baseURL: base },
     ],
+    retry: { initialBackoffMs: 5, maxBackoffMs: 10 },
+    fallbacks: { flaky: ['support-accurate'] },
+    contextWindowFallbacks: { tiny: ['support-accurate'] },
+    breaker: { consecutiveFailures: 1, cooldownMs: 60_000 },
+    budgets: [
+      { scope: 'route', limitUsd: 100, window: 'day' },
+      { scope: 'key', match: 'broke', limitUsd: 0, window: 'day' },
+    ],
+    mirror: { 'support-fast': { to: 'support-accurate', sampleRate: 1 } },
+    hooks: { postCall: [{ name: 'json', aliases: ['support-accurate'], check: () => ({ action: 'flag', reason: 'not JSON', score: 0.2 }) }] },
   });
-  // Publish one decision of each kind during a call (the router publishes them the same way).
-  const onAttempt = (message: unknown): void => {
-    const attempt = message as AttemptEvent;
-    for (const kind of ['retry', 'breaker', 'budget', 'guardrail'] as const) {
-      const d: DecisionEvent = { call: attempt.call, attempt, kind, action: 'open', detail: { reason: 'test', limit_usd: 1 } };
-      dc.channel('tracegate:decision').publish(d);
-    }
-  };
-  dc.channel('tracing:tracegate:attempt:start').subscribe(onAttempt);
-  try {
-    await router.chat.completions.create(
-      {
-        model: 'support-fast',
-        messages: [{ role: 'user', content: 'Hi' }],
-        temperature: 0.2,
-        top_p: 1,
-        seed: 7,
-        n: 2,
-        stop: ['x'],
-        frequency_penalty: 0,
-        presence_penalty: 0,
-        response_format: { type: 'json_object' },
-        tools: [{ type: 'function', function: { name: 'f', parameters: {} } }],
-      },
-      { metadata: { user: 'u1' }, tags: ['t'], shadow: true },
-    );
-  } finally {
-    dc.channel('tracing:tracegate:attempt:start').unsubscribe(onAttempt);
-  }
-  fake.script.push({ toolCalls: [{ name: 'f', arguments: '{}' }], usage: { prompt_tokens: 10, completion_tokens: 4, cached_tokens: 2, reasoning_tokens: 1 } });
+  const ask = (model: string, content = 'Hi', options: Parameters<Router['chat']['completions']['create']>[1] = {}) =>
+    router.chat.completions.create({ model, messages: [{ role: 'user', content }] }, options).catch(() => undefined);
+
+  // route, mirror, budget reserve/settle, sampling parameters, metadata, tags, shadow call
+  await router.chat.completions.create(
+    {
+      model: 'support-fast',
+      messages: [{ role: 'user', content: 'Hi' }],
+      temperature: 0.2,
+      top_p: 1,
+      seed: 7,
+      n: 2,
+      stop: ['x'],
+      frequency_penalty: 0,
+      presence_penalty: 0,
+      response_format: { type: 'json_object' },
+      tools: [{ type: 'function', function: { name: 'f', parameters: {} } }],
+    },
+    { metadata: { user: 'u1' }, tags: ['t'] },
+  );
+  // retry (rate limit, wait), then breaker open on flaky and a fallback to support-accurate (guardrail flag there)
+  mock.enqueue({ model: 'gpt-4.1-nano' }, { kind: 'rate_limit', retryAfterMs: 5 });
+  await ask('flaky');
+  mock.enqueue({ model: 'gpt-4.1-nano' }, { kind: 'server_error', status: 503 }, { kind: 'server_error', status: 503 }, { kind: 'server_error', status: 503 }, { kind: 'server_error', status: 503 });
+  await ask('flaky');
+  await ask('flaky'); // breaker open: skipped, fallback
+  // context window: tiny is too small for this prompt
+  await ask('tiny', 'x'.repeat(400));
+  // budget rejection (key budget of 0)
+  await ask('support-accurate', 'Hi', { identity: { key: 'broke' } });
+  // cache miss + store, then hit
+  await ask('unpriced', 'cache me', { cache: true });
+  await ask('unpriced', 'cache me', { cache: true });
+  // eval-aware routing: a weight and a redirect
+  await router.routing.setWeight('support-fast#0', 0.5, { reason: 'json fail rate' });
+  await router.routing.redirect('unpriced', 'support-accurate', { reason: 'rollback' });
+  await ask('support-fast');
+  await ask('unpriced');
+  await router.routing.clear();
+  // a stream with cached and reasoning tokens and a tool call, an unknown price
+  mock.enqueue({ model: 'local-model' }, { kind: 'ok', reply: { toolCalls: [{ name: 'f', arguments: {} }], usage: { prompt_tokens: 10, completion_tokens: 4, cached_tokens: 2, reasoning_tokens: 1 } } });
   const stream = await router.chat.completions.create({
     model: 'unpriced',
     messages: [{ role: 'user', content: 'Hi' }],
@@ -77,16 +101,16 @@ beforeAll(async () => {
   });
   for await (const _ of stream) void _;
   await router.embeddings.create({ model: 'embed', input: ['a', 'b'], encoding_format: 'float' });
-  fake.script.push({ status: 503 });
-  await router.chat.completions.create({ model: 'support-fast', messages: [{ role: 'user', content: 'Hi' }] }).catch(() => undefined);
+  // a proxy (SERVER) call
   await router.chat.completions.create(
-    { model: 'support-fast', messages: [{ role: 'user', content: 'Hi' }] },
+    { model: 'unpriced', messages: [{ role: 'user', content: 'Hi' }] },
     { server: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', method: 'POST', route: '/v1/chat/completions' } },
   );
+  await new Promise((r) => setTimeout(r, 50)); // the shadow calls settle in the background
 });
 afterAll(async () => {
   await router.close();
-  await fake.close();
+  await mock.close();
 });
 
 describe('semconv', () => {
@@ -132,9 +156,23 @@ describe('semconv', () => {
       'tracegate.cost.price_unknown',
       'tracegate.shadow',
       'tracegate.budget.action',
+      'tracegate.breaker.action',
+      'tracegate.cache.action',
+      'tracegate.guardrail.action',
+      'tracegate.guardrail.verdicts',
+      'tracegate.context_window.action',
+      'tracegate.eval_routing.action',
+      'tracegate.routed_alias',
+      'tracegate.mirror.alias',
+      'tracegate.retry.reason',
+      'tracegate.retry.wait_ms',
       'http.route',
     ]) {
       expect(keys, k).toContain(k);
+    }
+    const eventNames = new Set(spans.flatMap((s) => s.events.map((e) => e.name)));
+    for (const kind of ['route', 'retry', 'fallback', 'breaker', 'budget', 'cache', 'guardrail', 'mirror', 'context_window', 'eval_routing']) {
+      expect(eventNames, kind).toContain(`tracegate.${kind}`);
     }
   });
 

@@ -1,31 +1,31 @@
 /**
- * Whole-attribute-map snapshots of the call span and attempt spans for the main shapes of a call.
+ * Whole-attribute-map snapshots of the call span and the attempt spans for the basic shapes of a
+ * call (the router's policies are in router-spans.test.ts). Fake providers: `tracegate mock`.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Router, getCallInfo } from '../../src/index.js';
-import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.js';
-import { FAKE_KEY, setupTracing, summarizeAll } from './harness.js';
+import { FAKE_KEY, setupTracing, startMockServer, summarizeAll, type MockServer } from './harness.js';
 
 const h = setupTracing();
-let fake: FakeOpenAI;
+let mock: MockServer;
 let router: Router;
 
 beforeAll(async () => {
-  fake = await startFakeOpenAI();
+  mock = await startMockServer();
   router = new Router({
     models: [
-      { name: 'support-fast', provider: 'openai', model: 'gpt-4o-mini', apiKey: FAKE_KEY, baseURL: fake.baseURL },
-      { name: 'embed', provider: 'openai', model: 'text-embedding-3-small', apiKey: FAKE_KEY, baseURL: fake.baseURL },
+      { name: 'support-fast', provider: 'openai', model: 'gpt-4o-mini', apiKey: FAKE_KEY, baseURL: mock.baseURL('openai') },
+      { name: 'embed', provider: 'openai', model: 'text-embedding-3-small', apiKey: FAKE_KEY, baseURL: mock.baseURL('openai') },
     ],
   });
 });
 afterAll(async () => {
   await router.close();
-  await fake.close();
+  await mock.close();
 });
 beforeEach(() => {
   h.reset();
-  fake.script.length = 0;
+  mock.reset();
 });
 
 describe('span model', () => {
@@ -34,8 +34,7 @@ describe('span model', () => {
       { model: 'support-fast', messages: [{ role: 'user', content: 'Hi' }], temperature: 0, max_tokens: 50 },
       { metadata: { team: 'support' }, tags: ['faq'] },
     );
-    const spans = summarizeAll(h.spans());
-    expect(spans).toMatchInlineSnapshot(`
+    expect(summarizeAll(h.spans())).toMatchInlineSnapshot(`
       [
         {
           "attributes": {
@@ -46,7 +45,7 @@ describe('span model', () => {
             "tracegate.attempts": 1,
             "tracegate.cache.hit": false,
             "tracegate.call.id": "<call-id>",
-            "tracegate.cost.total_usd": 0.0000048,
+            "tracegate.cost.total_usd": 0.00000435,
             "tracegate.deployment.id": "support-fast#0",
             "tracegate.fallback.used": false,
             "tracegate.metadata.team": "support",
@@ -57,11 +56,22 @@ describe('span model', () => {
             "tracegate.retries": 0,
             "tracegate.route": "support-fast",
             "tracegate.stream": false,
-            "tracegate.usage.input_tokens": 12,
-            "tracegate.usage.output_tokens": 5,
-            "tracegate.usage.total_tokens": 17,
+            "tracegate.usage.input_tokens": 1,
+            "tracegate.usage.output_tokens": 7,
+            "tracegate.usage.total_tokens": 8,
           },
-          "events": [],
+          "events": [
+            {
+              "attributes": {
+                "tracegate.decision.action": "select",
+                "tracegate.deployment.id": "support-fast#0",
+                "tracegate.route.alias": "support-fast",
+                "tracegate.route.candidates": 1,
+                "tracegate.route.strategy": "weighted",
+              },
+              "name": "tracegate.route",
+            },
+          ],
           "kind": "INTERNAL",
           "name": "chat support-fast",
           "parent": null,
@@ -78,21 +88,25 @@ describe('span model', () => {
             "gen_ai.response.finish_reasons": [
               "stop",
             ],
-            "gen_ai.response.id": "chatcmpl-fake-1",
-            "gen_ai.response.model": "gpt-4o-mini-2024-01-01",
-            "gen_ai.usage.input_tokens": 12,
-            "gen_ai.usage.output_tokens": 5,
+            "gen_ai.response.id": "chatcmpl-mock1",
+            "gen_ai.response.model": "gpt-4o-mini",
+            "gen_ai.usage.cache_read.input_tokens": 0,
+            "gen_ai.usage.input_tokens": 1,
+            "gen_ai.usage.output_tokens": 7,
+            "gen_ai.usage.reasoning.output_tokens": 0,
             "http.response.status_code": 200,
-            "llm.cost.completion": 0.000003,
-            "llm.cost.prompt": 0.0000018,
-            "llm.cost.total": 0.0000048,
+            "llm.cost.completion": 0.0000042,
+            "llm.cost.prompt": 1.5e-7,
+            "llm.cost.total": 0.00000435,
             "llm.invocation_parameters": "{"model":"gpt-4o-mini","temperature":0,"max_tokens":50}",
-            "llm.model_name": "gpt-4o-mini-2024-01-01",
+            "llm.model_name": "gpt-4o-mini",
             "llm.provider": "openai",
             "llm.system": "openai",
-            "llm.token_count.completion": 5,
-            "llm.token_count.prompt": 12,
-            "llm.token_count.total": 17,
+            "llm.token_count.completion": 7,
+            "llm.token_count.completion_details.reasoning": 0,
+            "llm.token_count.prompt": 1,
+            "llm.token_count.prompt_details.cache_read": 0,
+            "llm.token_count.total": 8,
             "openinference.span.kind": "LLM",
             "server.address": "127.0.0.1",
             "server.port": "<port>",
@@ -112,13 +126,14 @@ describe('span model', () => {
       ]
     `);
     const info = getCallInfo(completion)!;
-    const [call, attempt] = h.spans().sort((a, b) => a.startTime[1] - b.startTime[1] + (a.startTime[0] - b.startTime[0]) * 1e9);
+    const call = h.spans().find((s) => s.kind !== 2)!;
+    const attempt = h.spans().find((s) => s.kind === 2)!;
     expect(info.trace).toEqual({
-      traceId: call!.spanContext().traceId,
-      spanId: call!.spanContext().spanId,
-      attemptSpanId: attempt!.spanContext().spanId,
+      traceId: call.spanContext().traceId,
+      spanId: call.spanContext().spanId,
+      attemptSpanId: attempt.spanContext().spanId,
       traceFlags: 1,
-      traceparent: `00-${call!.spanContext().traceId}-${attempt!.spanContext().spanId}-01`,
+      traceparent: `00-${call.spanContext().traceId}-${attempt.spanContext().spanId}-01`,
     });
   });
 
@@ -134,7 +149,7 @@ describe('span model', () => {
     expect(h.spans()).toHaveLength(0);
     let text = '';
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
-    expect(text).toBe('Hello from the fake stream.');
+    expect(text).toBe('Mock reply from gpt-4o-mini.');
     expect(summarizeAll(h.spans())).toMatchInlineSnapshot(`
       [
         {
@@ -143,7 +158,7 @@ describe('span model', () => {
             "tracegate.attempts": 1,
             "tracegate.cache.hit": false,
             "tracegate.call.id": "<call-id>",
-            "tracegate.cost.total_usd": 0.0000048,
+            "tracegate.cost.total_usd": 0.00000435,
             "tracegate.deployment.id": "support-fast#0",
             "tracegate.fallback.used": false,
             "tracegate.model": "gpt-4o-mini",
@@ -155,11 +170,22 @@ describe('span model', () => {
             "tracegate.stream": true,
             "tracegate.stream.outcome": "completed",
             "tracegate.time_to_first_chunk": "<seconds>",
-            "tracegate.usage.input_tokens": 12,
-            "tracegate.usage.output_tokens": 5,
-            "tracegate.usage.total_tokens": 17,
+            "tracegate.usage.input_tokens": 1,
+            "tracegate.usage.output_tokens": 7,
+            "tracegate.usage.total_tokens": 8,
           },
-          "events": [],
+          "events": [
+            {
+              "attributes": {
+                "tracegate.decision.action": "select",
+                "tracegate.deployment.id": "support-fast#0",
+                "tracegate.route.alias": "support-fast",
+                "tracegate.route.candidates": 1,
+                "tracegate.route.strategy": "weighted",
+              },
+              "name": "tracegate.route",
+            },
+          ],
           "kind": "INTERNAL",
           "name": "chat support-fast",
           "parent": null,
@@ -178,22 +204,26 @@ describe('span model', () => {
             "gen_ai.response.finish_reasons": [
               "stop",
             ],
-            "gen_ai.response.id": "chatcmpl-fake-s",
-            "gen_ai.response.model": "gpt-4o-mini-2024-01-01",
+            "gen_ai.response.id": "chatcmpl-mock1",
+            "gen_ai.response.model": "gpt-4o-mini",
             "gen_ai.response.time_to_first_chunk": "<seconds>",
-            "gen_ai.usage.input_tokens": 12,
-            "gen_ai.usage.output_tokens": 5,
+            "gen_ai.usage.cache_read.input_tokens": 0,
+            "gen_ai.usage.input_tokens": 1,
+            "gen_ai.usage.output_tokens": 7,
+            "gen_ai.usage.reasoning.output_tokens": 0,
             "http.response.status_code": 200,
-            "llm.cost.completion": 0.000003,
-            "llm.cost.prompt": 0.0000018,
-            "llm.cost.total": 0.0000048,
+            "llm.cost.completion": 0.0000042,
+            "llm.cost.prompt": 1.5e-7,
+            "llm.cost.total": 0.00000435,
             "llm.invocation_parameters": "{"model":"gpt-4o-mini","top_p":0.5,"stop":"END"}",
-            "llm.model_name": "gpt-4o-mini-2024-01-01",
+            "llm.model_name": "gpt-4o-mini",
             "llm.provider": "openai",
             "llm.system": "openai",
-            "llm.token_count.completion": 5,
-            "llm.token_count.prompt": 12,
-            "llm.token_count.total": 17,
+            "llm.token_count.completion": 7,
+            "llm.token_count.completion_details.reasoning": 0,
+            "llm.token_count.prompt": 1,
+            "llm.token_count.prompt_details.cache_read": 0,
+            "llm.token_count.total": 8,
             "openinference.span.kind": "LLM",
             "server.address": "127.0.0.1",
             "server.port": "<port>",
@@ -203,7 +233,7 @@ describe('span model', () => {
             "tracegate.fallback.depth": 0,
             "tracegate.provider": "openai",
             "tracegate.route": "support-fast",
-            "tracegate.stream.delivered_chunks": 8,
+            "tracegate.stream.delivered_chunks": 7,
             "tracegate.stream.outcome": "completed",
           },
           "events": [],
@@ -217,7 +247,7 @@ describe('span model', () => {
   });
 
   it('embeddings: operation embeddings, EMBEDDING span kind, dimension count', async () => {
-    await router.embeddings.create({ model: 'embed', input: 'hello', encoding_format: 'float' });
+    await router.embeddings.create({ model: 'embed', input: 'hello', encoding_format: 'float', dimensions: 8 });
     expect(summarizeAll(h.spans())).toMatchInlineSnapshot(`
       [
         {
@@ -226,7 +256,7 @@ describe('span model', () => {
             "tracegate.attempts": 1,
             "tracegate.cache.hit": false,
             "tracegate.call.id": "<call-id>",
-            "tracegate.cost.total_usd": 6e-8,
+            "tracegate.cost.total_usd": 4e-8,
             "tracegate.deployment.id": "embed#0",
             "tracegate.fallback.used": false,
             "tracegate.model": "text-embedding-3-small",
@@ -235,11 +265,22 @@ describe('span model', () => {
             "tracegate.provider": "openai",
             "tracegate.retries": 0,
             "tracegate.route": "embed",
-            "tracegate.usage.input_tokens": 3,
+            "tracegate.usage.input_tokens": 2,
             "tracegate.usage.output_tokens": 0,
-            "tracegate.usage.total_tokens": 3,
+            "tracegate.usage.total_tokens": 2,
           },
-          "events": [],
+          "events": [
+            {
+              "attributes": {
+                "tracegate.decision.action": "select",
+                "tracegate.deployment.id": "embed#0",
+                "tracegate.route.alias": "embed",
+                "tracegate.route.candidates": 1,
+                "tracegate.route.strategy": "weighted",
+              },
+              "name": "tracegate.route",
+            },
+          ],
           "kind": "INTERNAL",
           "name": "embeddings embed",
           "parent": null,
@@ -247,7 +288,7 @@ describe('span model', () => {
         },
         {
           "attributes": {
-            "gen_ai.embeddings.dimension.count": 4,
+            "gen_ai.embeddings.dimension.count": 8,
             "gen_ai.operation.name": "embeddings",
             "gen_ai.provider.name": "openai",
             "gen_ai.request.encoding_formats": [
@@ -255,17 +296,17 @@ describe('span model', () => {
             ],
             "gen_ai.request.model": "text-embedding-3-small",
             "gen_ai.response.model": "text-embedding-3-small",
-            "gen_ai.usage.input_tokens": 3,
+            "gen_ai.usage.input_tokens": 2,
             "http.response.status_code": 200,
             "llm.cost.completion": 0,
-            "llm.cost.prompt": 6e-8,
-            "llm.cost.total": 6e-8,
-            "llm.invocation_parameters": "{"model":"text-embedding-3-small","encoding_format":"float"}",
+            "llm.cost.prompt": 4e-8,
+            "llm.cost.total": 4e-8,
+            "llm.invocation_parameters": "{"model":"text-embedding-3-small","encoding_format":"float","dimensions":8}",
             "llm.model_name": "text-embedding-3-small",
             "llm.provider": "openai",
             "llm.system": "openai",
-            "llm.token_count.prompt": 3,
-            "llm.token_count.total": 3,
+            "llm.token_count.prompt": 2,
+            "llm.token_count.total": 2,
             "openinference.span.kind": "EMBEDDING",
             "server.address": "127.0.0.1",
             "server.port": "<port>",
@@ -287,7 +328,7 @@ describe('span model', () => {
   });
 
   it('a failed call: error status, error.type and exception event on both spans', async () => {
-    fake.script.push({ status: 400 });
+    mock.enqueue({ model: 'gpt-4o-mini' }, { kind: 'bad_request', param: 'messages' });
     await expect(router.chat.completions.create({ model: 'support-fast', messages: [{ role: 'user', content: 'Hi' }] })).rejects.toThrow();
     expect(summarizeAll(h.spans())).toMatchInlineSnapshot(`
       [
@@ -308,7 +349,17 @@ describe('span model', () => {
           "events": [
             {
               "attributes": {
-                "exception.message": "openai 400: fake error 400",
+                "tracegate.decision.action": "select",
+                "tracegate.deployment.id": "support-fast#0",
+                "tracegate.route.alias": "support-fast",
+                "tracegate.route.candidates": 1,
+                "tracegate.route.strategy": "weighted",
+              },
+              "name": "tracegate.route",
+            },
+            {
+              "attributes": {
+                "exception.message": "openai 400: Invalid request (tracegate mock).",
                 "exception.type": "BadRequestError",
               },
               "name": "exception",
@@ -317,7 +368,7 @@ describe('span model', () => {
           "kind": "INTERNAL",
           "name": "chat support-fast",
           "parent": null,
-          "status": "ERROR: openai 400: fake error 400",
+          "status": "ERROR: openai 400: Invalid request (tracegate mock).",
         },
         {
           "attributes": {
@@ -344,7 +395,7 @@ describe('span model', () => {
           "events": [
             {
               "attributes": {
-                "exception.message": "openai 400: fake error 400",
+                "exception.message": "openai 400: Invalid request (tracegate mock).",
                 "exception.type": "BadRequestError",
               },
               "name": "exception",
@@ -353,14 +404,14 @@ describe('span model', () => {
           "kind": "CLIENT",
           "name": "chat gpt-4o-mini",
           "parent": "chat support-fast",
-          "status": "ERROR: openai 400: fake error 400",
+          "status": "ERROR: openai 400: Invalid request (tracegate mock).",
         },
       ]
     `);
   });
 
   it('records the names of the tools offered and chosen, without content capture', async () => {
-    fake.script.push({ toolCalls: [{ name: 'lookup_order', arguments: '{"id":"A-1"}' }] });
+    mock.enqueue({ model: 'gpt-4o-mini' }, { kind: 'ok', reply: { toolCalls: [{ name: 'lookup_order', arguments: { id: 'A-1' } }] } });
     await router.chat.completions.create({
       model: 'support-fast',
       messages: [{ role: 'user', content: 'Where is my order A-1?' }],
@@ -373,14 +424,13 @@ describe('span model', () => {
     expect(attempt.attributes['tracegate.request.tools']).toEqual(['lookup_order', 'refund']);
     expect(attempt.attributes['tracegate.response.tool_calls']).toEqual(['lookup_order']);
     expect(attempt.attributes['gen_ai.response.finish_reasons']).toEqual(['tool_calls']);
-    // No content: the arguments and the messages are not recorded.
-    expect(JSON.stringify(h.spans().map((s) => s.attributes))).not.toContain('A-1');
+    // No content: neither the messages nor the arguments are recorded.
+    expect(JSON.stringify(h.spans().map((s) => [s.attributes, s.events]))).not.toContain('A-1');
   });
 
   it('injects the attempt span\'s traceparent into the upstream request', async () => {
     await router.chat.completions.create({ model: 'support-fast', messages: [{ role: 'user', content: 'Hi' }] });
-    const attempt = h.spans().find((s) => s.kind === 2)!;
-    const sc = attempt.spanContext();
-    expect(fake.requests.at(-1)!.headers.traceparent).toBe(`00-${sc.traceId}-${sc.spanId}-01`);
+    const sc = h.spans().find((s) => s.kind === 2)!.spanContext();
+    expect(mock.calls[0]!.headers.traceparent).toBe(`00-${sc.traceId}-${sc.spanId}-01`);
   });
 });

@@ -6,26 +6,25 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Router, StreamInterruptedError } from '../../src/index.js';
 import { openSpanCount } from '../../instrumentations/index.js';
-import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.js';
-import { FAKE_KEY, setupTracing } from './harness.js';
+import { FAKE_KEY, setupTracing, startMockServer, type MockServer } from './harness.js';
 
 const h = setupTracing();
-let fake: FakeOpenAI;
+let mock: MockServer;
 let router: Router;
 
 beforeAll(async () => {
-  fake = await startFakeOpenAI();
+  mock = await startMockServer();
   router = new Router({
-    models: [{ name: 'support-fast', provider: 'openai', model: 'gpt-4o-mini', apiKey: FAKE_KEY, baseURL: fake.baseURL, timeouts: { unconsumedMs: 80 } }],
+    models: [{ name: 'support-fast', provider: 'openai', model: 'gpt-4o-mini', apiKey: FAKE_KEY, baseURL: mock.baseURL('openai'), timeouts: { unconsumedMs: 80 } }],
   });
 });
 afterAll(async () => {
   await router.close();
-  await fake.close();
+  await mock.close();
 });
 beforeEach(() => {
   h.reset();
-  fake.script.length = 0;
+  mock.reset();
 });
 
 const params = { model: 'support-fast', messages: [{ role: 'user' as const, content: 'Hi' }], stream: true as const };
@@ -63,7 +62,7 @@ describe('stream lifecycle', () => {
   });
 
   it('errors mid-stream', async () => {
-    fake.script.push({ failAfterChunks: 2 });
+    mock.enqueue({ model: 'gpt-4o-mini' }, { kind: 'cut', afterChunks: 3 });
     const stream = await router.chat.completions.create(params);
     await expect(async () => {
       for await (const _ of stream) {
@@ -80,7 +79,7 @@ describe('stream lifecycle', () => {
   });
 
   it('is aborted by the caller', async () => {
-    fake.script.push({ chunkDelayMs: 30 });
+    mock.enqueue({ model: 'gpt-4o-mini' }, { kind: 'ok', stream: { delayMs: 30 } });
     const stream = await router.chat.completions.create(params);
     await expect(async () => {
       for await (const _ of stream) stream.controller.abort();
@@ -92,7 +91,7 @@ describe('stream lifecycle', () => {
   });
 
   it('the consumer breaks out early: cancelled, not an error', async () => {
-    fake.script.push({ chunkDelayMs: 10 });
+    mock.enqueue({ model: 'gpt-4o-mini' }, { kind: 'ok', stream: { delayMs: 10 } });
     const stream = await router.chat.completions.create(params);
     for await (const _ of stream) break;
     const { call, attempt } = endedOnce();

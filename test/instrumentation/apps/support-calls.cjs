@@ -9,6 +9,8 @@ function routerOptions(baseURL) {
     models: [
       { name: 'support-fast', provider: 'openai', model: 'gpt-4o-mini', apiKey: KEY, baseURL },
       { name: 'embed', provider: 'openai', model: 'text-embedding-3-small', apiKey: KEY, baseURL },
+      // `tracegate mock` answers this entry's requests with a 400 (header read by the fake provider).
+      { name: 'support-broken', provider: 'openai', model: 'gpt-4o-mini', apiKey: KEY, baseURL, headers: { 'x-mock-fault': 'bad_request' } },
     ],
   };
 }
@@ -29,7 +31,7 @@ async function makeCalls(router, api, getCallInfo) {
   });
   for await (const _ of stream) void _;
   await router.embeddings.create({ model: 'embed', input: 'hello' });
-  await router.chat.completions.create({ model: 'support-fast', messages: [{ role: 'user', content: 'fail' }], max_tokens: 7 }).catch(() => undefined);
+  await router.chat.completions.create({ model: 'support-broken', messages: [{ role: 'user', content: 'fail' }], max_tokens: 7 }).catch(() => undefined);
   await router.close();
   return traceIds;
 }
