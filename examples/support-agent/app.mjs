@@ -1,7 +1,7 @@
 // A small support agent: it answers customer questions through two aliases, `support-fast`
-// (cheap, first) and `support-accurate` (careful, used when a question is hard or the fast one
-// fails), with fake providers from `tracegate mock` standing in for the real ones. Every call
-// becomes a trace: run it with tracing on.
+// (cheap, first) and `support-accurate` (careful: hard questions, and the router's fallback when
+// the fast one keeps failing), with fake providers from `tracegate mock` standing in for the real
+// ones. Every call becomes a trace, retries and fallbacks included: run it with tracing on.
 //
 //   npm run build
 //   node --import tracegate/register examples/support-agent/app.mjs                 # OTLP to localhost:4318 (Jaeger)
@@ -12,12 +12,18 @@
 import { trace } from '@opentelemetry/api';
 import { Router, getCallInfo, isTracegateError, startMockServer } from 'tracegate';
 
-// Fake providers: the fast model is rate limited now and then; the accurate one answers carefully.
+// Fake providers: the fast model is rate limited now and then and has a 5xx burst on its second
+// question; the accurate one answers carefully.
 const mock = await startMockServer({
   scenario: {
     seed: 7,
     rules: [
-      { match: { model: 'gpt-4o-mini' }, faults: [{ probability: 0.25, kind: 'rate_limit', retryAfterMs: 50 }], reply: { text: 'Your order ships in 2 days.' } },
+      {
+        match: { model: 'gpt-4o-mini' },
+        sequence: [{ kind: 'ok' }, { kind: 'server_error', status: 503 }, { kind: 'server_error', status: 503 }, { kind: 'server_error', status: 503 }],
+        faults: [{ probability: 0.25, kind: 'rate_limit', retryAfterMs: 50 }],
+        reply: { text: 'Your order ships in 2 days.' },
+      },
       { match: { model: 'gpt-4o' }, reply: { text: 'I checked order A-1: it left the warehouse today and arrives Friday.' } },
     ],
   },
@@ -29,6 +35,8 @@ const router = new Router({
     { name: 'support-fast', provider: 'openai', model: 'gpt-4o-mini', apiKey: key, baseURL: mock.baseURL('openai') },
     { name: 'support-accurate', provider: 'openai', model: 'gpt-4o', apiKey: key, baseURL: mock.baseURL('openai') },
   ],
+  retry: { initialBackoffMs: 20, perClass: { upstream_unavailable: 2 } },
+  fallbacks: { 'support-fast': ['support-accurate'] },
 });
 
 const tracer = trace.getTracer('support-agent');
@@ -49,19 +57,15 @@ async function answer(ticket) {
     ];
     try {
       const alias = ticket.hard ? 'support-accurate' : 'support-fast';
-      let completion;
-      try {
-        completion = await router.chat.completions.create({ model: alias, messages, temperature: 0 }, { metadata: { ticket: ticket.id } });
-      } catch (err) {
-        // The fast alias failed: ask the accurate one (a second call, its own spans).
-        if (alias !== 'support-fast' || !isTracegateError(err)) throw err;
-        completion = await router.chat.completions.create({ model: 'support-accurate', messages, temperature: 0 }, { metadata: { ticket: ticket.id, escalated: 'true' } });
-      }
+      const completion = await router.chat.completions.create({ model: alias, messages, temperature: 0 }, { metadata: { ticket: ticket.id } });
       const info = getCallInfo(completion);
       console.log(
-        `${ticket.id} ${info.alias.padEnd(16)} ${info.deployment.model.padEnd(11)} ${String(Math.round(info.latencyMs)).padStart(4)} ms  trace ${info.trace?.traceId ?? '(tracing off)'}`,
+        `${ticket.id} ${info.alias.padEnd(16)} → ${info.deployment.model.padEnd(11)} ${info.outcome.padEnd(16)} ${info.attempts.length} attempt(s) ${String(Math.round(info.latencyMs)).padStart(4)} ms  trace ${info.trace?.traceId ?? '(tracing off)'}`,
       );
       return completion.choices[0].message.content;
+    } catch (err) {
+      console.log(`${ticket.id} failed: ${isTracegateError(err) ? `${err.name} (${err.status})` : String(err)}`);
+      return undefined;
     } finally {
       span.end();
     }

@@ -188,6 +188,19 @@ describe('tracegate/register', () => {
     });
   }
 
+  it('the support-agent example runs under --import and traces its retries and fallbacks', async () => {
+    const { file, env } = fileEnv('example');
+    const r = await runApp(['--import', 'tracegate/register', 'examples/support-agent/app.mjs'], env);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    const spans = readOtlpJsonLines(file);
+    const calls = spans.filter((s) => s.name.startsWith('chat support-'));
+    expect(calls.length).toBe(6);
+    expect(calls.some((s) => s.attributes['tracegate.outcome'] === 'fallback_success')).toBe(true);
+    const tickets = spans.filter((s) => s.name.startsWith('ticket '));
+    expect(tickets).toHaveLength(5);
+    for (const t of tickets) expect(spans.some((s) => s.parentSpanId === t.spanId && s.name.startsWith('chat support-'))).toBe(true);
+  });
+
   it('OTEL_SDK_DISABLED=true turns it off', async () => {
     const { file, env } = fileEnv('disabled', { OTEL_SDK_DISABLED: 'true' });
     const r = await runApp(['--import', 'tracegate/register', `${APPS}/exit-app.mjs`], env);

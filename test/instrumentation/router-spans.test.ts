@@ -4,6 +4,7 @@
  * failure is an error on its attempt span only; the call span is an error only when the call
  * failed. Fake providers: `tracegate mock`.
  */
+import type { DataPoint } from '@opentelemetry/sdk-metrics';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BudgetExceededError, Router, getCallInfo } from '../../src/index.js';
 import { openSpanCount } from '../../instrumentations/index.js';
@@ -758,5 +759,17 @@ describe('router policies on spans', () => {
 
   it('nothing is left open', () => {
     expect(openSpanCount()).toBe(0);
+  });
+
+  it('retries, fallbacks and budget rejections are counted', async () => {
+    const collected = await h.metrics();
+    const sums = new Map<string, number>();
+    for (const m of collected.scopeMetrics.flatMap((s) => s.metrics)) {
+      if (m.descriptor.name.startsWith('tracegate.') && m.descriptor.name !== 'tracegate.call.duration' && m.descriptor.name !== 'tracegate.client.cost') {
+        sums.set(m.descriptor.name, (m.dataPoints as DataPoint<number>[]).reduce((n, p) => n + p.value, 0));
+      }
+    }
+    // retry test: 1 retry; fallback test: 1 retry + 1 fallback; exhausted: 1 retry + 1 fallback; budget: 1 rejection.
+    expect(Object.fromEntries(sums)).toEqual({ 'tracegate.retries': 3, 'tracegate.fallbacks': 2, 'tracegate.budget.rejections': 1 });
   });
 });

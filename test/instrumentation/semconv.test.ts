@@ -170,6 +170,8 @@ describe('semconv', () => {
     ]) {
       expect(keys, k).toContain(k);
     }
+    const transitions = collected.scopeMetrics.flatMap((x) => x.metrics).find((m) => m.descriptor.name === 'tracegate.breaker.transitions');
+    expect(transitions?.dataPoints.map((p) => p.attributes)).toEqual([{ 'tracegate.breaker.state': 'open', 'tracegate.deployment.id': 'flaky#0' }]);
     const eventNames = new Set(spans.flatMap((s) => s.events.map((e) => e.name)));
     for (const kind of ['route', 'retry', 'fallback', 'breaker', 'budget', 'cache', 'guardrail', 'mirror', 'context_window', 'eval_routing']) {
       expect(eventNames, kind).toContain(`tracegate.${kind}`);
