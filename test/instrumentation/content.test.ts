@@ -3,13 +3,11 @@
  * redacted and capped; a failing redaction hook replaces text instead of leaking it and never
  * changes the call's result.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Router } from '../../src/index.js';
-import { FAKE_KEY, setupTracing, startMockServer, type MockServer } from './harness.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { setupTracing, useMockRouter } from './harness.js';
 
 const h = setupTracing({ captureContent: false });
-let mock: MockServer;
-let router: Router;
+const t = useMockRouter(h);
 
 const messages = [
   { role: 'system' as const, content: 'You are a support agent.' },
@@ -22,17 +20,7 @@ const messages = [
   { role: 'tool' as const, tool_call_id: 'call_prev', content: '{"status":"shipped"}' },
 ];
 
-beforeAll(async () => {
-  mock = await startMockServer();
-  router = new Router({ models: [{ name: 'support-fast', provider: 'openai', model: 'gpt-4o-mini', apiKey: FAKE_KEY, baseURL: mock.baseURL('openai') }] });
-});
-afterAll(async () => {
-  await router.close();
-  await mock.close();
-});
 beforeEach(() => {
-  h.reset();
-  mock.reset();
   h.instrumentation.setConfig({ captureContent: false });
 });
 
@@ -45,7 +33,7 @@ function callAttrs(): Record<string, unknown> {
 
 describe('content capture', () => {
   it('is off by default: no message text anywhere', async () => {
-    await router.chat.completions.create({ model: 'support-fast', messages });
+    await t.router.chat.completions.create({ model: 'support-fast', messages });
     const all = JSON.stringify(h.spans().map((s) => [s.attributes, s.events]));
     expect(all).not.toContain('jane@example.com');
     expect(all).not.toContain('Mock reply');
@@ -55,7 +43,7 @@ describe('content capture', () => {
 
   it('when on: GenAI messages, OpenInference values and message attributes', async () => {
     h.instrumentation.setConfig({ captureContent: true });
-    await router.chat.completions.create({ model: 'support-fast', messages });
+    await t.router.chat.completions.create({ model: 'support-fast', messages });
     const a = attemptAttrs();
     expect(JSON.parse(a['gen_ai.input.messages'] as string)).toEqual([
       { role: 'system', parts: [{ type: 'text', content: 'You are a support agent.' }] },
@@ -84,8 +72,8 @@ describe('content capture', () => {
 
   it('tool calls chosen by the model appear in the output messages with their arguments', async () => {
     h.instrumentation.setConfig({ captureContent: true });
-    mock.enqueue({ model: 'gpt-4o-mini' }, { kind: 'ok', reply: { toolCalls: [{ id: 'call_0', name: 'refund', arguments: '{"order":"A-1","amount":10}' }] } });
-    await router.chat.completions.create({ model: 'support-fast', messages: [{ role: 'user', content: 'refund A-1' }] });
+    t.mock.enqueue({ model: 'gpt-4o-mini' }, { kind: 'ok', reply: { toolCalls: [{ id: 'call_0', name: 'refund', arguments: '{"order":"A-1","amount":10}' }] } });
+    await t.router.chat.completions.create({ model: 'support-fast', messages: [{ role: 'user', content: 'refund A-1' }] });
     const a = attemptAttrs();
     expect(JSON.parse(a['gen_ai.output.messages'] as string)).toEqual([
       { role: 'assistant', parts: [{ type: 'tool_call', id: 'call_0', name: 'refund', arguments: { order: 'A-1', amount: 10 } }], finish_reason: 'tool_calls' },
@@ -102,7 +90,7 @@ describe('content capture', () => {
       maxContentLength: 20,
       redact: (text) => text.replace(/[\w.]+@[\w.]+/g, '<email>'),
     });
-    await router.chat.completions.create({ model: 'support-fast', messages: [{ role: 'user', content: 'My email is jane@example.com, where is order A-1?' }] });
+    await t.router.chat.completions.create({ model: 'support-fast', messages: [{ role: 'user', content: 'My email is jane@example.com, where is order A-1?' }] });
     const all = JSON.stringify(h.spans().map((s) => s.attributes));
     expect(all).not.toContain('jane@example.com');
     const a = attemptAttrs();
@@ -117,7 +105,7 @@ describe('content capture', () => {
         throw new Error('hook bug');
       },
     });
-    const completion = await router.chat.completions.create({ model: 'support-fast', messages: [{ role: 'user', content: 'secret text' }] });
+    const completion = await t.router.chat.completions.create({ model: 'support-fast', messages: [{ role: 'user', content: 'secret text' }] });
     expect(completion.choices[0]!.message.content).toBe('Mock reply from gpt-4o-mini.');
     const all = JSON.stringify(h.spans().map((s) => s.attributes));
     expect(all).not.toContain('secret text');
@@ -130,11 +118,11 @@ describe('content capture', () => {
     process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT = 'true';
     try {
       h.instrumentation.setConfig({});
-      await router.chat.completions.create({ model: 'support-fast', messages: [{ role: 'user', content: 'from env' }] });
+      await t.router.chat.completions.create({ model: 'support-fast', messages: [{ role: 'user', content: 'from env' }] });
       expect(attemptAttrs()['llm.input_messages.0.message.content']).toBe('from env');
       h.reset();
       h.instrumentation.setConfig({ captureContent: false });
-      await router.chat.completions.create({ model: 'support-fast', messages: [{ role: 'user', content: 'config wins' }] });
+      await t.router.chat.completions.create({ model: 'support-fast', messages: [{ role: 'user', content: 'config wins' }] });
       expect(JSON.stringify(h.spans().map((s) => s.attributes))).not.toContain('config wins');
     } finally {
       if (before === undefined) delete process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT;

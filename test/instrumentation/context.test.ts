@@ -4,34 +4,20 @@
  * upstream request carries the attempt's traceparent.
  */
 import { context, trace } from '@opentelemetry/api';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Router, getCallInfo } from '../../src/index.js';
-import { FAKE_KEY, setupTracing, startMockServer, type MockServer } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { getCallInfo } from '../../src/index.js';
+import { FAKE_KEY, setupTracing, useMockRouter } from './harness.js';
 
 const h = setupTracing();
 const tracer = h.provider.getTracer('app');
-let mock: MockServer;
-let router: Router;
-
-beforeAll(async () => {
-  mock = await startMockServer();
-  router = new Router({
-    models: [
-      { name: 'support-fast', provider: 'openai', model: 'gpt-4o-mini', apiKey: FAKE_KEY, baseURL: mock.baseURL('openai') },
-      { name: 'no-propagation', provider: 'openai', model: 'gpt-4o-mini', apiKey: FAKE_KEY, baseURL: mock.baseURL('openai'), propagateTraceContext: false },
-    ],
-  });
-});
-afterAll(async () => {
-  await router.close();
-  await mock.close();
-});
-beforeEach(() => {
-  h.reset();
-  mock.reset();
+const t = useMockRouter(h, {
+  models: (base) => [
+    { name: 'support-fast', provider: 'openai', model: 'gpt-4o-mini', apiKey: FAKE_KEY, baseURL: base },
+    { name: 'no-propagation', provider: 'openai', model: 'gpt-4o-mini', apiKey: FAKE_KEY, baseURL: base, propagateTraceContext: false },
+  ],
 });
 
-const ask = (content: string, model = 'support-fast') => router.chat.completions.create({ model, messages: [{ role: 'user', content }] });
+const ask = (content: string, model = 'support-fast') => t.router.chat.completions.create({ model, messages: [{ role: 'user', content }] });
 
 describe('parenting', () => {
   it('a call inside the user\'s active span is its child, and the attempt the call\'s', async () => {
@@ -69,7 +55,7 @@ describe('parenting', () => {
     }
     // Each upstream request carried its own attempt's traceparent.
     const attemptIds = new Set(spans.filter((s) => s.kind === 2).map((s) => s.spanContext().spanId));
-    const sent = mock.calls.map((r) => String(r.headers.traceparent).split('-')[2]);
+    const sent = t.mock.calls.map((r) => String(r.headers.traceparent).split('-')[2]);
     expect(new Set(sent)).toEqual(attemptIds);
   });
 
@@ -85,7 +71,7 @@ describe('parenting', () => {
   it('a call serving a proxy request is a SERVER span continuing the client\'s trace', async () => {
     const clientTrace = '0af7651916cd43dd8448eb211c80319c';
     const clientSpan = 'b7ad6b7169203331';
-    const completion = await router.chat.completions.create(
+    const completion = await t.router.chat.completions.create(
       { model: 'support-fast', messages: [{ role: 'user', content: 'Hi' }] },
       { server: { traceparent: `00-${clientTrace}-${clientSpan}-01`, tracestate: 'vendor=1', method: 'POST', route: '/v1/chat/completions' } },
     );
@@ -98,19 +84,19 @@ describe('parenting', () => {
     expect(call.attributes['http.request.method']).toBe('POST');
     expect(call.attributes['http.route']).toBe('/v1/chat/completions');
     expect(getCallInfo(completion)!.trace!.traceId).toBe(clientTrace);
-    expect(mock.calls[0]!.headers.tracestate).toBe('vendor=1');
+    expect(t.mock.calls[0]!.headers.tracestate).toBe('vendor=1');
   });
 
   it('no traceparent goes to a deployment with propagation off', async () => {
     await ask('Hi', 'no-propagation');
-    expect(mock.calls[0]!.headers.traceparent).toBeUndefined();
+    expect(t.mock.calls[0]!.headers.traceparent).toBeUndefined();
   });
 
   it('traceContextPropagation: false injects nothing', async () => {
     h.instrumentation.setConfig({ traceContextPropagation: false });
     try {
       await ask('Hi');
-      expect(mock.calls[0]!.headers.traceparent).toBeUndefined();
+      expect(t.mock.calls[0]!.headers.traceparent).toBeUndefined();
     } finally {
       h.instrumentation.setConfig({});
     }

@@ -4,36 +4,23 @@
  */
 import dc from 'node:diagnostics_channel';
 import type { Span, Tracer, TracerProvider } from '@opentelemetry/api';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Router } from '../../src/index.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { TracegateInstrumentation, openSpanCount } from '../../instrumentations/index.js';
-import { FAKE_KEY, setupTracing, startMockServer, type MockServer } from './harness.js';
+import { setupTracing, useMockRouter } from './harness.js';
 
 const h = setupTracing();
-let mock: MockServer;
-let router: Router;
-
-beforeAll(async () => {
-  mock = await startMockServer();
-  router = new Router({ models: [{ name: 'support-fast', provider: 'openai', model: 'gpt-4o-mini', apiKey: FAKE_KEY, baseURL: mock.baseURL('openai') }] });
-});
-afterAll(async () => {
-  await router.close();
-  await mock.close();
-});
+const t = useMockRouter(h);
 beforeEach(() => {
-  h.reset();
-  mock.reset();
   if (!h.instrumentation.isEnabled()) h.instrumentation.enable();
 });
 
-const ask = () => router.chat.completions.create({ model: 'support-fast', messages: [{ role: 'user', content: 'Hi' }] });
+const ask = () => t.router.chat.completions.create({ model: 'support-fast', messages: [{ role: 'user', content: 'Hi' }] });
 const callStart = dc.channel('tracing:tracegate:call:start');
 
 describe('enable / disable', () => {
   it('disable() stops all spans at once and ends the open ones', async () => {
-    mock.enqueue({ model: 'gpt-4o-mini' }, { kind: 'ok', stream: { delayMs: 20 } });
-    const stream = await router.chat.completions.create({ model: 'support-fast', messages: [{ role: 'user', content: 'Hi' }], stream: true });
+    t.mock.enqueue({ model: 'gpt-4o-mini' }, { kind: 'ok', stream: { delayMs: 20 } });
+    const stream = await t.router.chat.completions.create({ model: 'support-fast', messages: [{ role: 'user', content: 'Hi' }], stream: true });
     expect(openSpanCount()).toBe(2);
     h.instrumentation.disable();
     expect(callStart.hasSubscribers).toBe(false);
@@ -115,9 +102,9 @@ describe('a failing instrumentation never reaches the caller', () => {
       try {
         const completion = await ask();
         expect(completion.choices[0]!.message.content).toBe('Mock reply from gpt-4o-mini.');
-        mock.enqueue({ model: 'gpt-4o-mini' }, { kind: 'bad_request' });
+        t.mock.enqueue({ model: 'gpt-4o-mini' }, { kind: 'bad_request' });
         await expect(ask()).rejects.toMatchObject({ errorClass: 'bad_request' });
-        const stream = await router.chat.completions.create({ model: 'support-fast', messages: [{ role: 'user', content: 'Hi' }], stream: true });
+        const stream = await t.router.chat.completions.create({ model: 'support-fast', messages: [{ role: 'user', content: 'Hi' }], stream: true });
         let text = '';
         for await (const c of stream) text += c.choices[0]?.delta.content ?? '';
         expect(text).toBe('Mock reply from gpt-4o-mini.');

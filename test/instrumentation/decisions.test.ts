@@ -8,22 +8,12 @@
  */
 import dc from 'node:diagnostics_channel';
 import type { DataPoint } from '@opentelemetry/sdk-metrics';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Router, type AttemptEvent, type CallEvent, type DecisionEvent } from '../../src/index.js';
-import { FAKE_KEY, setupTracing, startMockServer, summarizeAll, type MockServer } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { type AttemptEvent, type CallEvent, type DecisionEvent } from '../../src/index.js';
+import { setupTracing, summarizeAll, useMockRouter } from './harness.js';
 
 const h = setupTracing();
-let mock: MockServer;
-let router: Router;
-
-beforeAll(async () => {
-  mock = await startMockServer();
-  router = new Router({ models: [{ name: 'support-fast', provider: 'openai', model: 'gpt-4o-mini', apiKey: FAKE_KEY, baseURL: mock.baseURL('openai') }] });
-});
-afterAll(async () => {
-  await router.close();
-  await mock.close();
-});
+const t = useMockRouter(h, { resetEach: false });
 
 const publish = (d: DecisionEvent): void => dc.channel('tracegate:decision').publish(d);
 
@@ -41,7 +31,7 @@ describe('decisions', () => {
     dc.channel('tracing:tracegate:call:start').subscribe(onCall);
     dc.channel('tracing:tracegate:attempt:start').subscribe(onAttempt);
     try {
-      await router.chat.completions.create({ model: 'support-fast', messages: [{ role: 'user', content: 'Hi' }] });
+      await t.router.chat.completions.create({ model: 'support-fast', messages: [{ role: 'user', content: 'Hi' }] });
     } finally {
       dc.channel('tracing:tracegate:call:start').unsubscribe(onCall);
       dc.channel('tracing:tracegate:attempt:start').unsubscribe(onAttempt);

@@ -7,7 +7,13 @@
 import { SpanKind, SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import { MeterProvider, MetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { TracegateInstrumentation, type TracegateInstrumentationConfig } from '../../instrumentations/index.js';
+import { Router } from '../../src/index.js';
+import { startMockServer, type MockServer, type MockServerOptions } from '../../src/mock/index.js';
+import type { RouterOptions } from '../../src/router/config.js';
+
+export { startMockServer, type MockServer };
 
 class TestMetricReader extends MetricReader {
   protected async onForceFlush(): Promise<void> {}
@@ -133,4 +139,47 @@ export function summarizeAll(spans: readonly ReadableSpan[]): SpanSummary[] {
 
 export const FAKE_KEY = 'sk-tracegate-FAKE-KEY-0123456789abcdef';
 
-export { startMockServer, type MockServer } from '../../src/mock/index.js';
+
+export interface MockRouterOptions {
+  /** Options of the fake provider server. */
+  mock?: MockServerOptions;
+  /** Model entries for the mock's OpenAI base URL (default: `support-fast` → gpt-4o-mini). */
+  models?: (baseURL: string) => RouterOptions['models'];
+  /** Router options besides the models. */
+  router?: Omit<RouterOptions, 'models'>;
+  /** Clear finished spans and the mock's call log before each test (default true). */
+  resetEach?: boolean;
+}
+
+export interface MockRouter {
+  readonly mock: MockServer;
+  readonly router: Router;
+}
+
+/** A `tracegate mock` server and a Router on it for the test file, closed after it. */
+export function useMockRouter(h: Harness, options: MockRouterOptions = {}): MockRouter {
+  const state: { mock?: MockServer; router?: Router } = {};
+  beforeAll(async () => {
+    state.mock = await startMockServer(options.mock);
+    const models = options.models ?? ((base: string) => [{ name: 'support-fast', provider: 'openai', model: 'gpt-4o-mini', apiKey: FAKE_KEY, baseURL: base }]);
+    state.router = new Router({ models: models(state.mock.baseURL('openai')), ...options.router });
+  });
+  afterAll(async () => {
+    await state.router?.close();
+    await state.mock?.close();
+  });
+  if (options.resetEach !== false) {
+    beforeEach(() => {
+      h.reset();
+      state.mock?.reset();
+    });
+  }
+  return {
+    get mock() {
+      return state.mock!;
+    },
+    get router() {
+      return state.router!;
+    },
+  };
+}

@@ -1,35 +1,27 @@
 /** Metrics: GenAI client metrics with the convention's units and buckets, tracegate's call metrics. */
 import type { DataPoint, Histogram, MetricData } from '@opentelemetry/sdk-metrics';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Router } from '../../src/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { GEN_AI_DURATION_BUCKETS, GEN_AI_TOKEN_BUCKETS } from '../../semconv/index.js';
-import { FAKE_KEY, setupTracing, startMockServer, type MockServer } from './harness.js';
+import { setupTracing, useMockRouter } from './harness.js';
 
 const h = setupTracing();
-let mock: MockServer;
-let router: Router;
+// Fixed usage so the sums are known: 12 prompt and 5 completion tokens per answer.
+const t = useMockRouter(h, { mock: { scenario: { defaults: { reply: { usage: { prompt_tokens: 12, completion_tokens: 5 } } } } }, resetEach: false });
 let metrics: Map<string, MetricData>;
 
 beforeAll(async () => {
-  // Fixed usage so the sums are known: 12 prompt and 5 completion tokens per answer.
-  mock = await startMockServer({ scenario: { defaults: { reply: { usage: { prompt_tokens: 12, completion_tokens: 5 } } } } });
-  router = new Router({ models: [{ name: 'support-fast', provider: 'openai', model: 'gpt-4o-mini', apiKey: FAKE_KEY, baseURL: mock.baseURL('openai') }] });
-  await router.chat.completions.create({ model: 'support-fast', messages: [{ role: 'user', content: 'Hi' }] });
-  const stream = await router.chat.completions.create({
+  await t.router.chat.completions.create({ model: 'support-fast', messages: [{ role: 'user', content: 'Hi' }] });
+  const stream = await t.router.chat.completions.create({
     model: 'support-fast',
     messages: [{ role: 'user', content: 'Hi' }],
     stream: true,
     stream_options: { include_usage: true },
   });
   for await (const _ of stream) void _;
-  mock.enqueue({ model: 'gpt-4o-mini' }, { kind: 'bad_request' });
-  await router.chat.completions.create({ model: 'support-fast', messages: [{ role: 'user', content: 'Hi' }] }).catch(() => undefined);
+  t.mock.enqueue({ model: 'gpt-4o-mini' }, { kind: 'bad_request' });
+  await t.router.chat.completions.create({ model: 'support-fast', messages: [{ role: 'user', content: 'Hi' }] }).catch(() => undefined);
   const collected = await h.metrics();
   metrics = new Map(collected.scopeMetrics.flatMap((s) => s.metrics).map((m) => [m.descriptor.name, m]));
-});
-afterAll(async () => {
-  await router.close();
-  await mock.close();
 });
 
 function points(name: string): DataPoint<Histogram | number>[] {

@@ -5,46 +5,34 @@
  * failed. Fake providers: `tracegate mock`.
  */
 import type { DataPoint } from '@opentelemetry/sdk-metrics';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BudgetExceededError, Router, getCallInfo } from '../../src/index.js';
 import { openSpanCount } from '../../instrumentations/index.js';
-import { FAKE_KEY, setupTracing, startMockServer, summarizeAll, type MockServer } from './harness.js';
+import { FAKE_KEY, setupTracing, summarizeAll, useMockRouter } from './harness.js';
 
 const h = setupTracing();
-let mock: MockServer;
-let router: Router;
-
-beforeAll(async () => {
-  // Fixed usage so tokens and costs in the snapshots do not depend on the mock's estimate.
-  mock = await startMockServer({ scenario: { defaults: { reply: { usage: { prompt_tokens: 20, completion_tokens: 10 } } } } });
-  const base = mock.baseURL('openai');
-  router = new Router({
-    models: [
-      { name: 'support-fast', provider: 'openai', model: 'gpt-4o-mini', apiKey: FAKE_KEY, baseURL: base },
-      { name: 'support-accurate', provider: 'groq', model: 'llama-3.3-70b-versatile', apiKey: FAKE_KEY, baseURL: base, price: { input: 0.59, output: 0.79 } },
-    ],
+// Fixed usage so tokens and costs in the snapshots do not depend on the mock's estimate.
+const t = useMockRouter(h, {
+  mock: { scenario: { defaults: { reply: { usage: { prompt_tokens: 20, completion_tokens: 10 } } } } },
+  models: (base) => [
+    { name: 'support-fast', provider: 'openai', model: 'gpt-4o-mini', apiKey: FAKE_KEY, baseURL: base },
+    { name: 'support-accurate', provider: 'groq', model: 'llama-3.3-70b-versatile', apiKey: FAKE_KEY, baseURL: base, price: { input: 0.59, output: 0.79 } },
+  ],
+  router: {
     retry: { initialBackoffMs: 10, maxBackoffMs: 20, perClass: { upstream_unavailable: 1 } },
     fallbacks: { 'support-fast': ['support-accurate'] },
     breaker: { enabled: false },
     budgets: [{ scope: 'key', match: 'broke', limitUsd: 0, window: 'day' }],
     random: () => 0.5,
-  });
-});
-afterAll(async () => {
-  await router.close();
-  await mock.close();
-});
-beforeEach(() => {
-  h.reset();
-  mock.reset();
+  },
 });
 
 const ask = (options: Parameters<Router['chat']['completions']['create']>[1] = {}) =>
-  router.chat.completions.create({ model: 'support-fast', messages: [{ role: 'user', content: 'Where is my order?' }], temperature: 0 }, options);
+  t.router.chat.completions.create({ model: 'support-fast', messages: [{ role: 'user', content: 'Where is my order?' }], temperature: 0 }, options);
 
 describe('router policies on spans', () => {
   it('a retry then success: the failed attempt is an error, the call is not', async () => {
-    mock.enqueue({ model: 'gpt-4o-mini' }, { kind: 'rate_limit', retryAfterMs: 5 });
+    t.mock.enqueue({ model: 'gpt-4o-mini' }, { kind: 'rate_limit', retryAfterMs: 5 });
     const c = await ask();
     expect(getCallInfo(c)!.outcome).toBe('success');
     expect(summarizeAll(h.spans())).toMatchInlineSnapshot(`
@@ -205,7 +193,7 @@ describe('router policies on spans', () => {
   });
 
   it('a fallback to another provider', async () => {
-    mock.enqueue({ model: 'gpt-4o-mini' }, { kind: 'server_error', status: 503 }, { kind: 'server_error', status: 503 });
+    t.mock.enqueue({ model: 'gpt-4o-mini' }, { kind: 'server_error', status: 503 }, { kind: 'server_error', status: 503 });
     const c = await ask();
     expect(getCallInfo(c)!.outcome).toBe('fallback_success');
     expect(summarizeAll(h.spans())).toMatchInlineSnapshot(`
@@ -433,8 +421,8 @@ describe('router policies on spans', () => {
   });
 
   it('an exhausted chain: every attempt and the call are errors', async () => {
-    mock.enqueue({ model: 'gpt-4o-mini' }, { kind: 'server_error', status: 503 }, { kind: 'server_error', status: 503 });
-    mock.enqueue({ model: 'llama-3.3-70b-versatile' }, { kind: 'server_error', status: 503 });
+    t.mock.enqueue({ model: 'gpt-4o-mini' }, { kind: 'server_error', status: 503 }, { kind: 'server_error', status: 503 });
+    t.mock.enqueue({ model: 'llama-3.3-70b-versatile' }, { kind: 'server_error', status: 503 });
     await expect(ask()).rejects.toMatchObject({ errorClass: 'upstream_unavailable' });
     expect(summarizeAll(h.spans())).toMatchInlineSnapshot(`
       [
@@ -663,7 +651,7 @@ describe('router policies on spans', () => {
 
   it('a budget rejection: a call span and no attempt', async () => {
     await expect(ask({ identity: { key: 'broke' } })).rejects.toBeInstanceOf(BudgetExceededError);
-    expect(mock.calls).toHaveLength(0);
+    expect(t.mock.calls).toHaveLength(0);
     expect(summarizeAll(h.spans())).toMatchInlineSnapshot(`
       [
         {
@@ -717,7 +705,7 @@ describe('router policies on spans', () => {
     h.reset();
     const c = await ask({ cache: true });
     expect(getCallInfo(c)!.outcome).toBe('cache_hit');
-    expect(mock.calls).toHaveLength(1);
+    expect(t.mock.calls).toHaveLength(1);
     expect(summarizeAll(h.spans())).toMatchInlineSnapshot(`
       [
         {

@@ -2,35 +2,21 @@
  * Whole-attribute-map snapshots of the call span and the attempt spans for the basic shapes of a
  * call (the router's policies are in router-spans.test.ts). Fake providers: `tracegate mock`.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Router, getCallInfo } from '../../src/index.js';
-import { FAKE_KEY, setupTracing, startMockServer, summarizeAll, type MockServer } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { getCallInfo } from '../../src/index.js';
+import { FAKE_KEY, setupTracing, summarizeAll, useMockRouter } from './harness.js';
 
 const h = setupTracing();
-let mock: MockServer;
-let router: Router;
-
-beforeAll(async () => {
-  mock = await startMockServer();
-  router = new Router({
-    models: [
-      { name: 'support-fast', provider: 'openai', model: 'gpt-4o-mini', apiKey: FAKE_KEY, baseURL: mock.baseURL('openai') },
-      { name: 'embed', provider: 'openai', model: 'text-embedding-3-small', apiKey: FAKE_KEY, baseURL: mock.baseURL('openai') },
-    ],
-  });
-});
-afterAll(async () => {
-  await router.close();
-  await mock.close();
-});
-beforeEach(() => {
-  h.reset();
-  mock.reset();
+const t = useMockRouter(h, {
+  models: (base) => [
+    { name: 'support-fast', provider: 'openai', model: 'gpt-4o-mini', apiKey: FAKE_KEY, baseURL: base },
+    { name: 'embed', provider: 'openai', model: 'text-embedding-3-small', apiKey: FAKE_KEY, baseURL: base },
+  ],
 });
 
 describe('span model', () => {
   it('plain call: a call span and one attempt span with the full attribute maps', async () => {
-    const completion = await router.chat.completions.create(
+    const completion = await t.router.chat.completions.create(
       { model: 'support-fast', messages: [{ role: 'user', content: 'Hi' }], temperature: 0, max_tokens: 50 },
       { metadata: { team: 'support' }, tags: ['faq'] },
     );
@@ -138,7 +124,7 @@ describe('span model', () => {
   });
 
   it('stream: time to first chunk, usage from the final chunk, both spans end when the stream ends', async () => {
-    const stream = await router.chat.completions.create({
+    const stream = await t.router.chat.completions.create({
       model: 'support-fast',
       messages: [{ role: 'user', content: 'Hi' }],
       stream: true,
@@ -247,7 +233,7 @@ describe('span model', () => {
   });
 
   it('embeddings: operation embeddings, EMBEDDING span kind, dimension count', async () => {
-    await router.embeddings.create({ model: 'embed', input: 'hello', encoding_format: 'float', dimensions: 8 });
+    await t.router.embeddings.create({ model: 'embed', input: 'hello', encoding_format: 'float', dimensions: 8 });
     expect(summarizeAll(h.spans())).toMatchInlineSnapshot(`
       [
         {
@@ -328,8 +314,8 @@ describe('span model', () => {
   });
 
   it('a failed call: error status, error.type and exception event on both spans', async () => {
-    mock.enqueue({ model: 'gpt-4o-mini' }, { kind: 'bad_request', param: 'messages' });
-    await expect(router.chat.completions.create({ model: 'support-fast', messages: [{ role: 'user', content: 'Hi' }] })).rejects.toThrow();
+    t.mock.enqueue({ model: 'gpt-4o-mini' }, { kind: 'bad_request', param: 'messages' });
+    await expect(t.router.chat.completions.create({ model: 'support-fast', messages: [{ role: 'user', content: 'Hi' }] })).rejects.toThrow();
     expect(summarizeAll(h.spans())).toMatchInlineSnapshot(`
       [
         {
@@ -411,8 +397,8 @@ describe('span model', () => {
   });
 
   it('records the names of the tools offered and chosen, without content capture', async () => {
-    mock.enqueue({ model: 'gpt-4o-mini' }, { kind: 'ok', reply: { toolCalls: [{ name: 'lookup_order', arguments: { id: 'A-1' } }] } });
-    await router.chat.completions.create({
+    t.mock.enqueue({ model: 'gpt-4o-mini' }, { kind: 'ok', reply: { toolCalls: [{ name: 'lookup_order', arguments: { id: 'A-1' } }] } });
+    await t.router.chat.completions.create({
       model: 'support-fast',
       messages: [{ role: 'user', content: 'Where is my order A-1?' }],
       tools: [
@@ -429,8 +415,8 @@ describe('span model', () => {
   });
 
   it('injects the attempt span\'s traceparent into the upstream request', async () => {
-    await router.chat.completions.create({ model: 'support-fast', messages: [{ role: 'user', content: 'Hi' }] });
+    await t.router.chat.completions.create({ model: 'support-fast', messages: [{ role: 'user', content: 'Hi' }] });
     const sc = h.spans().find((s) => s.kind === 2)!.spanContext();
-    expect(mock.calls[0]!.headers.traceparent).toBe(`00-${sc.traceId}-${sc.spanId}-01`);
+    expect(t.mock.calls[0]!.headers.traceparent).toBe(`00-${sc.traceId}-${sc.spanId}-01`);
   });
 });

@@ -3,28 +3,14 @@
  * break, never iterated), its attempt span and the call span end exactly once and nothing is
  * left open.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Router, StreamInterruptedError } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { StreamInterruptedError } from '../../src/index.js';
 import { openSpanCount } from '../../instrumentations/index.js';
-import { FAKE_KEY, setupTracing, startMockServer, type MockServer } from './harness.js';
+import { FAKE_KEY, setupTracing, useMockRouter } from './harness.js';
 
 const h = setupTracing();
-let mock: MockServer;
-let router: Router;
-
-beforeAll(async () => {
-  mock = await startMockServer();
-  router = new Router({
-    models: [{ name: 'support-fast', provider: 'openai', model: 'gpt-4o-mini', apiKey: FAKE_KEY, baseURL: mock.baseURL('openai'), timeouts: { unconsumedMs: 80 } }],
-  });
-});
-afterAll(async () => {
-  await router.close();
-  await mock.close();
-});
-beforeEach(() => {
-  h.reset();
-  mock.reset();
+const t = useMockRouter(h, {
+  models: (base) => [{ name: 'support-fast', provider: 'openai', model: 'gpt-4o-mini', apiKey: FAKE_KEY, baseURL: base, timeouts: { unconsumedMs: 80 } }],
 });
 
 const params = { model: 'support-fast', messages: [{ role: 'user' as const, content: 'Hi' }], stream: true as const };
@@ -50,7 +36,7 @@ async function waitFor(cond: () => boolean, ms = 2000): Promise<void> {
 
 describe('stream lifecycle', () => {
   it('completes', async () => {
-    const stream = await router.chat.completions.create(params);
+    const stream = await t.router.chat.completions.create(params);
     expect(openSpanCount()).toBe(2);
     for await (const _ of stream) {
       /* consume */
@@ -62,8 +48,8 @@ describe('stream lifecycle', () => {
   });
 
   it('errors mid-stream', async () => {
-    mock.enqueue({ model: 'gpt-4o-mini' }, { kind: 'cut', afterChunks: 3 });
-    const stream = await router.chat.completions.create(params);
+    t.mock.enqueue({ model: 'gpt-4o-mini' }, { kind: 'cut', afterChunks: 3 });
+    const stream = await t.router.chat.completions.create(params);
     await expect(async () => {
       for await (const _ of stream) {
         /* consume */
@@ -79,8 +65,8 @@ describe('stream lifecycle', () => {
   });
 
   it('is aborted by the caller', async () => {
-    mock.enqueue({ model: 'gpt-4o-mini' }, { kind: 'ok', stream: { delayMs: 30 } });
-    const stream = await router.chat.completions.create(params);
+    t.mock.enqueue({ model: 'gpt-4o-mini' }, { kind: 'ok', stream: { delayMs: 30 } });
+    const stream = await t.router.chat.completions.create(params);
     await expect(async () => {
       for await (const _ of stream) stream.controller.abort();
     }).rejects.toThrow();
@@ -91,8 +77,8 @@ describe('stream lifecycle', () => {
   });
 
   it('the consumer breaks out early: cancelled, not an error', async () => {
-    mock.enqueue({ model: 'gpt-4o-mini' }, { kind: 'ok', stream: { delayMs: 10 } });
-    const stream = await router.chat.completions.create(params);
+    t.mock.enqueue({ model: 'gpt-4o-mini' }, { kind: 'ok', stream: { delayMs: 10 } });
+    const stream = await t.router.chat.completions.create(params);
     for await (const _ of stream) break;
     const { call, attempt } = endedOnce();
     expect(attempt.attributes['tracegate.stream.outcome']).toBe('cancelled');
@@ -102,7 +88,7 @@ describe('stream lifecycle', () => {
   });
 
   it('is never iterated: reclaimed by the unconsumed timeout', async () => {
-    await router.chat.completions.create(params);
+    await t.router.chat.completions.create(params);
     expect(openSpanCount()).toBe(2);
     await waitFor(() => h.spans().length === 2);
     const { call, attempt } = endedOnce();
@@ -116,7 +102,7 @@ describe('stream lifecycle', () => {
     await Promise.all(
       ways.flatMap((way) =>
         [0, 1].map(async () => {
-          const stream = await router.chat.completions.create(params);
+          const stream = await t.router.chat.completions.create(params);
           if (way === 'complete') for await (const _ of stream) void _;
           else if (way === 'break') for await (const _ of stream) break;
           else if (way === 'abort') stream.controller.abort();
