@@ -6,7 +6,7 @@
  * disabled. Every optional piece (content capture, propagation, trace target) is guarded on its
  * own so a failure there never leaves a span open.
  */
-import { SpanKind, SpanStatusCode, context, isSpanContextValid, trace, type AttributeValue, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, context, isSpanContextValid, trace, type AttributeValue, type Context, type Link, type Span, type Tracer } from '@opentelemetry/api';
 import type { TraceTarget } from '../src/call-info.js';
 import type { AttemptEvent, CallEvent, DecisionEvent } from '../src/channels.js';
 import * as S from '../semconv/index.js';
@@ -69,10 +69,18 @@ export class SpanRecorder {
   }
 
   callStart(ev: CallEvent): void {
-    const parent = ev.server ? serverParentContext(ev.server) : context.active();
+    let parent = ev.server ? serverParentContext(ev.server) : context.active();
+    let links: Link[] | undefined;
+    if (ev.shadow) {
+      // A mirrored call runs in the background and may outlive the live call: it is the root of its
+      // own trace (the live trace's cost and attempts stay the live call's), linked to the live call.
+      const live = trace.getSpanContext(parent);
+      if (live && isSpanContextValid(live)) links = [{ context: live }];
+      parent = trace.deleteSpan(parent);
+    }
     const span = this.host.tracer.startSpan(
       callSpanName(ev),
-      { kind: ev.server ? SpanKind.SERVER : SpanKind.INTERNAL, attributes: callStartAttributes(ev) },
+      { kind: ev.server ? SpanKind.SERVER : SpanKind.INTERNAL, attributes: callStartAttributes(ev), ...(links ? { links } : {}) },
       parent,
     );
     const ctx = trace.setSpan(parent, span);

@@ -116,7 +116,7 @@ export const ATTR_TRACEGATE_STREAM_DELIVERED_CHUNKS = attribute('tracegate', 'tr
 export const ATTR_TRACEGATE_SHADOW = attribute('tracegate', 'tracegate.shadow', {
   type: 'boolean',
   on: ['call', 'attempt'],
-  description: 'A mirrored (shadow) call; set only when true.',
+  description: 'A mirrored (shadow) call; set only when true. A shadow call is the root of its own trace, with a span link to the live call it mirrors.',
 });
 export const ATTR_TRACEGATE_ROUTED_ALIAS = attribute('tracegate', 'tracegate.routed_alias', {
   type: 'string',

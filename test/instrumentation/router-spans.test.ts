@@ -761,3 +761,29 @@ describe('router policies on spans', () => {
     expect(Object.fromEntries(sums)).toEqual({ 'tracegate.retries': 3, 'tracegate.fallbacks': 2, 'tracegate.budget.rejections': 1 });
   });
 });
+
+const mirrored = useMockRouter(h, {
+  models: (base) => [
+    { name: 'support-fast', provider: 'openai', model: 'gpt-4o-mini', apiKey: FAKE_KEY, baseURL: base },
+    { name: 'support-accurate', provider: 'openai', model: 'gpt-4o', apiKey: FAKE_KEY, baseURL: base },
+  ],
+  router: { mirror: { 'support-fast': { to: 'support-accurate', sampleRate: 1 } } },
+});
+
+describe('mirroring', () => {
+  it('a shadow call is the root of its own trace, linked to the live call', async () => {
+    await mirrored.router.chat.completions.create({ model: 'support-fast', messages: [{ role: 'user', content: 'Hi' }] });
+    for (let i = 0; i < 200 && h.spans().length < 4; i++) await new Promise((r) => setTimeout(r, 5));
+    const spans = h.spans();
+    const live = spans.find((s) => s.name === 'chat support-fast')!;
+    const shadow = spans.find((s) => s.name === 'chat support-accurate')!;
+    expect(live.attributes['tracegate.mirror.alias']).toBe('support-accurate');
+    expect(shadow.attributes['tracegate.shadow']).toBe(true);
+    expect(shadow.parentSpanContext).toBeUndefined();
+    expect(shadow.spanContext().traceId).not.toBe(live.spanContext().traceId);
+    expect(shadow.links.map((l) => l.context.spanId)).toEqual([live.spanContext().spanId]);
+    const shadowAttempt = spans.find((s) => s.name === 'chat gpt-4o')!;
+    expect(shadowAttempt.parentSpanContext?.spanId).toBe(shadow.spanContext().spanId);
+    expect(shadowAttempt.attributes['tracegate.shadow']).toBe(true);
+  });
+});
