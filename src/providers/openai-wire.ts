@@ -65,6 +65,27 @@ function normalizeReasoning(holder: Record<string, unknown> | undefined): void {
   }
 }
 
+/**
+ * Tool calls as some servers send them: `tool_calls: null` (Mistral), no `type` (Mistral), no
+ * `index` in stream deltas (Mistral: position in the list), arguments as an object.
+ */
+function normalizeToolCalls(holder: Record<string, unknown> | undefined, inDelta: boolean): void {
+  if (!holder) return;
+  if (holder.tool_calls === null) {
+    delete holder.tool_calls;
+    return;
+  }
+  if (!Array.isArray(holder.tool_calls)) return;
+  holder.tool_calls.forEach((tc: unknown, i: number) => {
+    if (!tc || typeof tc !== 'object') return;
+    const call = tc as Record<string, unknown>;
+    if (inDelta && typeof call.index !== 'number') call.index = i; // the stream decoder assigns by id first
+    if (call.type == null && (!inDelta || call.id !== undefined)) call.type = 'function';
+    const fn = call.function as Record<string, unknown> | undefined;
+    if (fn && fn.arguments !== undefined && typeof fn.arguments !== 'string') fn.arguments = JSON.stringify(fn.arguments);
+  });
+}
+
 /** Checks and normalizes a non-streaming chat completion. */
 export function decodeChatCompletion(body: unknown, ctx: AdapterContext): ChatCompletion {
   if (!body || typeof body !== 'object' || !Array.isArray((body as { choices?: unknown }).choices)) {
@@ -81,6 +102,7 @@ export function decodeChatCompletion(body: unknown, ctx: AdapterContext): ChatCo
       normalizeChoiceFinish(c);
       const message = c.message as Record<string, unknown> | undefined;
       normalizeReasoning(message);
+      normalizeToolCalls(message, false);
       if (message && message.content === undefined) message.content = null;
     }
   }
@@ -115,18 +137,28 @@ function truncateBody(body: unknown): unknown {
   return body;
 }
 
-/** Decoder for `data: {chunk}` SSE streams ending with `data: [DONE]`. */
+/**
+ * Decoder for `data: {chunk}` SSE streams ending with `data: [DONE]`. Usage, wherever the server
+ * puts it (a usage-only chunk, the finish chunk as Groq / Mistral / DeepSeek do, `x_groq.usage`),
+ * is taken off the content chunks and sent once, in a usage-only chunk at the end of the stream.
+ */
 export class OpenAIStreamDecoder implements ChatStreamDecoder {
   done = false;
   private sawFinish = false;
-  constructor(private readonly ctx: AdapterContext) {}
+  private usage: unknown;
+  private meta = { id: '', created: 0, model: '' };
+  /** Tool-call indexes by id, for servers that omit `index` (Mistral). */
+  private readonly toolIndexes = new Map<string, number>();
+  constructor(private readonly ctx: AdapterContext) {
+    this.meta.model = ctx.deployment.model;
+  }
 
   push(event: StreamEvent): ChatCompletionChunk[] {
     if (this.done) return [];
     const data = event.data.trim();
     if (data === '[DONE]') {
       this.done = true;
-      return [];
+      return this.usageChunk();
     }
     if (data === '') return [];
     let obj: Record<string, unknown>;
@@ -147,15 +179,23 @@ export class OpenAIStreamDecoder implements ChatStreamDecoder {
       throw new InvalidResponseError(`${this.ctx.deployment.provider} sent a stream chunk without choices`, invalidOpts(this.ctx, obj));
     }
     normalizeUsage(obj);
-    if ((obj.choices as unknown[]).length === 0 && !obj.usage) return []; // e.g. Azure prompt_filter_results
+    if (obj.usage) this.usage = obj.usage;
+    delete obj.usage;
+    if (typeof obj.id === 'string' && obj.id) this.meta.id = obj.id;
+    if (typeof obj.created === 'number' && obj.created) this.meta.created = obj.created;
+    if (typeof obj.model === 'string' && obj.model) this.meta.model = obj.model;
+    if ((obj.choices as unknown[]).length === 0) return []; // the usage chunk, or Azure's prompt_filter_results
     obj.object = 'chat.completion.chunk';
-    if (typeof obj.id !== 'string') obj.id = '';
-    if (typeof obj.created !== 'number') obj.created = 0;
-    if (typeof obj.model !== 'string' || !obj.model) obj.model = this.ctx.deployment.model;
+    if (typeof obj.id !== 'string') obj.id = this.meta.id;
+    if (typeof obj.created !== 'number') obj.created = this.meta.created;
+    if (typeof obj.model !== 'string' || !obj.model) obj.model = this.meta.model;
     for (const c of obj.choices as Record<string, unknown>[]) {
       if (!c || typeof c !== 'object') continue;
       normalizeChoiceFinish(c);
-      normalizeReasoning(c.delta as Record<string, unknown> | undefined);
+      const delta = c.delta as Record<string, unknown> | undefined;
+      normalizeReasoning(delta);
+      this.indexToolCalls(delta);
+      normalizeToolCalls(delta, true);
       if (c.finish_reason) this.sawFinish = true;
       if (!c.delta || typeof c.delta !== 'object') c.delta = {};
     }
@@ -170,10 +210,36 @@ export class OpenAIStreamDecoder implements ChatStreamDecoder {
   }
 
   end(): ChatCompletionChunk[] {
-    if (!this.done && !this.sawFinish) {
+    if (this.done) return [];
+    if (!this.sawFinish) {
       throw new InvalidResponseError(`${this.ctx.deployment.provider} stream ended before it was complete (no finish_reason and no [DONE])`, invalidOpts(this.ctx, undefined));
     }
     this.done = true;
-    return [];
+    return this.usageChunk();
+  }
+
+  private indexToolCalls(delta: Record<string, unknown> | undefined): void {
+    if (!delta || !Array.isArray(delta.tool_calls)) return;
+    for (const tc of delta.tool_calls as Record<string, unknown>[]) {
+      if (!tc || typeof tc !== 'object' || typeof tc.index === 'number') continue;
+      const id = typeof tc.id === 'string' ? tc.id : undefined;
+      let index = id !== undefined ? this.toolIndexes.get(id) : this.toolIndexes.size - 1;
+      if (index === undefined || index < 0) {
+        index = this.toolIndexes.size;
+        this.toolIndexes.set(id ?? `#${index}`, index);
+      }
+      tc.index = index;
+    }
+  }
+
+  private usageChunk(): ChatCompletionChunk[] {
+    const usage = this.usage;
+    if (!usage) return [];
+    this.usage = undefined;
+    const parsed = ChatCompletionChunkSchema.safeParse({ ...this.meta, object: 'chat.completion.chunk', choices: [], usage });
+    if (!parsed.success) {
+      throw new InvalidResponseError(`${this.ctx.deployment.provider} sent invalid usage: ${formatIssues(parsed.error.issues)}`, invalidOpts(this.ctx, usage));
+    }
+    return [parsed.data];
   }
 }
