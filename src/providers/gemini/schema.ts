@@ -19,6 +19,7 @@ interface Walk {
 }
 
 function resolveRef(ref: string, w: Walk): Json | undefined {
+  if (ref === '#') return w.root;
   if (!ref.startsWith('#/')) return undefined;
   let node: unknown = w.root;
   for (const raw of ref.slice(2).split('/')) {
