@@ -90,7 +90,7 @@ export async function readBody(
 ): Promise<Buffer> {
   const declared = Number(headerOf(res.headers, 'content-length'));
   if (Number.isFinite(declared) && declared > limit) {
-    res.body.destroy();
+    destroyBody(res.body);
     throw new InvalidResponseError(`response body of ${declared} bytes exceeds the limit of ${limit} bytes`);
   }
   const parts: Buffer[] = [];
@@ -100,7 +100,7 @@ export async function readBody(
       const buf = chunk as Buffer;
       size += buf.length;
       if (size > limit) {
-        res.body.destroy();
+        destroyBody(res.body);
         throw new InvalidResponseError(`response body exceeds the limit of ${limit} bytes`);
       }
       parts.push(buf);
@@ -112,10 +112,10 @@ export async function readBody(
   return Buffer.concat(parts, size);
 }
 
-/** Drains and discards a body without failing (to keep the connection reusable). */
-export function discardBody(res: UpstreamResponse): void {
-  res.body.resume?.();
-  res.body.on?.('error', () => {});
+/** Destroys a body we no longer want; the resulting abort error is expected and swallowed. */
+export function destroyBody(body: UpstreamResponse['body']): void {
+  body.on('error', () => {});
+  body.destroy();
 }
 
 export function headerOf(headers: ResponseHeaders, name: string): string | undefined {

@@ -58,32 +58,68 @@ export function normalizeUsage(obj: Record<string, unknown>): void {
   }
 }
 
+/** Arguments as a JSON string (some servers send an object). */
+function argumentsString(fn: Record<string, unknown>): void {
+  if (fn.arguments !== undefined && fn.arguments !== null && typeof fn.arguments !== 'string') fn.arguments = JSON.stringify(fn.arguments);
+}
+
+/** A message's tool calls: `null` removed, a missing `type` set (Mistral omits it), arguments as strings. */
+function normalizeMessageToolCalls(message: Record<string, unknown>): void {
+  if (message.tool_calls === null) {
+    delete message.tool_calls;
+    return;
+  }
+  if (!Array.isArray(message.tool_calls)) return;
+  for (const tc of message.tool_calls as Record<string, unknown>[]) {
+    if (!tc || typeof tc !== 'object') continue;
+    if (tc.type === undefined || tc.type === null) tc.type = 'function';
+    if (tc.function && typeof tc.function === 'object') argumentsString(tc.function as Record<string, unknown>);
+  }
+}
+
+/**
+ * Streamed tool-call deltas: Mistral sends whole calls without `index`; the index is then taken
+ * from the call's id (a new id is the next index, a delta without id continues the last call).
+ */
+class ToolCallIndexer {
+  private readonly byId = new Map<string, number>();
+  private last = -1;
+
+  normalize(delta: Record<string, unknown>): void {
+    if (delta.tool_calls === null) {
+      delete delta.tool_calls;
+      return;
+    }
+    if (!Array.isArray(delta.tool_calls)) return;
+    for (const tc of delta.tool_calls as Record<string, unknown>[]) {
+      if (!tc || typeof tc !== 'object') continue;
+      const id = typeof tc.id === 'string' && tc.id ? tc.id : undefined;
+      if (typeof tc.index !== 'number') {
+        if (id !== undefined) {
+          let index = this.byId.get(id);
+          if (index === undefined) {
+            index = this.last + 1;
+            this.byId.set(id, index);
+          }
+          tc.index = index;
+        } else {
+          tc.index = Math.max(0, this.last);
+        }
+      } else if (id !== undefined) {
+        this.byId.set(id, tc.index);
+      }
+      this.last = Math.max(this.last, tc.index as number);
+      if (id !== undefined && (tc.type === undefined || tc.type === null)) tc.type = 'function';
+      if (tc.function && typeof tc.function === 'object') argumentsString(tc.function as Record<string, unknown>);
+    }
+  }
+}
+
 function normalizeReasoning(holder: Record<string, unknown> | undefined): void {
   if (!holder) return;
   if (typeof holder.reasoning === 'string' && holder.reasoning_content == null) {
     holder.reasoning_content = holder.reasoning;
   }
-}
-
-/**
- * Tool calls as some servers send them: `tool_calls: null` (Mistral), no `type` (Mistral), no
- * `index` in stream deltas (Mistral: position in the list), arguments as an object.
- */
-function normalizeToolCalls(holder: Record<string, unknown> | undefined, inDelta: boolean): void {
-  if (!holder) return;
-  if (holder.tool_calls === null) {
-    delete holder.tool_calls;
-    return;
-  }
-  if (!Array.isArray(holder.tool_calls)) return;
-  holder.tool_calls.forEach((tc: unknown, i: number) => {
-    if (!tc || typeof tc !== 'object') return;
-    const call = tc as Record<string, unknown>;
-    if (inDelta && typeof call.index !== 'number') call.index = i; // the stream decoder assigns by id first
-    if (call.type == null && (!inDelta || call.id !== undefined)) call.type = 'function';
-    const fn = call.function as Record<string, unknown> | undefined;
-    if (fn && fn.arguments !== undefined && typeof fn.arguments !== 'string') fn.arguments = JSON.stringify(fn.arguments);
-  });
 }
 
 /** Checks and normalizes a non-streaming chat completion. */
@@ -101,9 +137,11 @@ export function decodeChatCompletion(body: unknown, ctx: AdapterContext): ChatCo
     if (c && typeof c === 'object') {
       normalizeChoiceFinish(c);
       const message = c.message as Record<string, unknown> | undefined;
-      normalizeReasoning(message);
-      normalizeToolCalls(message, false);
-      if (message && message.content === undefined) message.content = null;
+      if (message && typeof message === 'object') {
+        normalizeReasoning(message);
+        normalizeMessageToolCalls(message);
+        if (message.content === undefined) message.content = null;
+      }
     }
   }
   const parsed = ChatCompletionSchema.safeParse(obj);
@@ -145,10 +183,9 @@ function truncateBody(body: unknown): unknown {
 export class OpenAIStreamDecoder implements ChatStreamDecoder {
   done = false;
   private sawFinish = false;
+  private readonly toolCalls = new ToolCallIndexer();
   private usage: unknown;
-  private meta = { id: '', created: 0, model: '' };
-  /** Tool-call indexes by id, for servers that omit `index` (Mistral). */
-  private readonly toolIndexes = new Map<string, number>();
+  private readonly meta = { id: '', created: 0, model: '' };
   constructor(private readonly ctx: AdapterContext) {
     this.meta.model = ctx.deployment.model;
   }
@@ -192,12 +229,11 @@ export class OpenAIStreamDecoder implements ChatStreamDecoder {
     for (const c of obj.choices as Record<string, unknown>[]) {
       if (!c || typeof c !== 'object') continue;
       normalizeChoiceFinish(c);
-      const delta = c.delta as Record<string, unknown> | undefined;
-      normalizeReasoning(delta);
-      this.indexToolCalls(delta);
-      normalizeToolCalls(delta, true);
-      if (c.finish_reason) this.sawFinish = true;
       if (!c.delta || typeof c.delta !== 'object') c.delta = {};
+      const delta = c.delta as Record<string, unknown>;
+      normalizeReasoning(delta);
+      this.toolCalls.normalize(delta);
+      if (c.finish_reason) this.sawFinish = true;
     }
     const parsed = ChatCompletionChunkSchema.safeParse(obj);
     if (!parsed.success) {
@@ -218,20 +254,7 @@ export class OpenAIStreamDecoder implements ChatStreamDecoder {
     return this.usageChunk();
   }
 
-  private indexToolCalls(delta: Record<string, unknown> | undefined): void {
-    if (!delta || !Array.isArray(delta.tool_calls)) return;
-    for (const tc of delta.tool_calls as Record<string, unknown>[]) {
-      if (!tc || typeof tc !== 'object' || typeof tc.index === 'number') continue;
-      const id = typeof tc.id === 'string' ? tc.id : undefined;
-      let index = id !== undefined ? this.toolIndexes.get(id) : this.toolIndexes.size - 1;
-      if (index === undefined || index < 0) {
-        index = this.toolIndexes.size;
-        this.toolIndexes.set(id ?? `#${index}`, index);
-      }
-      tc.index = index;
-    }
-  }
-
+  /** The held usage as the stream's last, usage-only chunk. */
   private usageChunk(): ChatCompletionChunk[] {
     const usage = this.usage;
     if (!usage) return [];

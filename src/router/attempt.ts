@@ -9,7 +9,7 @@ import { attemptChannel, firstChunkChannel, publishSettled, publishStart, runInS
 import { InvalidResponseError, TimeoutError, TracegateError, isTracegateError, scrubSecrets, type TimeoutKind } from '../errors.js';
 import { AttemptSignal } from '../http/attempt-signal.js';
 import { acceptsStreamMediaType, createFramer, type EventFramer } from '../http/framing.js';
-import { mapTransportError, mediaType, readBody, sendRequest, type UpstreamResponse } from '../http/transport.js';
+import { destroyBody, mapTransportError, mediaType, readBody, sendRequest, type UpstreamResponse } from '../http/transport.js';
 import { computeCost } from '../providers/catalog/cost.js';
 import { getProvider } from '../providers/registry.js';
 import type { AdapterContext, ChatStreamDecoder, Deployment, HttpRequestSpec, ProviderAdapter } from '../providers/types.js';
@@ -182,6 +182,8 @@ export class UpstreamChunkSource {
   private readonly iterator: AsyncIterator<unknown>;
   private readonly framer: EventFramer;
   private ended = false;
+  /** An error met after good chunks of the same network read: thrown on the next call. */
+  private pendingError: unknown;
 
   constructor(
     private readonly res: UpstreamResponse,
@@ -199,6 +201,12 @@ export class UpstreamChunkSource {
    * or the given phase (the first-token deadline before the first chunk).
    */
   async next(phase?: { kind: TimeoutKind; ms: number }): Promise<ChatCompletionChunk[] | null> {
+    if (this.pendingError !== undefined) {
+      const err = this.pendingError;
+      this.pendingError = undefined;
+      this.ended = true;
+      throw toAttemptError(err, this.signal, this.deployment);
+    }
     if (this.ended) return null;
     const d = this.deployment;
     for (;;) {
@@ -224,20 +232,22 @@ export class UpstreamChunkSource {
         return out;
       }
       const out: ChatCompletionChunk[] = [];
-      for (const ev of this.framer.push(item.value as Uint8Array)) {
-        out.push(...this.decoder.push(ev));
-        if (this.decoder.done) break;
+      try {
+        for (const ev of this.framer.push(item.value as Uint8Array)) {
+          out.push(...this.decoder.push(ev));
+          if (this.decoder.done) break;
+        }
+      } catch (err) {
+        // Deliver what came before the bad event first; the error follows on the next call.
+        if (out.length === 0) throw toAttemptError(err, this.signal, d);
+        this.pendingError = err;
       }
       if (out.length) return out;
     }
   }
 
   destroy(): void {
-    try {
-      this.res.body.destroy();
-    } catch {
-      /* already gone */
-    }
+    destroyBody(this.res.body);
   }
 }
 
