@@ -16,8 +16,8 @@ import {
   splitAt,
   streamCompletion,
   wireBytes,
-  type Expected,
 } from './helpers.js';
+import { expectedFor } from './expectations.js';
 
 const adapter = getProvider('anthropic');
 const d = deployment('anthropic', 'claude-sonnet-4-5-20250929');
@@ -206,39 +206,9 @@ describe('anthropic request encoding', () => {
 
 const SIG_JSON = 'Er4BCkYICxgCKkCoxqLHLrx4mFL9Ox7/aHKht87WDzXfvZ7qbZKSnHV8imA5b3LXxuVqcXQ9z5sXwDx20JIW/+6DJehOSNK72L83Egx0T9s7VzB6QUK9g5kaDO9lGaWN5CPEDJU0lyIw4+Ed3q4N9w+16h3cfQ+9stJXHCl+1nYDxjIOLcyJT8Ug/LTmtlp4bbxWmmfNicayKiasdReHiOnqz1sKEF0pR4kcnF5mQGdLxk8q3A3NY+wGsH8MtUIqxRgB';
 
-const jsonCases: Record<string, Expected> = {
-  'anthropic-text.json': {
-    text: "Hello! I'm doing well, thanks for asking. How are you doing today? Is there anything I can help you with?",
-    finish: 'stop',
-    usage: { prompt: 12, completion: 29, cached: 0, cacheWrite: 0 },
-  },
-  'anthropic-clear-thinking.1.json': { text: '925 ÷ 5 = 185', reasoning: '925 divided by 5 = 185', finish: 'stop', usage: { prompt: 69, completion: 33 } },
-  'anthropic-json-tool.1.json': {
-    text: null,
-    tools: [
-      {
-        name: 'json',
-        id: 'toolu_01Q9ExVZnzZj7E2QQYHYtNUa',
-        args: {
-          elements: [
-            { location: 'San Francisco', temperature: -5, condition: 'snowy' },
-            { location: 'London', temperature: 0, condition: 'snowy' },
-            { location: 'Paris', temperature: 23, condition: 'cloudy' },
-            { location: 'Berlin', temperature: -9, condition: 'snowy' },
-          ],
-        },
-      },
-    ],
-    finish: 'tool_calls',
-    usage: { prompt: 1151, completion: 87 },
-  },
-  'anthropic-refusal.json': { text: null, finish: 'content_filter', usage: { prompt: 18, completion: 5 } },
-  'anthropic-tool-no-args.json': { tools: [{ name: 'updateIssueList', id: 'toolu_01LRmxn9vGM1d2DZSDBowdZ1', args: {} }], finish: 'tool_calls', usage: { prompt: 602, completion: 93 } },
-  'anthropic-web-fetch-tool.error.json': { finish: 'stop', usage: { prompt: 1902, completion: 214 } },
-};
 
 describe('anthropic response decoding (recorded)', () => {
-  for (const [file, expected] of Object.entries(jsonCases)) {
+  for (const [file, expected] of expectedFor('anthropic', '.json')) {
     it(file, () => {
       const c = adapter.chatResponse(fixtureJson('anthropic', file), context(d, false));
       expectCompletion(c, expected);
@@ -258,48 +228,9 @@ describe('anthropic response decoding (recorded)', () => {
   });
 });
 
-const streamCases: Record<string, Expected> = {
-  'anthropic-text.chunks.txt': {
-    text: "Hello! I'm doing well, thank you for asking. How are you doing today? Is there anything I can help you with?",
-    finish: 'stop',
-    usage: { prompt: 12, completion: 30, cached: 0, cacheWrite: 0 },
-  },
-  'anthropic-clear-thinking.1.chunks.txt': {
-    text: '925 ÷ 5 = 185',
-    reasoning: 'The previous result was 925. Now I need to divide that by 5.\n\n925 ÷ 5 = 185',
-    finish: 'stop',
-    usage: { prompt: 69, completion: 53 },
-  },
-  'anthropic-json-tool.1.chunks.txt': {
-    text: null,
-    tools: [{ name: 'json', id: 'toolu_01KFbKqPYSuAKujiL6mTfzYA', args: { elements: [{ location: 'San Francisco', temperature: 58, condition: 'sunny' }] } }],
-    finish: 'tool_calls',
-    usage: { prompt: 849, completion: 47 },
-  },
-  'anthropic-json-tool.2.chunks.txt': {
-    text: "I'll invoke the JSON response tool.",
-    tools: [{ name: 'json', args: { elements: [{ location: 'San Francisco', temperature: 58, condition: 'sunny' }] } }],
-    finish: 'tool_calls',
-    usage: { prompt: 849, completion: 47 },
-  },
-  'anthropic-message-delta-input-tokens.chunks.txt': { text: 'pong', finish: 'stop', usage: { prompt: 61, completion: 2 } },
-  'anthropic-refusal.chunks.txt': { text: null, finish: 'content_filter', usage: { prompt: 18, completion: 5 } },
-  'anthropic-tool-no-args.chunks.txt': {
-    text: "I'll update the issue list for you.",
-    tools: [{ name: 'updateIssueList', id: 'toolu_01QE1WLsSVp5hy5Q3GmGTmjP', args: {} }],
-    finish: 'tool_calls',
-    usage: { prompt: 565, completion: 48 },
-  },
-  'duplicate-message-start.chunks.txt': { text: 'Hello, World!', finish: 'stop', usage: { prompt: 17, completion: 227 } },
-  'anthropic-code-execution-20260120-prompt-cache.1.chunks.txt': {
-    text: 'The sum of the squares of the numbers 1 through 12 is **650**.',
-    finish: 'stop',
-    usage: { prompt: 6 + 6289 + 3337, completion: 198, cached: 6289, cacheWrite: 3337 },
-  },
-};
 
 describe('anthropic stream decoding (recorded, split at arbitrary points)', () => {
-  for (const [file, expected] of Object.entries(streamCases)) {
+  for (const [file, expected] of expectedFor('anthropic', '.chunks.txt')) {
     it(file, () => {
       const bytes = wireBytes('anthropic', fixtureLines('anthropic', file));
       const whole = decodeWire(adapter, context(d, true), [bytes]);

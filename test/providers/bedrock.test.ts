@@ -16,8 +16,8 @@ import {
   splitAt,
   streamCompletion,
   wireBytes,
-  type Expected,
 } from './helpers.js';
+import { expectedFor } from './expectations.js';
 
 const adapter = getProvider('bedrock');
 const CLAUDE = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
@@ -159,29 +159,9 @@ describe('bedrock request encoding and signing', () => {
   });
 });
 
-const jsonCases: Record<string, Expected> = {
-  'amazon-bedrock-text.json': {
-    text: 'Let me count the "r"s in "strawberry":\n\ns-t-**r**-a-w-b-e-**r**-**r**-y\n\nThere are **3** "r"s in "strawberry."',
-    finish: 'stop',
-    usage: { prompt: 22, completion: 57, total: 79, cached: 0, cacheWrite: 0 },
-  },
-  'amazon-bedrock-reasoning.json': {
-    text: 'There are **3** r\'s in "strawberry":\n\n1. st**r**awbe**r****r**y',
-    reasoning: 'Let me count the r\'s in "strawberry":\n\ns-t-r-a-w-b-e-r-r-y\n\nThere are 3 r\'s.',
-    finish: 'stop',
-    usage: { prompt: 51, completion: 78, total: 129 },
-  },
-  'amazon-bedrock-tool-call.1.json': { text: null, tools: [{ name: 'bash', id: 'tool-use-id', args: { command: 'ls -l' } }], finish: 'tool_calls', usage: { prompt: 10, completion: 20 } },
-  'amazon-bedrock-tool-no-args.json': {
-    text: "I'll update the issue list for you.",
-    tools: [{ name: 'updateIssueList', id: 'tool-use-id', args: {} }],
-    finish: 'tool_calls',
-    usage: { prompt: 100, completion: 25 },
-  },
-};
 
 describe('bedrock Converse decoding (recorded)', () => {
-  for (const [file, expected] of Object.entries(jsonCases)) {
+  for (const [file, expected] of expectedFor('bedrock', '.json')) {
     it(file, () => expectCompletion(adapter.chatResponse(fixtureJson('bedrock', file), context(d, false)), expected));
   }
 
@@ -212,23 +192,9 @@ describe('bedrock Converse decoding (recorded)', () => {
   });
 });
 
-const streamCases: Record<string, Expected> = {
-  'amazon-bedrock-text.chunks.txt': {
-    text: 'Let me count the "r"s in "strawberry":\n\ns-t-**r**-a-w-b-e-**r**-**r**-y\n\nThere are **3** r\'s in "strawberry."',
-    finish: 'stop',
-    usage: { prompt: 22, completion: 55, total: 77 },
-  },
-  'amazon-bedrock-reasoning.chunks.txt': {
-    text: 'There are **3** r\'s in "strawberry":\n\n1. st**r**awbe**r****r**y',
-    reasoning: 'Let me count the r\'s in "strawberry":\n\ns-t-r-a-w-b-e-r-r-y\n\nr appears at positions 3, 8, and 9.\n\nSo there are 3 r\'s.',
-    finish: 'stop',
-    usage: { prompt: 51, completion: 94, total: 145 },
-  },
-  'amazon-bedrock-tool-call.1.chunks.txt': { text: null, tools: [{ name: 'test-tool', id: 'tool-use-id', args: { value: 'Sparkle Day' } }], finish: 'tool_calls', usage: { prompt: 125, completion: 45 } },
-};
 
 describe('bedrock ConverseStream decoding (recorded, event-stream framed, split at arbitrary points)', () => {
-  for (const [file, expected] of Object.entries(streamCases)) {
+  for (const [file, expected] of expectedFor('bedrock', '.chunks.txt')) {
     it(file, () => {
       const bytes = wireBytes('bedrock', fixtureLines('bedrock', file));
       const whole = decodeWire(adapter, context(d, true), [bytes]);

@@ -16,8 +16,8 @@ import {
   splitAt,
   streamCompletion,
   wireBytes,
-  type Expected,
 } from './helpers.js';
+import { expectedFor } from './expectations.js';
 
 const adapter = getProvider('gemini');
 const d = deployment('gemini', 'gemini-2.5-flash');
@@ -204,25 +204,10 @@ describe('gemini request encoding', () => {
   });
 });
 
-const SF = { location: 'San Francisco' };
 
-const jsonCases: Record<string, Expected> = {
-  'google-text.json': {
-    text: "There are **3** r's in strawberry.\n\nHere is the breakdown: st**r**awbe**rr**y.",
-    finish: 'stop',
-    usage: { prompt: 9, completion: 28 + 244, total: 281, reasoning: 244 },
-  },
-  'google-reasoning.json': {
-    text: 'There are **3** "r"s in strawberry.\n\nHere is the breakdown: st**r**awbe**rr**y.',
-    finish: 'stop',
-    usage: { prompt: 9, completion: 29 + 282, total: 320, reasoning: 282 },
-  },
-  'google-tool-call.json': { text: null, tools: [{ name: 'weather', args: SF }], finish: 'tool_calls', usage: { prompt: 29, completion: 15 + 893, total: 937, reasoning: 893 } },
-  'google-tool-call-gemini3.json': { text: null, tools: [{ name: 'weather', args: SF }], finish: 'tool_calls', usage: { prompt: 29, completion: 15 + 1801, total: 1845, reasoning: 1801 } },
-};
 
 describe('gemini response decoding (recorded)', () => {
-  for (const [file, expected] of Object.entries(jsonCases)) {
+  for (const [file, expected] of expectedFor('google', '.json')) {
     it(file, () => expectCompletion(adapter.chatResponse(fixtureJson('google', file), context(d3, false)), expected));
   }
 
@@ -272,27 +257,9 @@ describe('gemini response decoding (recorded)', () => {
   });
 });
 
-const streamCases: Record<string, Expected> = {
-  'google-text.chunks.txt': { text: 'There are **3** "r"s in strawberry.\n\nst**r**awbe**rr**y', finish: 'stop', usage: { prompt: 9, completion: 23 + 185, total: 217, reasoning: 185 } },
-  'google-reasoning.chunks.txt': {
-    text: 'There are **3** "r"s in strawberry.\n\nHere is the breakdown: st**r**awbe**rr**y.',
-    finish: 'stop',
-    usage: { prompt: 9, completion: 29 + 256, total: 294, reasoning: 256 },
-  },
-  'google-tool-call.chunks.txt': { tools: [{ name: 'weather', args: SF }], finish: 'tool_calls', usage: { prompt: 29, completion: 60, total: 89, reasoning: 45 } },
-  'google-stream-tool-call-arguments.chunks.txt': {
-    text: null,
-    tools: [
-      { name: 'getWeather', args: { location: 'Boston' } },
-      { name: 'getWeather', args: SF },
-    ],
-    finish: 'tool_calls',
-    usage: { prompt: 26, completion: 23 + 132, total: 181, reasoning: 132 },
-  },
-};
 
 describe('gemini stream decoding (recorded, split at arbitrary points)', () => {
-  for (const [file, expected] of Object.entries(streamCases)) {
+  for (const [file, expected] of expectedFor('google', '.chunks.txt')) {
     it(file, () => {
       const bytes = wireBytes('gemini', fixtureLines('google', file));
       const whole = decodeWire(adapter, context(d3, true), [bytes]);
@@ -352,5 +319,30 @@ describe('gemini error responses', () => {
     expect(classify(404, err(404, 'NOT_FOUND', 'models/x is not found'))).toMatchObject({ errorClass: 'not_found' });
     expect(classify(503, err(503, 'UNAVAILABLE', 'The model is overloaded.'))).toMatchObject({ errorClass: 'upstream_unavailable' });
     expect(classify(500, [err(500, 'INTERNAL', 'An internal error has occurred.')])).toMatchObject({ errorClass: 'upstream_unavailable' });
+  });
+});
+
+describe('gemini embeddings', () => {
+  it('batchEmbedContents: one request per input, dimensions and taskType, base64 output', async () => {
+    const e = deployment('gemini', 'gemini-embedding-001', { options: { taskType: 'RETRIEVAL_DOCUMENT' } });
+    const ctx = context(e, false);
+    const spec = await adapter.embeddingsRequest!({ model: 'x', input: ['a', 'b'], dimensions: 3, encoding_format: 'base64' }, ctx);
+    expect(spec.url).toBe('https://generativelanguage.googleapis.com/v1beta/models/gemini-embedding-001:batchEmbedContents');
+    expect(spec.headers['x-goog-api-key']).toBe('sk-test-key-123456');
+    expect(JSON.parse(String(spec.body))).toEqual({
+      requests: [
+        { model: 'models/gemini-embedding-001', content: { parts: [{ text: 'a' }] }, outputDimensionality: 3, taskType: 'RETRIEVAL_DOCUMENT' },
+        { model: 'models/gemini-embedding-001', content: { parts: [{ text: 'b' }] }, outputDimensionality: 3, taskType: 'RETRIEVAL_DOCUMENT' },
+      ],
+    });
+    const res = adapter.embeddingsResponse!({ embeddings: [{ values: [1, 2, 3] }, { values: [0.5, 0, -1] }] }, ctx);
+    expect(res.model).toBe('gemini-embedding-001');
+    expect(res.usage).toEqual({ prompt_tokens: 0, total_tokens: 0 });
+    const v = Buffer.from(res.data[1]!.embedding as string, 'base64');
+    expect([v.readFloatLE(0), v.readFloatLE(4), v.readFloatLE(8)]).toEqual([0.5, 0, -1]);
+    expect(e.price).toBeUndefined();
+    expect(adapter.embeddingsResponse!({ embeddings: [{ values: [1] }], usageMetadata: { promptTokenCount: 4 } }, context(e, false)).usage.prompt_tokens).toBe(4);
+    expect(() => adapter.embeddingsResponse!({ embeddings: [] }, ctx)).toThrow(expect.objectContaining({ errorClass: 'invalid_response' }));
+    await expect(Promise.resolve().then(() => adapter.embeddingsRequest!({ model: 'x', input: [1, 2, 3] }, ctx))).rejects.toMatchObject({ errorClass: 'bad_request', param: 'input' });
   });
 });

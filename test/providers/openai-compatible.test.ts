@@ -16,8 +16,16 @@ import {
   randomSplits,
   streamCompletion,
   wireBytes,
-  type Expected,
 } from './helpers.js';
+import { expectedFor } from './expectations.js';
+
+/** OpenAI-wire fixture families and the provider that decodes them. */
+const OPENAI_WIRE = [
+  ['openai', 'openai'],
+  ['groq', 'groq'],
+  ['mistral', 'mistral'],
+  ['deepseek', 'deepseek'],
+] as const;
 
 const foreignHistory = [
   { role: 'user' as const, content: 'x', name: 'alice' },
@@ -160,17 +168,9 @@ describe('OpenAI-compatible presets', () => {
   });
 });
 
-const jsonCases: [string, string, string, Expected][] = [
-  ['openai', 'openai', 'openai-text.json', { finish: 'stop', usage: { prompt: 16, completion: 363, cached: 0, reasoning: 0 } }],
-  ['groq', 'groq', 'groq-tool-call.json', { text: null, tools: [{ name: 'weather', id: 'ax9fskhev', args: {} }], finish: 'tool_calls', usage: { prompt: 218, completion: 15 } }],
-  ['mistral', 'mistral', 'mistral-text.json', { finish: 'stop', usage: { prompt: 13, completion: 434 } }],
-  ['mistral', 'mistral', 'mistral-tool-call.json', { tools: [{ name: 'weather', id: 'gSIMJiOkT', args: { location: 'San Francisco' } }], finish: 'tool_calls', usage: { prompt: 124, completion: 22 } }],
-  ['deepseek', 'deepseek', 'deepseek-tool-call.json', { text: '', tools: [{ name: 'weather', args: { location: 'San Francisco' } }], finish: 'tool_calls' }],
-  ['deepseek', 'deepseek', 'deepseek-json.json', { finish: 'stop', usage: { prompt: 495, completion: 144, cached: 320, reasoning: 118 } }],
-];
 
 describe('OpenAI-wire decoding (recorded)', () => {
-  for (const [family, provider, file, expected] of jsonCases) {
+  for (const [family, provider, file, expected] of OPENAI_WIRE.flatMap(([f, pr]) => expectedFor(f, '.json').map(([file, e]) => [f, pr, file, e] as const))) {
     it(`${family}/${file}`, () => {
       const c = getProvider(provider).chatResponse(fixtureJson(family, file), context(deployment(provider, 'm'), false));
       expectCompletion(c, expected);
@@ -188,16 +188,9 @@ describe('OpenAI-wire decoding (recorded)', () => {
   });
 });
 
-const streamCases: [string, string, string, Expected][] = [
-  ['openai', 'openai', 'openai-text.chunks.txt', { finish: 'stop', usage: { prompt: 16, completion: 300, cached: 0 } }],
-  ['groq', 'groq', 'groq-tool-call.chunks.txt', { text: null, tools: [{ name: 'weather', id: 'tk85n1k4m', args: {} }], finish: 'tool_calls', usage: { prompt: 210, completion: 15 } }],
-  ['mistral', 'mistral', 'mistral-text.chunks.txt', { text: 'Hello, world! This is a test response.', finish: 'stop', usage: { prompt: 13, completion: 8 } }],
-  ['mistral', 'mistral', 'mistral-tool-call.chunks.txt', { text: '', tools: [{ name: 'weather', id: 'gSIMJiOkT', args: { location: 'San Francisco' } }], finish: 'tool_calls', usage: { prompt: 124, completion: 22 } }],
-  ['deepseek', 'deepseek', 'deepseek-tool-call.chunks.txt', { tools: [{ name: 'weather', args: { location: 'San Francisco' } }], finish: 'tool_calls', usage: { prompt: 339, completion: 83, cached: 320, reasoning: 39 } }],
-];
 
 describe('OpenAI-wire stream decoding (recorded): usage always ends the stream in its own chunk', () => {
-  for (const [family, provider, file, expected] of streamCases) {
+  for (const [family, provider, file, expected] of OPENAI_WIRE.flatMap(([f, pr]) => expectedFor(f, '.chunks.txt').map(([file, e]) => [f, pr, file, e] as const))) {
     it(`${family}/${file}`, () => {
       const adapter = getProvider(provider);
       const ctx = context(deployment(provider, 'm'), true);
