@@ -41,7 +41,8 @@ export const anthropicAdapter: ProviderAdapter = {
   streamFraming: 'sse',
   defaultBaseURL: DEFAULT_BASE_URL,
   validateDeployment(d) {
-    if (!d.apiKey) throw new ConfigError(`model entry "${d.id}": provider "anthropic" needs an apiKey`);
+    const bearer = Object.keys(d.headers).some((h) => h.toLowerCase() === 'authorization');
+    if (!d.apiKey && !bearer) throw new ConfigError(`model entry "${d.id}": provider "anthropic" needs an apiKey (or an authorization header)`);
   },
   chatRequest(params: ChatCompletionCreateParams, ctx: AdapterContext): HttpRequestSpec {
     const d = ctx.deployment;

@@ -48,8 +48,9 @@ export interface EncodedConverseRequest {
   jsonTool?: string;
 }
 
+/** Claude on Bedrock (`anthropic.claude-…`, with or without a cross-region prefix, or an ARN naming one). */
 export function isClaude(model: string): boolean {
-  return /(^|\.)anthropic\.claude/.test(model) || model.includes('anthropic.claude');
+  return model.includes('anthropic.claude');
 }
 
 function cachePoint(source: unknown): Block[] {

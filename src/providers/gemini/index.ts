@@ -36,9 +36,8 @@ export const geminiAdapter: ProviderAdapter = {
   streamFraming: 'sse',
   defaultBaseURL: DEFAULT_BASE_URL,
   validateDeployment(d) {
-    if (!d.apiKey && !d.headers.authorization && !d.headers.Authorization) {
-      throw new ConfigError(`model entry "${d.id}": provider "gemini" needs an apiKey`);
-    }
+    const bearer = Object.keys(d.headers).some((h) => h.toLowerCase() === 'authorization');
+    if (!d.apiKey && !bearer) throw new ConfigError(`model entry "${d.id}": provider "gemini" needs an apiKey (or an authorization header)`);
   },
   chatRequest(params: ChatCompletionCreateParams, ctx: AdapterContext): HttpRequestSpec {
     const d = ctx.deployment;
