@@ -58,6 +58,31 @@ export interface AttemptRecord {
   usage?: Usage;
   /** USD; null when the deployment has no known price, undefined when no usage was reported. */
   cost?: Cost | null;
+  /** Why this attempt exists when it is not the first (the previous attempt's error class, or `repair`). */
+  retryReason?: string;
+}
+
+/** Budget bookkeeping of a call (see the router's budgets). */
+export interface BudgetRecord {
+  /** Labels of the budgets the call counted against. */
+  budgets: string[];
+  /** Worst-case USD reserved over all attempts. */
+  reservedUsd: number;
+  /** USD the reservations were reconciled to (the real cost). */
+  settledUsd: number;
+}
+
+/** A guardrail hook's verdict on the call. */
+export interface GuardrailVerdictRecord {
+  hook: string;
+  stage: 'pre' | 'post';
+  action: 'allow' | 'flag' | 'block' | 'rewrite' | 'pass' | 'repair';
+  reason?: string;
+  score?: number;
+  /** The deployment whose answer was judged (post-call). */
+  deployment?: string;
+  /** The hook itself failed; it is then treated as `block` (fail closed). */
+  error?: string;
 }
 
 /** Trace coordinates of a call, filled in by the instrumentation when it is on. */
@@ -96,6 +121,16 @@ export interface CallInfo {
   shadow: boolean;
   trace?: TraceTarget;
   errorClass?: ErrorClass;
+  /** Alias actually routed after a runtime redirect (eval-aware routing). */
+  routedAlias?: string;
+  /** Budget reservations of the call, when budgets are configured. */
+  budget?: BudgetRecord;
+  /** Verdicts of guardrail hooks, in order. */
+  guardrails?: GuardrailVerdictRecord[];
+  /** Repairs asked by post-call hooks. */
+  repairs?: number;
+  /** The shadow alias this call was mirrored to. */
+  mirroredTo?: string;
 }
 
 const KEY = 'tracegate';

@@ -2,6 +2,23 @@
 export { Router } from './router/router.js';
 export type { ChatCompletions, ChatCompletionCreateParamsStreaming, ChatCompletionCreateParamsNonStreaming } from './router/router.js';
 export type { RequestOptions } from './router/call.js';
+export { MemoryStore, type MemoryStoreOptions } from './router/store/memory.js';
+export type { StateStore, ReserveResult, WindowAddResult } from './router/store/types.js';
+export type {
+  GuardrailHooks,
+  PreCallHook,
+  PostCallHook,
+  PreCallVerdict,
+  PostCallVerdict,
+  HookRequestContext,
+  PostCallContext,
+} from './router/hooks.js';
+export type { BreakerSnapshot, BreakerState } from './router/breaker.js';
+export type { BudgetRule, BudgetScope, BudgetWindow, CallIdentity } from './router/budget.js';
+export type { RoutingRule } from './router/strategies/rules.js';
+export type { StrategyName } from './router/strategies/index.js';
+export type { RoutingAdjustments, RoutingAdjustmentsSnapshot, AdjustOptions } from './router/routing-adjust.js';
+export type { Clock } from './router/clock.js';
 export type { RouterOptions, ModelEntry } from './router/config.js';
 export { ChatCompletionStream } from './router/stream.js';
 export * from './errors.js';
@@ -14,3 +31,4 @@ export type * from './providers/types.js';
 export { computeCost } from './providers/catalog/cost.js';
 export { registerCatalog, resolveModelInfo } from './providers/catalog/index.js';
 export type { CatalogEntry } from './providers/catalog/index.js';
+export * from './mock/index.js';

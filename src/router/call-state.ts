@@ -1,5 +1,6 @@
 /** The per-call state shared by every attempt of one router call. */
 import type { CallEvent } from '../channels.js';
+import type { CallIdentity } from './budget.js';
 
 export interface CallState {
   readonly event: CallEvent;
@@ -14,4 +15,11 @@ export interface CallState {
   /** Index of the next attempt. */
   nextAttemptIndex: number;
   readonly startedAt: number;
+  /** Attempts allowed for the whole call (retries, fallbacks and repairs included). */
+  maxAttempts: number;
+  /** Estimated prompt tokens of the request. */
+  promptTokens: number;
+  /** Output tokens the request allows, when it says. */
+  maxOutputTokens?: number;
+  identity?: CallIdentity;
 }

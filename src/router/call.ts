@@ -1,198 +1,179 @@
 /**
- * The call path of one router call: validate, resolve the alias, publish the logical call,
- * run the attempt(s), and settle the call exactly once (for streams: when the stream ends).
+ * The call path of one router call: validate, resolve the alias, run pre-call guardrails, admit
+ * the caller's key, answer from the cache or run the retry/fallback loop (execute.ts), run
+ * post-call guardrails (block, repair on the same deployment), mirror a sample to a shadow
+ * alias, and settle the call exactly once (for streams: when the stream ends).
  */
-import { attachCallInfo, type CallInfo } from '../call-info.js';
-import { callChannel, publishSettled, publishStart, runInScope, type CallEvent } from '../channels.js';
-import { NotFoundError } from '../errors.js';
-import type { Deployment, Timeouts } from '../providers/types.js';
+import { AbortedError, GuardrailError } from '../errors.js';
 import { ChatCompletionCreateParamsSchema, type ChatCompletionCreateParams } from '../wire/chat-request.js';
-import type { ChatCompletion, Usage } from '../wire/chat-response.js';
-import { EmbeddingCreateParamsSchema, type CreateEmbeddingResponse, type EmbeddingCreateParams } from '../wire/embeddings.js';
+import type { ChatCompletion } from '../wire/chat-response.js';
+import { EmbeddingCreateParamsSchema, type CreateEmbeddingResponse } from '../wire/embeddings.js';
 import { parseOrThrow } from '../wire/validate.js';
-import { openStreamAttempt, runUnaryAttempt, settleStreamAttempt, type AttemptPlan, type UnaryOperation } from './attempt.js';
-import type { CallState } from './call-state.js';
-import { nextId } from './ids.js';
-import { markFailure, markSuccess, newCallInfo } from './outcome.js';
-import { pickWeighted } from './selection.js';
-import { ChatCompletionStream } from './stream.js';
+import { cacheKey, type CachedAnswer } from './cache.js';
+import { admitKey, beginCall, groupFor, guarded, settleSuccess, type LiveCall, type RequestOptions } from './call-lifecycle.js';
+import { replayStream, startStream } from './call-stream.js';
+import type { RouterCore } from './core.js';
+import { decide } from './decisions.js';
+import { executeCall, type Answer } from './execute.js';
+import type { Deployment } from '../providers/types.js';
+import { mergeHooks, runPostCallHooks, runPreCallHooks } from './guardrails.js';
+import { repairParams, type GuardrailHooks } from './hooks.js';
+import { mirrorCall } from './mirror.js';
+import { chatRunner, embeddingsRunner } from './operations.js';
+import { markCacheHit, markSuccess } from './outcome.js';
+import { nextAliases } from './policy/fallback.js';
+import type { ChatCompletionStream } from './stream.js';
+import { estimateChatPromptTokens } from './token-estimate.js';
 
-/** Per-call options, the second argument of `create()`. */
-export interface RequestOptions {
-  signal?: AbortSignal;
-  /** Total time for the call in ms, all attempts included. */
-  timeout?: number;
-  /** Free-form labels (user, team, feature...) for routing rules, budgets and spans. */
-  metadata?: Record<string, string>;
-  tags?: string[];
-  /** Set by the proxy when the call serves an incoming HTTP request. */
-  server?: CallEvent['server'];
-  /** Internal: a mirrored call. */
-  shadow?: boolean;
+export type { RequestOptions } from './call-lifecycle.js';
+export type { RouterCore } from './core.js';
+
+interface CacheSlot {
+  key: string;
+  ttlMs: number;
 }
 
-export interface RouterCore {
-  readonly groups: ReadonlyMap<string, readonly Deployment[]>;
-  readonly timeouts: Timeouts;
-  readonly maxResponseBytes: number;
+function cacheSlot(core: RouterCore, state: LiveCall, operation: 'chat' | 'embeddings', params: Record<string, unknown>, options: RequestOptions): CacheSlot | undefined {
+  const c = core.policies.cache;
+  const on = options.cache === undefined ? c.enabled : options.cache !== false;
+  if (!on || state.event.shadow) return undefined;
+  const ttlMs = (typeof options.cache === 'object' ? options.cache.ttlMs : undefined) ?? c.ttlMs;
+  return { key: cacheKey(operation, params, c.perKey ? (state.identity?.key ?? '') : undefined), ttlMs };
 }
 
-function beginCall(
-  core: RouterCore,
-  operation: CallInfo['operation'],
-  alias: string,
-  params: Record<string, unknown>,
-  stream: boolean,
-  options: RequestOptions,
-): CallState {
-  const callId = nextId('call');
-  const shadow = options.shadow === true;
-  const event: CallEvent = {
-    callId,
-    operation,
-    alias,
-    params,
-    stream,
-    metadata: options.metadata ?? {},
-    tags: options.tags ?? [],
-    shadow,
-    info: newCallInfo(callId, operation, alias, shadow),
-    ...(options.server ? { server: options.server } : {}),
-  };
-  const totalMs = options.timeout ?? core.timeouts.totalMs;
-  const startedAt = performance.now();
-  publishStart(callChannel, event);
-  return {
-    event,
-    signal: options.signal,
-    deadlineAt: Date.now() + totalMs,
-    totalMs,
-    maxResponseBytes: core.maxResponseBytes,
-    includeUsage: Boolean((params.stream_options as { include_usage?: boolean } | null | undefined)?.include_usage),
-    nextAttemptIndex: 0,
-    startedAt,
-  };
+async function cacheLookup(core: RouterCore, state: LiveCall, slot: CacheSlot | undefined): Promise<CachedAnswer | undefined> {
+  if (!slot) return undefined;
+  const hit = await core.store.cacheGet<CachedAnswer>(slot.key, core.clock.now());
+  decide(state.event, 'cache', hit ? 'hit' : 'miss', { 'cache.key': slot.key.slice(6, 22) });
+  return hit;
 }
 
-function settleSuccess<T extends object>(state: CallState, result: T): T {
-  attachCallInfo(result, state.event.info);
-  state.event.result = result;
-  publishSettled(callChannel, state.event);
-  return result;
+function cacheStore(core: RouterCore, state: LiveCall, slot: CacheSlot | undefined, answer: Omit<CachedAnswer, 'storedAt'>): void {
+  if (!slot) return;
+  const now = core.clock.now();
+  const value: CachedAnswer = { ...answer, result: structuredClone(answer.result), storedAt: now };
+  void core.store.cacheSet(slot.key, value, slot.ttlMs, now).then(
+    () => decide(state.event, 'cache', 'store', { 'cache.key': slot.key.slice(6, 22), 'cache.ttl_ms': slot.ttlMs }),
+    () => {},
+  );
 }
 
-function settleFailure(state: CallState, error: unknown): void {
-  markFailure(state.event.info, error, state.startedAt);
-  publishSettled(callChannel, state.event, error);
-}
-
-function groupFor(core: RouterCore, alias: string): readonly Deployment[] {
-  const group = core.groups.get(alias);
-  if (!group || group.length === 0) {
-    throw new NotFoundError(`model "${alias}" is not configured (known aliases: ${[...core.groups.keys()].sort().join(', ')})`, {
-      code: 'model_not_found',
-      param: 'model',
+/** Non-streaming chat: the attempt loop, then post-call guardrails (repair on the same deployment, block, guardrail fallbacks). */
+async function runChat(core: RouterCore, state: LiveCall, params: ChatCompletionCreateParams, hooks: GuardrailHooks, slot: CacheSlot | undefined): Promise<ChatCompletion> {
+  const visited = new Set<string>();
+  const repairsByHook = new Map<string, number>();
+  let request = params;
+  let alias = params.model;
+  let depth = 0;
+  let pin: Deployment | undefined;
+  let retryReason: string | undefined;
+  let repairs = 0;
+  for (;;) {
+    const answer: Answer<ChatCompletion> = await executeCall(core, state, chatRunner(state), {
+      alias,
+      params: request,
+      visited,
+      depth,
+      ...(pin ? { pin } : {}),
+      ...(retryReason ? { retryReason } : {}),
+    });
+    const post = hooks.postCall?.length
+      ? await runPostCallHooks(
+          state,
+          hooks.postCall,
+          { alias: answer.plan.alias, params: request, completion: answer.value, deployment: answer.event.deployment, repairs, streamed: false },
+          repairsByHook,
+        )
+      : ({ action: 'pass' } as const);
+    if (post.action === 'pass') {
+      markSuccess(state.event.info, answer.event, state.startedAt);
+      cacheStore(core, state, slot, { operation: 'chat', result: answer.value, deployment: answer.event.deployment });
+      return settleSuccess(core, state, answer.value);
+    }
+    const attemptsLeft = state.maxAttempts - state.nextAttemptIndex;
+    if (post.action === 'repair' && attemptsLeft > 0) {
+      repairs++;
+      state.event.info.repairs = repairs;
+      request = repairParams(request, answer.value, post.message);
+      pin = answer.plan.deployment;
+      alias = answer.plan.alias;
+      depth = answer.plan.fallbackDepth;
+      retryReason = 'repair';
+      continue;
+    }
+    const reason = post.action === 'block' ? post.reason : 'repair budget exhausted';
+    const hook = post.action === 'block' ? post.hook : post.hook.name;
+    const next = nextAliases(core.policies.fallback, 'guardrail', answer.plan.alias, visited);
+    if (next.length && attemptsLeft > 0 && answer.plan.fallbackDepth < core.policies.fallback.maxFallbackDepth) {
+      decide(state.event, 'fallback', 'switch', { 'fallback.from': answer.plan.alias, 'fallback.to': next[0], 'fallback.kind': 'guardrail', 'fallback.depth': answer.plan.fallbackDepth + 1, 'error.type': 'guardrail' });
+      visited.add(answer.plan.alias);
+      alias = next[0]!;
+      depth = answer.plan.fallbackDepth + 1;
+      request = params;
+      pin = undefined;
+      retryReason = 'guardrail';
+      continue;
+    }
+    throw new GuardrailError(`answer blocked by post-call guardrail "${hook}": ${reason}`, {
+      deployment: answer.plan.deployment.id,
+      provider: answer.plan.deployment.provider,
+      model: answer.plan.deployment.model,
     });
   }
-  return group;
 }
 
-function firstPlan(group: readonly Deployment[], alias: string, params: Record<string, unknown>): AttemptPlan {
-  const deployment = pickWeighted(group)!;
-  return { deployment, alias, fallbackDepth: 0, waitMs: 0, params: { ...params } };
-}
-
-function chatOperation(plan: AttemptPlan): UnaryOperation<ChatCompletion> {
-  return {
-    build: (adapter, ctx) => adapter.chatRequest(plan.params as ChatCompletionCreateParams, ctx),
-    decode: (adapter, body, ctx) => adapter.chatResponse(body, ctx),
-    describe(result, ev) {
-      ev.responseId = result.id;
-      ev.responseModel = result.model;
-      ev.finishReasons = result.choices.map((c) => c.finish_reason).filter((f): f is NonNullable<typeof f> => f !== null);
-      return result.usage ?? undefined;
-    },
-  };
-}
-
-function embeddingsOperation(plan: AttemptPlan): UnaryOperation<CreateEmbeddingResponse> {
-  return {
-    build: (adapter, ctx) => {
-      if (!adapter.embeddingsRequest) {
-        throw new NotFoundError(`provider "${adapter.id}" has no embeddings API`, { code: 'unsupported_operation' });
-      }
-      return adapter.embeddingsRequest(plan.params as EmbeddingCreateParams, ctx);
-    },
-    decode: (adapter, body, ctx) => adapter.embeddingsResponse!(body, ctx),
-    describe(result, ev) {
-      ev.responseModel = result.model;
-      const usage: Usage = { prompt_tokens: result.usage.prompt_tokens, completion_tokens: 0, total_tokens: result.usage.total_tokens };
-      return usage;
-    },
-  };
-}
-
-/** Runs a unary call (chat without streaming, embeddings) and settles it. */
-async function runUnaryCall<T extends object>(state: CallState, plan: AttemptPlan, op: UnaryOperation<T>): Promise<T> {
-  const { result, event } = await runUnaryAttempt(state, plan, op);
-  markSuccess(state.event.info, event, state.startedAt);
-  return settleSuccess(state, result);
-}
-
-async function startStream(state: CallState, plan: AttemptPlan): Promise<ChatCompletionStream> {
-  const opened = await openStreamAttempt(state, plan);
-  const info = state.event.info;
-  return new ChatCompletionStream(opened, plan.deployment, {
-    includeUsage: state.includeUsage,
-    unconsumedMs: plan.deployment.timeouts.unconsumedMs,
-    info,
-    onEnd(end) {
-      settleStreamAttempt(state, opened, plan.deployment, end);
-      state.event.streamOutcome = end.outcome;
-      if (end.error) {
-        settleFailure(state, end.error);
-      } else {
-        markSuccess(info, opened.event, state.startedAt);
-        state.event.result = end.accumulator.toCompletion();
-        publishSettled(callChannel, state.event);
-      }
-    },
-  });
-}
-
-/** Runs `body` inside the call's scope and settles the call as failed if it throws. */
-async function guarded<T>(state: CallState, body: () => Promise<T>): Promise<T> {
-  return runInScope(state.event, async () => {
-    try {
-      return await body();
-    } catch (err) {
-      settleFailure(state, err);
-      throw err;
+export async function createChatCompletion(core: RouterCore, rawParams: unknown, options: RequestOptions = {}): Promise<ChatCompletion | ChatCompletionStream> {
+  const parsed = parseOrThrow(ChatCompletionCreateParamsSchema, rawParams, 'chat completion request');
+  groupFor(core, parsed.model);
+  const stream = parsed.stream === true;
+  const state = beginCall(core, 'chat', parsed.model, parsed, stream, options);
+  return guarded<ChatCompletion | ChatCompletionStream>(core, state, async () => {
+    if (state.signal?.aborted) throw new AbortedError();
+    const hooks = mergeHooks(core.policies.hooks, options.hooks);
+    let params = parsed;
+    if (hooks.preCall?.length) {
+      params = await runPreCallHooks(state, hooks.preCall, parsed.model, parsed);
+      if (params !== parsed) state.promptTokens = estimateChatPromptTokens(params);
     }
-  });
-}
-
-export async function createChatCompletion(
-  core: RouterCore,
-  rawParams: unknown,
-  options: RequestOptions = {},
-): Promise<ChatCompletion | ChatCompletionStream> {
-  const params = parseOrThrow(ChatCompletionCreateParamsSchema, rawParams, 'chat completion request');
-  const group = groupFor(core, params.model);
-  const stream = params.stream === true;
-  const state = beginCall(core, 'chat', params.model, params, stream, options);
-  return guarded<ChatCompletion | ChatCompletionStream>(state, () => {
-    const plan = firstPlan(group, params.model, params);
-    return stream ? startStream(state, plan) : runUnaryCall(state, plan, chatOperation(plan));
+    await admitKey(core, state);
+    const slot = cacheSlot(core, state, 'chat', params, options);
+    const cached = await cacheLookup(core, state, slot);
+    if (cached && cached.operation === 'chat') {
+      if (stream) return replayStream(core, state, cached);
+      markCacheHit(state.event.info, cached.deployment, state.startedAt);
+      return settleSuccess(core, state, structuredClone(cached.result) as ChatCompletion);
+    }
+    const mirror = core.policies.mirror[parsed.model];
+    if (mirror && !state.event.shadow) {
+      mirrorCall(state.event, mirror, core.random, (to) =>
+        createChatCompletion(core, { ...params, model: to }, { shadow: true, metadata: { ...state.event.metadata }, tags: [...state.event.tags] }),
+      );
+    }
+    if (stream) {
+      return startStream(core, state, params, hooks, (completion) =>
+        cacheStore(core, state, slot, { operation: 'chat', result: completion, deployment: state.event.info.deployment! }),
+      );
+    }
+    return runChat(core, state, params, hooks, slot);
   });
 }
 
 export async function createEmbeddings(core: RouterCore, rawParams: unknown, options: RequestOptions = {}): Promise<CreateEmbeddingResponse> {
   const params = parseOrThrow(EmbeddingCreateParamsSchema, rawParams, 'embeddings request');
-  const group = groupFor(core, params.model);
+  groupFor(core, params.model);
   const state = beginCall(core, 'embeddings', params.model, params, false, options);
-  return guarded(state, () => {
-    const plan = firstPlan(group, params.model, params);
-    return runUnaryCall(state, plan, embeddingsOperation(plan));
+  return guarded(core, state, async () => {
+    if (state.signal?.aborted) throw new AbortedError();
+    await admitKey(core, state);
+    const slot = cacheSlot(core, state, 'embeddings', params, options);
+    const cached = await cacheLookup(core, state, slot);
+    if (cached && cached.operation === 'embeddings') {
+      markCacheHit(state.event.info, cached.deployment, state.startedAt);
+      return settleSuccess(core, state, structuredClone(cached.result) as CreateEmbeddingResponse);
+    }
+    const answer = await executeCall(core, state, embeddingsRunner(state), { alias: params.model, params });
+    markSuccess(state.event.info, answer.event, state.startedAt);
+    cacheStore(core, state, slot, { operation: 'embeddings', result: answer.value, deployment: answer.event.deployment });
+    return settleSuccess(core, state, answer.value);
   });
 }

@@ -8,6 +8,7 @@ import { resolveModelInfo } from '../providers/catalog/index.js';
 import { getProvider } from '../providers/registry.js';
 import type { Deployment, ModelCapabilities, ModelPrice, Timeouts } from '../providers/types.js';
 import { formatIssues } from '../wire/validate.js';
+import { PolicyOptionsShape } from './config-policies.js';
 
 export const DEFAULT_TIMEOUTS: Timeouts = {
   connectMs: 10_000,
@@ -78,6 +79,7 @@ export const RouterOptionsShape = {
   maxResponseBytes: z.number().int().positive().optional(),
   /** Send W3C trace context to upstreams; default: only to entries with a custom baseURL. */
   propagateTraceContext: z.boolean().optional(),
+  ...PolicyOptionsShape,
 };
 
 export const RouterOptionsSchema = z.strictObject(RouterOptionsShape);

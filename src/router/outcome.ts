@@ -29,6 +29,7 @@ export function recordAttempt(info: CallInfo, ev: AttemptEvent): AttemptRecord {
     durationMs: ev.durationMs ?? 0,
   };
   if (ev.status !== undefined) rec.status = ev.status;
+  if (ev.retryReason !== undefined) rec.retryReason = ev.retryReason;
   if (ev.ttftMs !== undefined) rec.ttftMs = ev.ttftMs;
   if (ev.usage) rec.usage = ev.usage;
   if (ev.cost !== undefined) rec.cost = ev.cost;
@@ -66,6 +67,16 @@ export function markSuccess(info: CallInfo, ev: AttemptEvent, startedAt: number)
   if (ev.stream && ev.ttftMs !== undefined) info.ttftMs = ev.ttftMs;
   const total = totalCost(info);
   if (total !== undefined) info.totalCostUsd = total;
+  info.latencyMs = performance.now() - startedAt;
+  delete info.errorClass;
+}
+
+/** Marks the call as answered from the response cache. */
+export function markCacheHit(info: CallInfo, deployment: CallInfo['deployment'], startedAt: number): void {
+  if (deployment) info.deployment = deployment;
+  info.cacheHit = true;
+  info.outcome = 'cache_hit';
+  info.totalCostUsd = 0;
   info.latencyMs = performance.now() - startedAt;
   delete info.errorClass;
 }

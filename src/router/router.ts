@@ -2,6 +2,8 @@
  * `Router`: the public entry point. `new Router({ models })` validates the configuration;
  * `router.chat.completions.create(params)` and `router.embeddings.create(params)` take OpenAI
  * params and return OpenAI shapes (a `ChatCompletionStream` for `stream: true`).
+ * Routing strategies, retries, fallbacks, breakers, budgets, rate limits, cache, mirroring and
+ * guardrail hooks are configured in the same options (see docs/router.md).
  */
 import '../providers/builtin.js';
 import type { DeploymentRef } from '../call-info.js';
@@ -11,8 +13,19 @@ import type { ChatCompletionCreateParams } from '../wire/chat-request.js';
 import type { ChatCompletion } from '../wire/chat-response.js';
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from '../wire/embeddings.js';
 import { deploymentRef } from './attempt.js';
-import { createChatCompletion, createEmbeddings, type RequestOptions, type RouterCore } from './call.js';
+import { CircuitBreakers, type BreakerSnapshot } from './breaker.js';
+import { Budgets } from './budget.js';
+import { createChatCompletion, createEmbeddings, type RequestOptions } from './call.js';
+import { systemClock, type Clock } from './clock.js';
+import { resolvePolicies, type Policies } from './config-policies.js';
 import { DEFAULT_TIMEOUTS, RouterOptionsSchema, parseRouterOptions, resolveDeployments, type RouterOptions } from './config.js';
+import type { RouterCore } from './core.js';
+import { RateLimiter } from './limits.js';
+import { RoutingAdjustments } from './routing-adjust.js';
+import { StatsTable, type DeploymentStats } from './stats.js';
+import { MemoryStore } from './store/memory.js';
+import type { StateStore } from './store/types.js';
+import { createStrategy, type RoutingStrategy, type StrategyName } from './strategies/index.js';
 import type { ChatCompletionStream } from './stream.js';
 
 export type ChatCompletionCreateParamsStreaming = ChatCompletionCreateParams & { stream: true };
@@ -30,7 +43,18 @@ export class Router implements RouterCore {
   readonly maxResponseBytes: number;
   readonly chat: { completions: ChatCompletions };
   readonly embeddings: { create(params: EmbeddingCreateParams, options?: RequestOptions): Promise<CreateEmbeddingResponse> };
+  readonly policies: Policies;
+  readonly store: StateStore;
+  readonly clock: Clock;
+  readonly random: () => number;
+  readonly breakers: CircuitBreakers;
+  readonly budgets: Budgets;
+  readonly limiter: RateLimiter;
+  readonly stats: StatsTable;
+  /** Runtime routing adjustments (eval-aware routing): weight multipliers and alias redirects. */
+  readonly routing: RoutingAdjustments;
   private readonly all: readonly Deployment[];
+  private readonly strategies = new Map<StrategyName, RoutingStrategy>();
 
   constructor(options: RouterOptions) {
     const parsed = parseRouterOptions(RouterOptionsSchema, options);
@@ -44,12 +68,37 @@ export class Router implements RouterCore {
       groups.set(d.name, list);
     }
     this.groups = groups;
+    this.policies = resolvePolicies(parsed, this.all);
+    this.clock = parsed.clock ?? systemClock;
+    this.random = parsed.random ?? Math.random;
+    this.store = parsed.store ?? new MemoryStore({ clock: this.clock, cacheMaxEntries: this.policies.cache.maxEntries });
+    this.breakers = new CircuitBreakers(this.policies.breaker, this.store, this.clock);
+    this.budgets = new Budgets(this.policies.budgets, this.store, this.clock);
+    this.limiter = new RateLimiter(this.store, this.clock);
+    this.stats = new StatsTable();
+    this.routing = new RoutingAdjustments(this.store, new Set(this.all.map((d) => d.id)), new Set(groups.keys()), () => this.clock.now());
     this.chat = {
       completions: {
         create: ((params: ChatCompletionCreateParams, opts?: RequestOptions) => createChatCompletion(this, params, opts)) as ChatCompletions['create'],
       },
     };
     this.embeddings = { create: (params, opts) => createEmbeddings(this, params, opts) };
+  }
+
+  /** The adjustments API under the name the call path uses. */
+  get adjustments(): RoutingAdjustments {
+    return this.routing;
+  }
+
+  /** The strategy for an alias: a rule's override, else the alias's own, else the router's. */
+  strategyFor(alias: string, override?: string): RoutingStrategy {
+    const name = (override ?? this.policies.perAliasStrategy[alias] ?? this.policies.strategy) as StrategyName;
+    let s = this.strategies.get(name);
+    if (!s) {
+      s = createStrategy(name, { latencyBuffer: this.policies.latencyBuffer });
+      this.strategies.set(name, s);
+    }
+    return s;
   }
 
   /** The configured aliases. */
@@ -60,6 +109,16 @@ export class Router implements RouterCore {
   /** Every deployment, without credentials. */
   deployments(): DeploymentRef[] {
     return this.all.map(deploymentRef);
+  }
+
+  /** Circuit breaker state of every deployment (readiness endpoints, metrics). */
+  async breakerStates(): Promise<Array<BreakerSnapshot & { alias: string }>> {
+    return Promise.all(this.all.map(async (d) => ({ ...(await this.breakers.snapshot(d.id)), alias: d.name })));
+  }
+
+  /** Live statistics of a deployment in this process (in flight, latency EWMAs). */
+  deploymentStats(id: string): Readonly<DeploymentStats> {
+    return { ...this.stats.get(id) };
   }
 
   /** Closes pooled upstream connections. */

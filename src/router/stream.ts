@@ -14,7 +14,26 @@ import { AbortedError, StreamInterruptedError, TimeoutError, isTracegateError, t
 import type { Deployment } from '../providers/types.js';
 import { ChunkAccumulator } from '../wire/accumulate.js';
 import type { ChatCompletion, ChatCompletionChunk } from '../wire/chat-response.js';
-import { toAttemptError, type OpenedStream } from './attempt.js';
+import type { AttemptEvent } from '../channels.js';
+import type { AttemptSignal } from '../http/attempt-signal.js';
+import { toAttemptError } from './attempt.js';
+
+/** Where a stream's chunks come from: an upstream body, or a cached answer being replayed. */
+export interface ChunkSource {
+  readonly signal: AttemptSignal;
+  /** The next non-empty batch, or null at the end. */
+  next(): Promise<ChatCompletionChunk[] | null>;
+  destroy(): void;
+}
+
+/** An opened stream: its first chunks are already read. */
+export interface StreamStart {
+  /** The upstream attempt (absent for a cache replay: no chunk events are published then). */
+  event?: AttemptEvent;
+  source: ChunkSource;
+  buffered: ChatCompletionChunk[];
+  ended: boolean;
+}
 
 export interface StreamEnd {
   outcome: StreamOutcome;
@@ -27,8 +46,11 @@ export interface StreamOptions {
   includeUsage: boolean;
   unconsumedMs: number;
   info: CallInfo;
-  /** Called exactly once when the stream has ended. */
-  onEnd(end: StreamEnd): void;
+  /**
+   * Called exactly once when the stream has ended. When it returns a promise, the consumer's
+   * last `next()` (and `finalCompletion()`) resolve after it: the call is settled by then.
+   */
+  onEnd(end: StreamEnd): void | Promise<void>;
 }
 
 export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> {
@@ -48,8 +70,8 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
   private resolveDone!: () => void;
 
   constructor(
-    private readonly opened: OpenedStream,
-    private readonly deployment: Deployment,
+    private readonly opened: StreamStart,
+    private readonly deployment: Deployment | undefined,
     private readonly options: StreamOptions,
   ) {
     attachCallInfo(this, options.info);
@@ -63,7 +85,7 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
       () => {
         // While a pull is pending, that pull sees the error; otherwise end now.
         if (!this.pulling && !this.finished) {
-          const reason = toAttemptError(signal.reason, signal, this.deployment);
+          const reason = this.toError(signal.reason);
           this.failure = this.wrap(reason);
           this.finish(outcomeOf(reason), this.failure);
         }
@@ -80,6 +102,7 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
       next: () => this.pull(),
       return: async () => {
         this.finish('cancelled');
+        await this.done;
         return { done: true, value: undefined };
       },
     };
@@ -109,6 +132,7 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
       while (this.queue.length === 0) {
         if (this.upstreamEnded) {
           this.finish('completed');
+          await this.done;
           return { done: true, value: undefined };
         }
         this.pulling = true;
@@ -124,17 +148,25 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
       }
       const chunk = this.queue.shift()!;
       this.count(chunk);
-      if (chunkChannel.hasSubscribers) chunkChannel.publish({ attempt: this.opened.event, chunk });
+      if (this.opened.event && chunkChannel.hasSubscribers) chunkChannel.publish({ attempt: this.opened.event, chunk });
       this.armUnconsumed();
       return { done: false, value: chunk };
     } catch (err) {
       if (this.finished) return this.afterEnd();
-      const e = toAttemptError(err, this.opened.source.signal, this.deployment);
+      const e = this.toError(err);
       this.failure = this.wrap(e);
       this.finish(outcomeOf(e), this.failure);
       this.failureThrown = true;
+      await this.done;
       throw this.failure;
     }
+  }
+
+  private toError(err: unknown): TracegateError {
+    const signal = this.opened.source.signal;
+    if (this.deployment) return toAttemptError(err, signal, this.deployment);
+    if (signal.aborted && isTracegateError(signal.reason)) return signal.reason;
+    return isTracegateError(err) ? err : new AbortedError(undefined, { cause: err });
   }
 
   private afterEnd(): IteratorResult<ChatCompletionChunk> {
@@ -191,16 +223,19 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
     this.clearUnconsumed();
     if (outcome !== 'completed') this.opened.source.destroy();
     this.opened.source.signal.dispose();
+    let pending: void | Promise<void>;
     try {
-      this.options.onEnd({
+      pending = this.options.onEnd({
         outcome,
         ...(error ? { error } : {}),
         accumulator: this.accumulator,
         delivered: { ...this.delivered },
       });
-    } finally {
-      this.resolveDone();
+    } catch {
+      pending = undefined;
     }
+    if (pending && typeof pending.then === 'function') pending.then(this.resolveDone, this.resolveDone);
+    else this.resolveDone();
   }
 }
 

@@ -56,6 +56,9 @@ beforeAll(async () => {
   router = new Router({
     timeouts: { connectMs: 1000, firstTokenMs: 300, idleMs: 300, totalMs: 5000, unconsumedMs: 5000 },
     maxResponseBytes: 1024 * 1024,
+    // One attempt per call, so each error is the fault's own (retries are covered in test/router).
+    retry: { maxAttempts: 1 },
+    breaker: { enabled: false },
     models: Object.entries(FAULTS).map(([name, fault]) => ({
       name,
       provider: 'openai',

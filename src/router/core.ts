@@ -1,0 +1,27 @@
+/** What the call path needs from the Router: groups, timeouts, policies and their state. */
+import type { Deployment, Timeouts } from '../providers/types.js';
+import type { CircuitBreakers } from './breaker.js';
+import type { Budgets } from './budget.js';
+import type { Clock } from './clock.js';
+import type { Policies } from './config-policies.js';
+import type { RateLimiter } from './limits.js';
+import type { RoutingAdjustments } from './routing-adjust.js';
+import type { StatsTable } from './stats.js';
+import type { StateStore } from './store/types.js';
+import type { RoutingStrategy } from './strategies/index.js';
+
+export interface RouterCore {
+  readonly groups: ReadonlyMap<string, readonly Deployment[]>;
+  readonly timeouts: Timeouts;
+  readonly maxResponseBytes: number;
+  readonly policies: Policies;
+  readonly store: StateStore;
+  readonly clock: Clock;
+  readonly random: () => number;
+  readonly breakers: CircuitBreakers;
+  readonly budgets: Budgets;
+  readonly limiter: RateLimiter;
+  readonly stats: StatsTable;
+  readonly adjustments: RoutingAdjustments;
+  strategyFor(alias: string, override?: string): RoutingStrategy;
+}

@@ -1,0 +1,89 @@
+/**
+ * Runtime routing adjustments, the extension point of eval-aware routing (tracegate/evals):
+ * per-deployment weight multipliers ("demote deployment X to 10%") and per-alias redirects
+ * ("roll alias A back to alias B"). Kept in the StateStore so every router sharing the store
+ * sees them; read on every call; each one applied to a call is published as an `eval_routing`
+ * decision on that call.
+ */
+import { ConfigError } from '../errors.js';
+import type { StateStore } from './store/types.js';
+
+export interface WeightAdjustment {
+  multiplier: number;
+  reason?: string;
+  setAt: number;
+}
+
+export interface Redirect {
+  to: string;
+  reason?: string;
+  setAt: number;
+}
+
+export interface AdjustOptions {
+  reason?: string;
+  /** The adjustment expires after this long. */
+  ttlMs?: number;
+}
+
+export interface RoutingAdjustmentsSnapshot {
+  weights: Record<string, WeightAdjustment>;
+  redirects: Record<string, Redirect>;
+}
+
+const W = 'route:weight:';
+const R = 'route:redirect:';
+
+/** The `router.routing` API. */
+export class RoutingAdjustments {
+  constructor(
+    private readonly store: StateStore,
+    private readonly knownDeployments: ReadonlySet<string>,
+    private readonly knownAliases: ReadonlySet<string>,
+    private readonly now: () => number,
+  ) {}
+
+  /** Multiplies a deployment's weight (0 takes it out of weighted choice; null or 1 restores it). */
+  async setWeight(deploymentId: string, multiplier: number | null, options: AdjustOptions = {}): Promise<void> {
+    if (!this.knownDeployments.has(deploymentId)) throw new ConfigError(`routing.setWeight: unknown deployment "${deploymentId}"`);
+    if (multiplier === null || multiplier === 1) return this.store.delete(W + deploymentId);
+    if (!Number.isFinite(multiplier) || multiplier < 0) throw new ConfigError(`routing.setWeight: multiplier must be a finite number >= 0, got ${multiplier}`);
+    const value: WeightAdjustment = { multiplier, setAt: this.now(), ...(options.reason ? { reason: options.reason } : {}) };
+    await this.store.set(W + deploymentId, value, options.ttlMs);
+  }
+
+  /** Sends every call for `alias` to `toAlias` instead (null removes the redirect). */
+  async redirect(alias: string, toAlias: string | null, options: AdjustOptions = {}): Promise<void> {
+    if (!this.knownAliases.has(alias)) throw new ConfigError(`routing.redirect: unknown alias "${alias}"`);
+    if (toAlias === null || toAlias === alias) return this.store.delete(R + alias);
+    if (!this.knownAliases.has(toAlias)) throw new ConfigError(`routing.redirect: unknown target alias "${toAlias}"`);
+    const value: Redirect = { to: toAlias, setAt: this.now(), ...(options.reason ? { reason: options.reason } : {}) };
+    await this.store.set(R + alias, value, options.ttlMs);
+  }
+
+  async weight(deploymentId: string): Promise<WeightAdjustment | undefined> {
+    return this.store.get<WeightAdjustment>(W + deploymentId);
+  }
+
+  async redirectOf(alias: string): Promise<Redirect | undefined> {
+    return this.store.get<Redirect>(R + alias);
+  }
+
+  async list(): Promise<RoutingAdjustmentsSnapshot> {
+    const out: RoutingAdjustmentsSnapshot = { weights: {}, redirects: {} };
+    for (const k of await this.store.keys(W)) {
+      const v = await this.store.get<WeightAdjustment>(k);
+      if (v) out.weights[k.slice(W.length)] = v;
+    }
+    for (const k of await this.store.keys(R)) {
+      const v = await this.store.get<Redirect>(k);
+      if (v) out.redirects[k.slice(R.length)] = v;
+    }
+    return out;
+  }
+
+  /** Removes every adjustment. */
+  async clear(): Promise<void> {
+    for (const k of [...(await this.store.keys(W)), ...(await this.store.keys(R))]) await this.store.delete(k);
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * The state store: everything the router must share between calls (and, with a networked
+ * implementation, between processes) goes through this interface: breaker state, budget
+ * counters and reservations, rate-limit windows, the response cache and routing adjustments.
+ *
+ * Every method is async so that a Redis implementation can follow. Operations that decide
+ * admission are atomic: `reserve` (add only while under a limit) and `windowAdd` (sliding
+ * window add only while under a limit). `update` is an atomic read-modify-write of one key
+ * (a Redis implementation can run it as an optimistic WATCH/MULTI loop; `fn` must be pure).
+ */
+
+export interface ReserveResult {
+  /** The amount was added. */
+  ok: boolean;
+  /** The counter after the operation (before it when refused). */
+  value: number;
+}
+
+export interface WindowAddResult {
+  ok: boolean;
+  /** Sum in the window after the operation (before it when refused). */
+  used: number;
+  /** When refused: ms until enough of the window has expired for the amount to fit. */
+  retryAfterMs?: number;
+}
+
+export interface StateStore {
+  /** Reads a JSON-like value; undefined when absent or expired. */
+  get<T>(key: string): Promise<T | undefined>;
+  /** Writes a value; `ttlMs` makes it expire. */
+  set<T>(key: string, value: T, ttlMs?: number): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** Keys starting with `prefix` (for listings such as breaker states and adjustments). */
+  keys(prefix: string): Promise<string[]>;
+  /**
+   * Atomic read-modify-write of one key. `fn` gets the current value (undefined when absent)
+   * and returns the new one (undefined deletes). Returns what `fn` returned.
+   */
+  update<T>(key: string, fn: (current: T | undefined) => T | undefined, ttlMs?: number): Promise<T | undefined>;
+
+  /**
+   * Atomic counter add with admission: adds `amount` only when the counter is strictly below
+   * `limit` before the add (so concurrent reservations overshoot the limit by at most one
+   * amount). `ttlMs` sets the counter's expiry when it is created.
+   */
+  reserve(key: string, amount: number, limit: number, ttlMs?: number): Promise<ReserveResult>;
+  /** Atomic unconditional counter add (reconcile, release: negative amounts). Returns the new value. */
+  increment(key: string, amount: number, ttlMs?: number): Promise<number>;
+
+  /**
+   * Sliding-window add: adds `amount` at `now` when the window's sum plus `amount` stays within
+   * `limit` (or unconditionally when `limit` is undefined). Atomic.
+   */
+  windowAdd(key: string, amount: number, windowMs: number, now: number, limit?: number): Promise<WindowAddResult>;
+  /** Sum of the sliding window at `now`. */
+  windowUsage(key: string, windowMs: number, now: number): Promise<number>;
+
+  /** Response cache: bounded (LRU) and TTL'd by the implementation. */
+  cacheGet<T>(key: string, now: number): Promise<T | undefined>;
+  cacheSet<T>(key: string, value: T, ttlMs: number, now: number): Promise<void>;
+
+  /** Releases resources (connections, timers). */
+  close?(): Promise<void>;
+}

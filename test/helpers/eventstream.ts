@@ -1,0 +1,56 @@
+/**
+ * A test-only AWS event-stream decoder, written independently of src/mock/wire so a shared bug
+ * cannot hide: it checks both CRCs (with zlib.crc32 when the runtime has it, else a bitwise CRC).
+ */
+import zlib from 'node:zlib';
+
+export interface DecodedMessage {
+  headers: Record<string, string>;
+  payload: Buffer;
+}
+
+function bitwiseCrc32(data: Uint8Array): number {
+  let crc = 0xffffffff;
+  for (const byte of data) {
+    crc ^= byte;
+    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+const zlibCrc = (zlib as unknown as { crc32?: (data: Uint8Array) => number }).crc32;
+export const referenceCrc32 = (data: Uint8Array): number => (zlibCrc ? zlibCrc(data) : bitwiseCrc32(data)) >>> 0;
+
+export class EventStreamError extends Error {}
+
+/** Decodes a whole buffer of messages; throws EventStreamError on a bad length or CRC. */
+export function decodeEventStream(buffer: Buffer): DecodedMessage[] {
+  const messages: DecodedMessage[] = [];
+  let offset = 0;
+  while (offset < buffer.length) {
+    if (buffer.length - offset < 16) throw new EventStreamError(`truncated prelude at ${offset}`);
+    const total = buffer.readUInt32BE(offset);
+    const headersLength = buffer.readUInt32BE(offset + 4);
+    if (offset + total > buffer.length) throw new EventStreamError(`truncated message at ${offset}`);
+    const preludeCrc = buffer.readUInt32BE(offset + 8);
+    if (referenceCrc32(buffer.subarray(offset, offset + 8)) !== preludeCrc) throw new EventStreamError(`prelude CRC mismatch at ${offset}`);
+    const messageCrc = buffer.readUInt32BE(offset + total - 4);
+    if (referenceCrc32(buffer.subarray(offset, offset + total - 4)) !== messageCrc) throw new EventStreamError(`message CRC mismatch at ${offset}`);
+    const headers: Record<string, string> = {};
+    let h = offset + 12;
+    const headersEnd = h + headersLength;
+    while (h < headersEnd) {
+      const nameLength = buffer.readUInt8(h);
+      const name = buffer.toString('utf8', h + 1, h + 1 + nameLength);
+      h += 1 + nameLength;
+      const type = buffer.readUInt8(h);
+      if (type !== 7) throw new EventStreamError(`unexpected header type ${type}`);
+      const valueLength = buffer.readUInt16BE(h + 1);
+      headers[name] = buffer.toString('utf8', h + 3, h + 3 + valueLength);
+      h += 3 + valueLength;
+    }
+    messages.push({ headers, payload: buffer.subarray(headersEnd, offset + total - 4) });
+    offset += total;
+  }
+  return messages;
+}
