@@ -104,6 +104,8 @@ beforeAll(async () => {
   mock = await startMockServer({ fixturesDir: FIXTURES_DIR });
   router = new Router({
     timeouts: { totalMs: 10_000, firstTokenMs: 10_000, idleMs: 5_000 },
+    // One attempt per call: the faults must reach the caller as they are (the router's retries are tested elsewhere).
+    retry: { maxAttempts: 1 },
     models: [
       ...CASES.map((c) => entry(c.key, c.f!, { 'x-mock-fixture': c.fixture })),
       ...FAULTS.map(([alias, fault]) => entry(alias, FAMILIES[alias.split(':')[0]!]!, { 'x-mock-fault': fault })),

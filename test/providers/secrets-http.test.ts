@@ -128,7 +128,7 @@ describe('no credentials in errors (over HTTP, through the Router)', () => {
   const expectedClass: Record<string, string> = { openai: 'authentication', azure: 'authentication', mistral: 'authentication', anthropic: 'authentication', gemini: 'authentication', bedrock: 'authentication' };
 
   it('HTTP error responses echoing the key', async () => {
-    const router = new Router({ models: entries('error'), timeouts: { totalMs: 5000, firstTokenMs: 5000 } });
+    const router = new Router({ models: entries('error'), timeouts: { totalMs: 5000, firstTokenMs: 5000 }, retry: { maxAttempts: 1 } });
     try {
       for (const name of Object.keys(expectedClass)) {
         const err = await failure(router.chat.completions.create({ model: name, messages: [{ role: 'user', content: 'hi' }] }));
@@ -142,7 +142,7 @@ describe('no credentials in errors (over HTTP, through the Router)', () => {
   });
 
   it('errors inside a 200 stream echoing the key', async () => {
-    const router = new Router({ models: entries('stream'), timeouts: { totalMs: 5000, firstTokenMs: 5000 } });
+    const router = new Router({ models: entries('stream'), timeouts: { totalMs: 5000, firstTokenMs: 5000 }, retry: { maxAttempts: 1 } });
     try {
       for (const name of Object.keys(expectedClass)) {
         const err = await failure(router.chat.completions.create({ model: name, messages: [{ role: 'user', content: 'hi' }], stream: true }));
