@@ -12,8 +12,8 @@
 import { trace } from '@opentelemetry/api';
 import { Router, getCallInfo, isTracegateError, startMockServer } from 'tracegate';
 
-// Fake providers: the fast model is rate limited now and then and has a 5xx burst on its second
-// question; the accurate one answers carefully.
+// Fake providers (OpenAI and Anthropic wire formats): the fast OpenAI model is rate limited now
+// and then and has a 5xx burst on its second question; the accurate Anthropic model answers carefully.
 const mock = await startMockServer({
   scenario: {
     seed: 7,
@@ -24,7 +24,7 @@ const mock = await startMockServer({
         faults: [{ probability: 0.25, kind: 'rate_limit', retryAfterMs: 50 }],
         reply: { text: 'Your order ships in 2 days.' },
       },
-      { match: { model: 'gpt-4o' }, reply: { text: 'I checked order A-1: it left the warehouse today and arrives Friday.' } },
+      { match: { model: 'claude-sonnet-4-5' }, reply: { text: 'I checked order A-1: it left the warehouse today and arrives Friday.' } },
     ],
   },
 });
@@ -33,7 +33,7 @@ const key = 'sk-example-not-a-real-key';
 const router = new Router({
   models: [
     { name: 'support-fast', provider: 'openai', model: 'gpt-4o-mini', apiKey: key, baseURL: mock.baseURL('openai') },
-    { name: 'support-accurate', provider: 'openai', model: 'gpt-4o', apiKey: key, baseURL: mock.baseURL('openai') },
+    { name: 'support-accurate', provider: 'anthropic', model: 'claude-sonnet-4-5', apiKey: key, baseURL: mock.baseURL('anthropic') },
   ],
   retry: { initialBackoffMs: 20, perClass: { upstream_unavailable: 2 } },
   fallbacks: { 'support-fast': ['support-accurate'] },
@@ -60,7 +60,7 @@ async function answer(ticket) {
       const completion = await router.chat.completions.create({ model: alias, messages, temperature: 0 }, { metadata: { ticket: ticket.id } });
       const info = getCallInfo(completion);
       console.log(
-        `${ticket.id} ${info.alias.padEnd(16)} → ${info.deployment.model.padEnd(11)} ${info.outcome.padEnd(16)} ${info.attempts.length} attempt(s) ${String(Math.round(info.latencyMs)).padStart(4)} ms  trace ${info.trace?.traceId ?? '(tracing off)'}`,
+        `${ticket.id} ${info.alias.padEnd(16)} → ${info.deployment.model.padEnd(17)} ${info.outcome.padEnd(16)} ${info.attempts.length} attempt(s) ${String(Math.round(info.latencyMs)).padStart(4)} ms  trace ${info.trace?.traceId ?? '(tracing off)'}`,
       );
       return completion.choices[0].message.content;
     } catch (err) {

@@ -143,8 +143,8 @@ export const FAKE_KEY = 'sk-tracegate-FAKE-KEY-0123456789abcdef';
 export interface MockRouterOptions {
   /** Options of the fake provider server. */
   mock?: MockServerOptions;
-  /** Model entries for the mock's OpenAI base URL (default: `support-fast` → gpt-4o-mini). */
-  models?: (baseURL: string) => RouterOptions['models'];
+  /** Model entries for the mock's OpenAI base URL (default: `support-fast` → gpt-4o-mini); `mock.baseURL(dialect)` for the others. */
+  models?: (baseURL: string, mock: MockServer) => RouterOptions['models'];
   /** Router options besides the models. */
   router?: Omit<RouterOptions, 'models'>;
   /** Clear finished spans and the mock's call log before each test (default true). */
@@ -162,7 +162,7 @@ export function useMockRouter(h: Harness, options: MockRouterOptions = {}): Mock
   beforeAll(async () => {
     state.mock = await startMockServer(options.mock);
     const models = options.models ?? ((base: string) => [{ name: 'support-fast', provider: 'openai', model: 'gpt-4o-mini', apiKey: FAKE_KEY, baseURL: base }]);
-    state.router = new Router({ models: models(state.mock.baseURL('openai')), ...options.router });
+    state.router = new Router({ models: models(state.mock.baseURL('openai'), state.mock), ...options.router });
   });
   afterAll(async () => {
     await state.router?.close();

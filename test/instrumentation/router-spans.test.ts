@@ -14,9 +14,9 @@ const h = setupTracing();
 // Fixed usage so tokens and costs in the snapshots do not depend on the mock's estimate.
 const t = useMockRouter(h, {
   mock: { scenario: { defaults: { reply: { usage: { prompt_tokens: 20, completion_tokens: 10 } } } } },
-  models: (base) => [
+  models: (base, mock) => [
     { name: 'support-fast', provider: 'openai', model: 'gpt-4o-mini', apiKey: FAKE_KEY, baseURL: base },
-    { name: 'support-accurate', provider: 'groq', model: 'llama-3.3-70b-versatile', apiKey: FAKE_KEY, baseURL: base, price: { input: 0.59, output: 0.79 } },
+    { name: 'support-accurate', provider: 'anthropic', model: 'claude-haiku-4-5', apiKey: FAKE_KEY, baseURL: mock.baseURL('anthropic') },
   ],
   router: {
     retry: { initialBackoffMs: 10, maxBackoffMs: 20, perClass: { upstream_unavailable: 1 } },
@@ -204,14 +204,14 @@ describe('router policies on spans', () => {
             "tracegate.attempts": 3,
             "tracegate.cache.hit": false,
             "tracegate.call.id": "<call-id>",
-            "tracegate.cost.total_usd": 0.0000197,
+            "tracegate.cost.total_usd": 0.00007,
             "tracegate.deployment.id": "support-accurate#0",
             "tracegate.fallback.alias": "support-accurate",
             "tracegate.fallback.used": true,
-            "tracegate.model": "llama-3.3-70b-versatile",
+            "tracegate.model": "claude-haiku-4-5",
             "tracegate.operation": "chat",
             "tracegate.outcome": "fallback_success",
-            "tracegate.provider": "groq",
+            "tracegate.provider": "anthropic",
             "tracegate.retries": 2,
             "tracegate.route": "support-fast",
             "tracegate.stream": false,
@@ -374,30 +374,31 @@ describe('router policies on spans', () => {
         {
           "attributes": {
             "gen_ai.operation.name": "chat",
-            "gen_ai.provider.name": "groq",
-            "gen_ai.request.model": "llama-3.3-70b-versatile",
+            "gen_ai.provider.name": "anthropic",
+            "gen_ai.request.model": "claude-haiku-4-5",
             "gen_ai.request.stream": false,
             "gen_ai.request.temperature": 0,
             "gen_ai.response.finish_reasons": [
               "stop",
             ],
-            "gen_ai.response.id": "chatcmpl-mock3",
-            "gen_ai.response.model": "llama-3.3-70b-versatile",
+            "gen_ai.response.id": "msg_mock3",
+            "gen_ai.response.model": "claude-haiku-4-5",
+            "gen_ai.usage.cache_creation.input_tokens": 0,
             "gen_ai.usage.cache_read.input_tokens": 0,
             "gen_ai.usage.input_tokens": 20,
             "gen_ai.usage.output_tokens": 10,
-            "gen_ai.usage.reasoning.output_tokens": 0,
             "http.response.status_code": 200,
-            "llm.cost.completion": 0.0000079,
-            "llm.cost.prompt": 0.0000118,
-            "llm.cost.total": 0.0000197,
-            "llm.invocation_parameters": "{"model":"llama-3.3-70b-versatile","temperature":0}",
-            "llm.model_name": "llama-3.3-70b-versatile",
-            "llm.provider": "groq",
+            "llm.cost.completion": 0.00005,
+            "llm.cost.prompt": 0.00002,
+            "llm.cost.total": 0.00007,
+            "llm.invocation_parameters": "{"model":"claude-haiku-4-5","temperature":0}",
+            "llm.model_name": "claude-haiku-4-5",
+            "llm.provider": "anthropic",
+            "llm.system": "anthropic",
             "llm.token_count.completion": 10,
-            "llm.token_count.completion_details.reasoning": 0,
             "llm.token_count.prompt": 20,
             "llm.token_count.prompt_details.cache_read": 0,
+            "llm.token_count.prompt_details.cache_write": 0,
             "llm.token_count.total": 30,
             "openinference.span.kind": "LLM",
             "server.address": "127.0.0.1",
@@ -406,13 +407,13 @@ describe('router policies on spans', () => {
             "tracegate.attempt.index": 2,
             "tracegate.deployment.id": "support-accurate#0",
             "tracegate.fallback.depth": 1,
-            "tracegate.provider": "groq",
+            "tracegate.provider": "anthropic",
             "tracegate.retry.reason": "upstream_unavailable",
             "tracegate.route": "support-accurate",
           },
           "events": [],
           "kind": "CLIENT",
-          "name": "chat llama-3.3-70b-versatile",
+          "name": "chat claude-haiku-4-5",
           "parent": "chat support-fast",
           "status": "UNSET",
         },
@@ -422,7 +423,7 @@ describe('router policies on spans', () => {
 
   it('an exhausted chain: every attempt and the call are errors', async () => {
     t.mock.enqueue({ model: 'gpt-4o-mini' }, { kind: 'server_error', status: 503 }, { kind: 'server_error', status: 503 });
-    t.mock.enqueue({ model: 'llama-3.3-70b-versatile' }, { kind: 'server_error', status: 503 });
+    t.mock.enqueue({ model: 'claude-haiku-4-5' }, { kind: 'server_error', status: 503 });
     await expect(ask()).rejects.toMatchObject({ errorClass: 'upstream_unavailable' });
     expect(summarizeAll(h.spans())).toMatchInlineSnapshot(`
       [
@@ -521,7 +522,7 @@ describe('router policies on spans', () => {
             },
             {
               "attributes": {
-                "exception.message": "groq 503: The server is overloaded or not ready yet.",
+                "exception.message": "anthropic 503: Service unavailable",
                 "exception.type": "UpstreamUnavailableError",
               },
               "name": "exception",
@@ -530,7 +531,7 @@ describe('router policies on spans', () => {
           "kind": "INTERNAL",
           "name": "chat support-fast",
           "parent": null,
-          "status": "ERROR: groq 503: The server is overloaded or not ready yet.",
+          "status": "ERROR: anthropic 503: Service unavailable",
         },
         {
           "attributes": {
@@ -612,14 +613,15 @@ describe('router policies on spans', () => {
           "attributes": {
             "error.type": "upstream_unavailable",
             "gen_ai.operation.name": "chat",
-            "gen_ai.provider.name": "groq",
-            "gen_ai.request.model": "llama-3.3-70b-versatile",
+            "gen_ai.provider.name": "anthropic",
+            "gen_ai.request.model": "claude-haiku-4-5",
             "gen_ai.request.stream": false,
             "gen_ai.request.temperature": 0,
             "http.response.status_code": 503,
-            "llm.invocation_parameters": "{"model":"llama-3.3-70b-versatile","temperature":0}",
-            "llm.model_name": "llama-3.3-70b-versatile",
-            "llm.provider": "groq",
+            "llm.invocation_parameters": "{"model":"claude-haiku-4-5","temperature":0}",
+            "llm.model_name": "claude-haiku-4-5",
+            "llm.provider": "anthropic",
+            "llm.system": "anthropic",
             "openinference.span.kind": "LLM",
             "server.address": "127.0.0.1",
             "server.port": "<port>",
@@ -627,23 +629,23 @@ describe('router policies on spans', () => {
             "tracegate.attempt.index": 2,
             "tracegate.deployment.id": "support-accurate#0",
             "tracegate.fallback.depth": 1,
-            "tracegate.provider": "groq",
+            "tracegate.provider": "anthropic",
             "tracegate.retry.reason": "upstream_unavailable",
             "tracegate.route": "support-accurate",
           },
           "events": [
             {
               "attributes": {
-                "exception.message": "groq 503: The server is overloaded or not ready yet.",
+                "exception.message": "anthropic 503: Service unavailable",
                 "exception.type": "UpstreamUnavailableError",
               },
               "name": "exception",
             },
           ],
           "kind": "CLIENT",
-          "name": "chat llama-3.3-70b-versatile",
+          "name": "chat claude-haiku-4-5",
           "parent": "chat support-fast",
-          "status": "ERROR: groq 503: The server is overloaded or not ready yet.",
+          "status": "ERROR: anthropic 503: Service unavailable",
         },
       ]
     `);
