@@ -159,8 +159,10 @@ export function register(options: RegisterOptions = {}): Registration {
   if (logChoice !== undefined && logChoice !== 'none') {
     const exporter = createLogExporter(logChoice, env);
     if (exporter) {
-      loggerProvider = new LoggerProvider({ resource: buildResource(options), processors: [new BatchLogRecordProcessor({ exporter })] });
-      if (!logs.setGlobalLoggerProvider(loggerProvider)) loggerProvider = undefined;
+      const created = new LoggerProvider({ resource: buildResource(options), processors: [new BatchLogRecordProcessor({ exporter })] });
+      // setGlobalLoggerProvider returns the provider already registered, if there is one.
+      if (logs.setGlobalLoggerProvider(created) === created) loggerProvider = created;
+      else void created.shutdown();
     }
   }
 

@@ -4,8 +4,8 @@
  * left open.
  */
 import { describe, expect, it } from 'vitest';
-import { StreamInterruptedError } from '../../src/index.js';
-import { openSpanCount } from '../../instrumentations/index.js';
+import { StreamInterruptedError, getCallInfo } from '../../src/index.js';
+import { findOpenSpan, openSpanCount } from '../../instrumentations/index.js';
 import { FAKE_KEY, setupTracing, useMockRouter } from './harness.js';
 
 const h = setupTracing();
@@ -38,10 +38,19 @@ describe('stream lifecycle', () => {
   it('completes', async () => {
     const stream = await t.router.chat.completions.create(params);
     expect(openSpanCount()).toBe(2);
+    // While the stream is open, its trace target points at the open attempt span (for inline evaluations).
+    const target = getCallInfo(stream)!.trace!;
+    const open = findOpenSpan(target.attemptSpanId!)!;
+    expect(open.kind).toBe('attempt');
+    expect(open.span.isRecording()).toBe(true);
+    expect(findOpenSpan(target.spanId)!.kind).toBe('call');
+    expect(target.traceparent).toBe(`00-${target.traceId}-${target.attemptSpanId}-01`);
     for await (const _ of stream) {
       /* consume */
     }
     const { call, attempt } = endedOnce();
+    expect(findOpenSpan(target.attemptSpanId!)).toBeUndefined();
+    expect(attempt.spanContext().spanId).toBe(target.attemptSpanId);
     expect(call.attributes['tracegate.stream.outcome']).toBe('completed');
     expect(attempt.attributes['tracegate.stream.outcome']).toBe('completed');
     expect(call.status.code).toBe(0);
