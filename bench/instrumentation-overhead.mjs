@@ -4,6 +4,9 @@
 //   router.none  router calls against an in-process OpenAI-compatible server, no subscriber at all
 //                (no tracer provider, instrumentation never loaded);
 //   router.off   tracer provider registered, instrumentation created then disabled;
+//   router.ctx   as off, plus OpenTelemetry's AsyncLocalStorage context in use (one context.with
+//                ran): on Node 20 that turns on async hooks for every promise, a cost any traced
+//                app pays whatever instruments it; the difference on − ctx is tracegate's own;
 //   router.on    instrumentation enabled, batch span processor, no-op exporter.
 //   spans        the instrumentation alone: call and attempt events published straight on the
 //                channels (no HTTP): spans per second and µs per span, next to the cost of a
@@ -66,7 +69,11 @@ async function routerMode(mode) {
   let t;
   if (mode !== 'none') {
     t = await tracing();
-    if (mode === 'off') t.instrumentation.disable();
+    if (mode === 'off' || mode === 'ctx') t.instrumentation.disable();
+    if (mode === 'ctx') {
+      const api = await import('@opentelemetry/api');
+      api.context.with(api.trace.setSpan(api.context.active(), api.trace.wrapSpanContext(api.INVALID_SPAN_CONTEXT)), () => undefined);
+    }
   }
   const params = { model: 'bench', messages: [{ role: 'user', content: 'Say ok.' }] };
   const run = async (n) => {
@@ -153,19 +160,23 @@ const child = (mode) =>
   JSON.parse(execFileSync(process.execPath, [self, '--mode', mode, '--calls', String(CALLS), '--synthetic', String(SYNTHETIC)], { encoding: 'utf8' }));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const r1 = (n) => Math.round(n * 10) / 10;
-const rows = { none: [], off: [], on: [] };
+const rows = { none: [], off: [], ctx: [], on: [] };
 const spanRows = [];
 const load = [os.loadavg()[0]];
 for (let r = 0; r < ROUNDS; r++) {
-  for (const mode of ['none', 'off', 'on']) rows[mode].push(child(mode));
+  for (const mode of ['none', 'off', 'ctx', 'on']) rows[mode].push(child(mode));
   spanRows.push(child('spans'));
   load.push(os.loadavg()[0]);
 }
 const summary = (list) => ({ meanUsPerCall: r1(median(list.map((x) => x.meanUs))), p50UsPerCall: r1(median(list.map((x) => x.p50Us))), cpuUsPerCall: r1(median(list.map((x) => x.cpuUs))) });
-const router = { none: summary(rows.none), off: summary(rows.off), on: summary(rows.on) };
+const router = { none: summary(rows.none), off: summary(rows.off), ctx: summary(rows.ctx), on: summary(rows.on) };
 router.overheadOnVsNone = {
   cpuUsPerCall: r1(router.on.cpuUsPerCall - router.none.cpuUsPerCall),
   p50UsPerCall: r1(router.on.p50UsPerCall - router.none.p50UsPerCall),
+};
+router.overheadOnVsCtx = {
+  cpuUsPerCall: r1(router.on.cpuUsPerCall - router.ctx.cpuUsPerCall),
+  p50UsPerCall: r1(router.on.p50UsPerCall - router.ctx.p50UsPerCall),
 };
 router.overheadOffVsNone = { cpuUsPerCall: r1(router.off.cpuUsPerCall - router.none.cpuUsPerCall), p50UsPerCall: r1(router.off.p50UsPerCall - router.none.p50UsPerCall) };
 router.spansExportedPerRun = rows.on[0].spansExported;
