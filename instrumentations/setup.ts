@@ -47,6 +47,8 @@ export interface RegisterOptions {
   serviceName?: string;
   /** Flush on exit, SIGTERM and SIGINT (default true). */
   flushOnExit?: boolean;
+  /** Longest wait for that flush, ms (default `TRACEGATE_FLUSH_TIMEOUT_MS`, else 2000). */
+  flushTimeoutMs?: number;
   /** Environment to read (default `process.env`). */
   env?: NodeJS.ProcessEnv;
 }
@@ -175,13 +177,18 @@ export function register(options: RegisterOptions = {}): Registration {
   };
   let removeHooks: (() => void) | undefined;
   if (options.flushOnExit !== false) {
-    removeHooks = installFlushHooks({
-      flush,
-      flushSync: () => {
-        // Starts the export of the current batch synchronously (written at once by synchronous exporters).
-        void tracerProvider?.forceFlush().catch(() => undefined);
+    const envTimeout = Number(env.TRACEGATE_FLUSH_TIMEOUT_MS);
+    const flushTimeoutMs = options.flushTimeoutMs ?? (Number.isFinite(envTimeout) && envTimeout > 0 ? envTimeout : undefined);
+    removeHooks = installFlushHooks(
+      {
+        flush,
+        flushSync: () => {
+          // Starts the export of the current batch synchronously (written at once by synchronous exporters).
+          void tracerProvider?.forceFlush().catch(() => undefined);
+        },
       },
-    });
+      flushTimeoutMs !== undefined ? { flushTimeoutMs } : {},
+    );
   }
 
   const registration: Registration = {

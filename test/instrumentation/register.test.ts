@@ -201,6 +201,21 @@ describe('tracegate/register', () => {
     for (const t of tickets) expect(spans.some((s) => s.parentSpanId === t.spanId && s.name.startsWith('chat support-'))).toBe(true);
   });
 
+  it('an unreachable OTLP endpoint does not hold the process at exit past the flush bound', async () => {
+    // The exporter would keep retrying for 30 s; the exit flush gives up after 200 ms.
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const r = await runApp(['--import', 'tracegate/register', `${APPS}/otlp-app.mjs`], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+      OTEL_EXPORTER_OTLP_TIMEOUT: '30000',
+      TRACEGATE_FLUSH_TIMEOUT_MS: '200',
+    });
+    // runApp kills the child after 20 s; ending on its own with status 0 is the point.
+    expect([r.code, r.signal, r.stderr]).toEqual([0, null, '']);
+  });
+
   it('OTEL_SDK_DISABLED=true turns it off', async () => {
     const { file, env } = fileEnv('disabled', { OTEL_SDK_DISABLED: 'true' });
     const r = await runApp(['--import', 'tracegate/register', `${APPS}/exit-app.mjs`], env);
