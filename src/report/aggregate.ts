@@ -1,0 +1,143 @@
+/**
+ * Receives joined calls (the `JoinSink` of the joiner) and folds each into everything the report
+ * shows: cohort tables, totals, route distributions, attempt-level provider figures, the provider
+ * timeline and the trace sample. With `--window`, calls go to the window their start falls in.
+ * A call's handle is the id of the interned set of cohorts it went to, so late evaluations and the
+ * coverage check reach the same cohorts without keeping the call.
+ */
+import { CohortAcc, CohortTableAcc, DEFAULT_TABLES, type Dimension } from './cohort.js';
+import type { RouteConfig } from './config-file.js';
+import type { JoinSink, JoinedCall } from './model/join.js';
+import type { CallRecord, EvalResult } from './model/records.js';
+import { ProviderAttemptsAcc } from './providers.js';
+import { RouteDistributionAcc } from './routes.js';
+import { DEFAULT_SAMPLE_SIZE, TraceSampler } from './sample.js';
+import { TimeBuckets } from './stats/time-buckets.js';
+import type { CohortStats, WindowReport } from './types.js';
+
+export interface AggregateOptions {
+  /** Cohort tables besides the route table (default: provider, model, deployment). */
+  tables?: Dimension[][];
+  /** Traces kept for the HTML trace list. */
+  sampleSize?: number;
+}
+
+/** The tables to build: the route table first, then the ones asked for. */
+export function tableDimensions(requested: Dimension[][] | undefined): Dimension[][] {
+  const out: Dimension[][] = [['route']];
+  for (const t of requested ?? DEFAULT_TABLES.slice(1)) if (!out.some((o) => o.join() === t.join())) out.push(t);
+  return out;
+}
+
+export class WindowAggregator {
+  readonly totals = new CohortAcc({}, false);
+  readonly shadowTotals = new CohortAcc({}, true);
+  private readonly tables: CohortTableAcc[];
+  private readonly routes = new RouteDistributionAcc();
+  private readonly providers = new ProviderAttemptsAcc();
+  private readonly timeline = new TimeBuckets();
+  readonly sampler: TraceSampler;
+  private startMs = Infinity;
+  private endMs = -Infinity;
+
+  constructor(
+    readonly label: string,
+    options: AggregateOptions = {},
+  ) {
+    this.tables = tableDimensions(options.tables).map((by) => new CohortTableAcc(by));
+    this.sampler = new TraceSampler(options.sampleSize ?? DEFAULT_SAMPLE_SIZE);
+  }
+
+  /** Folds the call in everywhere; returns the cohorts it joined (for late evaluations). */
+  add(j: JoinedCall): CohortAcc[] {
+    const c = j.call;
+    const cohorts = [c.shadow ? this.shadowTotals : this.totals, ...this.tables.map((t) => t.cohortFor(j))];
+    for (const acc of cohorts) acc.add(j);
+    this.routes.add(j);
+    this.providers.add(j);
+    if (!c.shadow) this.timeline.add(c.startMs, timelineLabel(c));
+    this.sampler.add(j);
+    if (c.startMs < this.startMs) this.startMs = c.startMs;
+    if (c.endMs > this.endMs) this.endMs = c.endMs;
+    return cohorts;
+  }
+
+  snapshot(config: RouteConfig | undefined): WindowReport {
+    const shadow = this.shadowTotals.requests > 0 ? this.shadowTotals.stats() : null;
+    return {
+      label: this.label,
+      timeRange: Number.isFinite(this.startMs) ? { startMs: this.startMs, endMs: this.endMs } : null,
+      totals: this.totals.stats(),
+      shadowTotals: shadow,
+      tables: this.tables.map((t) => ({ by: [...t.by], cohorts: t.stats() })),
+      routes: this.routes.distributions(config),
+      providers: this.providers.list(),
+      providerTimeline: this.timeline.snapshot() ?? null,
+      traces: this.sampler.list(),
+    };
+  }
+}
+
+function timelineLabel(c: CallRecord): string {
+  if (c.cacheHit) return '(cache)';
+  if (!c.success) return '(failed)';
+  return c.provider ?? '?';
+}
+
+interface CohortSet {
+  window: WindowAggregator;
+  cohorts: CohortAcc[];
+}
+
+/** The joiner's sink: routes each call to its window and interns the cohort sets. */
+export class ReportSink implements JoinSink {
+  private readonly sets: CohortSet[] = [];
+  private readonly setIds = new Map<string, number>();
+
+  constructor(
+    readonly windows: WindowAggregator[],
+    private readonly select: (call: CallRecord) => number = () => 0,
+  ) {}
+
+  call(j: JoinedCall): number {
+    const window = this.windows[this.select(j.call)] ?? this.windows[0]!;
+    const cohorts = window.add(j);
+    const key = cohorts.map((c) => c.id).join(',');
+    let id = this.setIds.get(key);
+    if (id === undefined) {
+      id = this.sets.length;
+      this.sets.push({ window, cohorts });
+      this.setIds.set(key, id);
+    }
+    return id;
+  }
+
+  lateEval(handle: number, targetSpanId: string, result: EvalResult): void {
+    const set = this.sets[handle];
+    if (!set) return;
+    for (const c of set.cohorts) c.addEval(result);
+    set.window.sampler.addEval(targetSpanId, result);
+  }
+
+  appParent(handle: number): void {
+    const set = this.sets[handle];
+    if (!set) return;
+    for (const c of set.cohorts) c.addAppParent();
+  }
+}
+
+/** Coverage over live and shadow calls together. */
+export function overallCoverage(w: WindowAggregator): CohortStats['coverage'] {
+  const a = w.totals.coverage();
+  const b = w.shadowTotals.coverage();
+  const calls = a.calls + b.calls;
+  const inApp = a.inAppTrace + b.inAppTrace;
+  const complete = a.complete + b.complete;
+  return {
+    calls,
+    inAppTrace: inApp,
+    inAppTraceShare: calls ? inApp / calls : null,
+    complete,
+    completeShare: calls ? complete / calls : null,
+  };
+}

@@ -1,0 +1,263 @@
+/**
+ * Cohorts: requests grouped by route (alias), provider, model, deployment, or any `--by`
+ * combination of dimensions, shadow (mirrored) calls always apart from live ones. Each cohort
+ * keeps running sums and two bounded percentile structures; nothing per request.
+ *
+ * A request's provider, model and deployment are those that answered it; for a failed request,
+ * those of its last attempt; `(none)` when no attempt was made (budget rejection, cache hit).
+ */
+import type { JoinedCall } from './model/join.js';
+import type { EvalResult } from './model/records.js';
+import { Quantiles } from './stats/quantiles.js';
+import type { CohortStats, Coverage, EvaluatorStats, Percentiles } from './types.js';
+
+export const DIMENSIONS = ['route', 'provider', 'model', 'deployment', 'operation', 'service', 'stream', 'outcome'] as const;
+export type Dimension = (typeof DIMENSIONS)[number] | `metadata.${string}`;
+
+export const DEFAULT_TABLES: Dimension[][] = [['route'], ['provider'], ['model'], ['deployment']];
+
+export const NONE = '(none)';
+
+export function isDimension(name: string): name is Dimension {
+  return (DIMENSIONS as readonly string[]).includes(name) || (name.startsWith('metadata.') && name.length > 'metadata.'.length);
+}
+
+/** Parses `route,provider` into dimensions; throws with the bad name otherwise. */
+export function parseDimensions(spec: string): Dimension[] {
+  const dims = spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => (s === 'alias' ? 'route' : s));
+  if (dims.length === 0) throw new Error(`--by needs at least one dimension (${DIMENSIONS.join(', ')}, metadata.<key>)`);
+  for (const d of dims) {
+    if (!isDimension(d)) throw new Error(`--by: unknown dimension "${d}" (use ${DIMENSIONS.join(', ')}, or metadata.<key>)`);
+  }
+  return [...new Set(dims)] as Dimension[];
+}
+
+function last<T>(list: readonly T[]): T | undefined {
+  return list[list.length - 1];
+}
+
+export function dimensionValue(j: JoinedCall, dim: Dimension): string {
+  const c = j.call;
+  const lastAttempt = last(j.attempts);
+  switch (dim) {
+    case 'route':
+      return c.route;
+    case 'provider':
+      return c.provider ?? lastAttempt?.provider ?? NONE;
+    case 'model':
+      return c.model ?? lastAttempt?.model ?? NONE;
+    case 'deployment':
+      return c.deploymentId ?? lastAttempt?.deploymentId ?? NONE;
+    case 'operation':
+      return c.operation;
+    case 'service':
+      return c.service ?? '(unknown)';
+    case 'stream':
+      return c.stream ? 'stream' : 'unary';
+    case 'outcome':
+      return c.outcome;
+    default:
+      return c.metadata?.[dim.slice('metadata.'.length)] ?? NONE;
+  }
+}
+
+function ratio(n: number, d: number): number | null {
+  return d > 0 ? n / d : null;
+}
+
+function percentiles(q: Quantiles): Percentiles {
+  return { count: q.count, p50: q.quantile(0.5) ?? null, p95: q.quantile(0.95) ?? null, p99: q.quantile(0.99) ?? null, mean: q.mean ?? null, exact: q.isExact };
+}
+
+class EvaluatorAcc {
+  results = 0;
+  withVerdict = 0;
+  failed = 0;
+  scoreSum = 0;
+  scored = 0;
+  add(e: EvalResult): void {
+    this.results++;
+    if (e.passed !== undefined) {
+      this.withVerdict++;
+      if (!e.passed) this.failed++;
+    }
+    if (e.score !== undefined && Number.isFinite(e.score)) {
+      this.scoreSum += e.score;
+      this.scored++;
+    }
+  }
+}
+
+/** True when a call moved to a fallback alias. */
+export function fellBack(j: JoinedCall): boolean {
+  return j.call.fallbackUsed || j.attempts.some((a) => a.fallbackDepth > 0) || j.call.fallbackAlias !== undefined;
+}
+
+/** True when a call retried on the alias it asked for (an attempt after the first at fallback depth 0). */
+export function retried(j: JoinedCall): boolean {
+  if (j.attempts.length > 0) return j.attempts.some((a, i) => i > 0 && a.fallbackDepth === 0 && a.retryReason !== 'repair');
+  return j.call.retries > 0 && !j.call.fallbackUsed;
+}
+
+/** USD of a call over all its attempts: the call span's total, else the sum of its attempt spans. */
+export function callCost(j: JoinedCall): number | undefined {
+  if (j.call.costUsd !== undefined) return j.call.costUsd;
+  let sum: number | undefined;
+  for (const a of j.attempts) if (a.costUsd !== undefined) sum = (sum ?? 0) + a.costUsd;
+  return sum;
+}
+
+function callTokens(j: JoinedCall, which: 'inTokens' | 'outTokens'): number {
+  const v = j.call[which];
+  if (v !== undefined) return v;
+  let sum = 0;
+  for (const a of j.attempts) sum += a[which] ?? 0;
+  return sum;
+}
+
+export function callComplete(j: JoinedCall): boolean {
+  return j.call.complete && j.missingAttempts === 0 && j.attempts.every((a) => a.complete);
+}
+
+let nextCohortId = 0;
+
+export class CohortAcc {
+  /** Process-unique id (used to intern the set of cohorts a call belongs to). */
+  readonly id = nextCohortId++;
+  requests = 0;
+  successes = 0;
+  readonly outcomes = new Map<string, number>();
+  attempts = 0;
+  retried = 0;
+  fellBack = 0;
+  fallbackSucceeded = 0;
+  readonly latency = new Quantiles();
+  readonly ttft = new Quantiles();
+  inputTokens = 0;
+  outputTokens = 0;
+  costUsd = 0;
+  priceUnknown = 0;
+  readonly evals = new Map<string, EvaluatorAcc>();
+  inAppTrace = 0;
+  complete = 0;
+
+  constructor(
+    readonly key: Record<string, string>,
+    readonly shadow: boolean,
+  ) {}
+
+  add(j: JoinedCall): void {
+    const c = j.call;
+    this.requests++;
+    if (c.success) this.successes++;
+    this.outcomes.set(c.outcome, (this.outcomes.get(c.outcome) ?? 0) + 1);
+    this.attempts += Math.max(j.attempts.length, c.attemptsExpected);
+    if (retried(j)) this.retried++;
+    if (fellBack(j)) {
+      this.fellBack++;
+      if (c.success) this.fallbackSucceeded++;
+    }
+    this.latency.add(c.endMs - c.startMs);
+    if (c.ttftMs !== undefined) this.ttft.add(c.ttftMs);
+    this.inputTokens += callTokens(j, 'inTokens');
+    this.outputTokens += callTokens(j, 'outTokens');
+    const cost = callCost(j);
+    if (cost !== undefined) this.costUsd += cost;
+    if (c.priceUnknown || j.attempts.some((a) => a.priceUnknown)) this.priceUnknown++;
+    if (callComplete(j)) this.complete++;
+    for (const e of j.evals) this.addEval(e);
+  }
+
+  addEval(e: EvalResult): void {
+    let acc = this.evals.get(e.name);
+    if (!acc) this.evals.set(e.name, (acc = new EvaluatorAcc()));
+    acc.add(e);
+  }
+
+  addAppParent(): void {
+    this.inAppTrace++;
+  }
+
+  label(): string {
+    const parts = Object.values(this.key);
+    return (parts.length ? parts.join(' · ') : 'all') + (this.shadow ? ' (shadow)' : '');
+  }
+
+  coverage(): Coverage {
+    return {
+      calls: this.requests,
+      inAppTrace: this.inAppTrace,
+      inAppTraceShare: ratio(this.inAppTrace, this.requests),
+      complete: this.complete,
+      completeShare: ratio(this.complete, this.requests),
+    };
+  }
+
+  stats(): CohortStats {
+    const evals: EvaluatorStats[] = [...this.evals.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([evaluator, e]) => ({
+        evaluator,
+        results: e.results,
+        withVerdict: e.withVerdict,
+        failed: e.failed,
+        failRate: ratio(e.failed, e.withVerdict),
+        meanScore: ratio(e.scoreSum, e.scored),
+      }));
+    return {
+      key: { ...this.key },
+      label: this.label(),
+      shadow: this.shadow,
+      requests: this.requests,
+      successes: this.successes,
+      successRate: ratio(this.successes, this.requests),
+      outcomes: Object.fromEntries([...this.outcomes.entries()].sort((a, b) => b[1] - a[1])),
+      attempts: this.attempts,
+      attemptsPerRequest: ratio(this.attempts, this.requests),
+      retried: this.retried,
+      retryRate: ratio(this.retried, this.requests),
+      fellBack: this.fellBack,
+      fallbackRate: ratio(this.fellBack, this.requests),
+      fallbackSucceeded: this.fallbackSucceeded,
+      fallbackSuccessRate: ratio(this.fallbackSucceeded, this.fellBack),
+      latencyMs: percentiles(this.latency),
+      ttftMs: percentiles(this.ttft),
+      inputTokens: this.inputTokens,
+      outputTokens: this.outputTokens,
+      inputTokensPerRequest: ratio(this.inputTokens, this.requests),
+      outputTokensPerRequest: ratio(this.outputTokens, this.requests),
+      costUsd: this.costUsd,
+      costPerRequest: ratio(this.costUsd, this.requests),
+      costPerSuccessfulTrace: ratio(this.costUsd, this.successes),
+      priceUnknown: this.priceUnknown,
+      evals,
+      coverage: this.coverage(),
+    };
+  }
+}
+
+/** The cohorts of one table (one `--by` combination). */
+export class CohortTableAcc {
+  private readonly cohorts = new Map<string, CohortAcc>();
+  constructor(readonly by: readonly Dimension[]) {}
+
+  cohortFor(j: JoinedCall): CohortAcc {
+    const values = this.by.map((d) => dimensionValue(j, d));
+    const id = (j.call.shadow ? 's\u0000' : 'l\u0000') + values.join('\u0000');
+    let acc = this.cohorts.get(id);
+    if (!acc) {
+      const key: Record<string, string> = {};
+      this.by.forEach((d, i) => (key[d] = values[i]!));
+      this.cohorts.set(id, (acc = new CohortAcc(key, j.call.shadow)));
+    }
+    return acc;
+  }
+
+  stats(): CohortStats[] {
+    return [...this.cohorts.values()].map((c) => c.stats()).sort((a, b) => Number(a.shadow) - Number(b.shadow) || b.requests - a.requests || (a.label < b.label ? -1 : 1));
+  }
+}

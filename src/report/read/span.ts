@@ -1,0 +1,89 @@
+/**
+ * The one span shape the report works on, whatever file it came from (OTLP/JSON, Jaeger). Readers
+ * build one `SpanView` at a time and hand it on; nothing keeps it after the join has taken the few
+ * fields it needs.
+ */
+
+export type AttrValue = string | number | boolean | readonly AttrValue[] | null;
+export type Attributes = ReadonlyMap<string, AttrValue>;
+
+export interface SpanEventView {
+  name: string;
+  timeMs: number;
+  attributes: Attributes;
+}
+
+export interface SpanLinkView {
+  traceId: string;
+  spanId: string;
+}
+
+export interface SpanView {
+  /** 32 lowercase hex digits. */
+  traceId: string;
+  /** 16 lowercase hex digits. */
+  spanId: string;
+  parentSpanId: string | undefined;
+  name: string;
+  /** OTLP enum: 1 internal, 2 server, 3 client, 4 producer, 5 consumer (0 unspecified). */
+  kind: number;
+  /** Epoch milliseconds (fractional). */
+  startMs: number;
+  endMs: number;
+  /** Status code ERROR. */
+  error: boolean;
+  attributes: Attributes;
+  events: readonly SpanEventView[];
+  links: readonly SpanLinkView[];
+  /** `service.name` of the resource (or Jaeger process). */
+  service: string | undefined;
+}
+
+/** Receives spans one at a time. */
+export type SpanSink = (span: SpanView) => void;
+
+const HEX = /^[0-9a-f]+$/;
+
+/**
+ * A trace or span id as lowercase hex of `bytes` bytes. Accepts hex (any case, leading zeros
+ * possibly stripped as Jaeger does) and base64 (the protobuf JSON mapping of `bytes`). Returns
+ * undefined for an empty, all-zero or unreadable id.
+ */
+export function normalizeId(value: unknown, bytes: 8 | 16): string | undefined {
+  if (typeof value !== 'string' || value.length === 0) return undefined;
+  const width = bytes * 2;
+  let hex = value.toLowerCase();
+  if (!HEX.test(hex) || hex.length > width) {
+    const buf = Buffer.from(value, 'base64');
+    if (buf.length !== bytes) return undefined;
+    hex = buf.toString('hex');
+  }
+  if (hex.length < width) hex = hex.padStart(width, '0');
+  if (/^0+$/.test(hex)) return undefined;
+  return hex;
+}
+
+export function attrString(a: Attributes, key: string): string | undefined {
+  const v = a.get(key);
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return undefined;
+}
+
+export function attrNumber(a: Attributes, key: string): number | undefined {
+  const v = a.get(key);
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (typeof v === 'string' && v.trim() !== '') {
+    const n = Number(v);
+    return Number.isFinite(n) ? n : undefined;
+  }
+  return undefined;
+}
+
+export function attrBool(a: Attributes, key: string): boolean | undefined {
+  const v = a.get(key);
+  if (typeof v === 'boolean') return v;
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  return undefined;
+}

@@ -1,0 +1,210 @@
+/**
+ * The report on a terminal, readable at 100 columns: one table per cohort kind (requests, success,
+ * attempts, retries, fallbacks, latency and time-to-first-token percentiles), tokens and cost, the
+ * eval-fail-rate per evaluator, where each route's traffic went, attempt-level provider figures,
+ * span coverage, and the comparison flags. Text from the traces is stripped of control characters.
+ */
+import type { CohortStats, CohortTable, Comparison, Report, RouteDistribution, WindowReport } from '../types.js';
+import { int, isoMinute, ms, num, pct, signedPct, signedPoints, usd } from './format.js';
+import { cut, printable, renderTable, type Column } from './table.js';
+
+export const TERMINAL_WIDTH = 100;
+
+function title(by: string[]): string {
+  return `By ${by.join(' × ')}`;
+}
+
+const cohortCol: Column<CohortStats> = { header: 'cohort', width: 24, align: 'left', value: (c) => printable(c.label) };
+
+const MAIN: Column<CohortStats>[] = [
+  cohortCol,
+  { header: 'reqs', width: 7, value: (c) => int(c.requests) },
+  { header: 'ok%', width: 6, value: (c) => pct(c.successRate) },
+  { header: 'att/req', width: 7, value: (c) => num(c.attemptsPerRequest) },
+  { header: 'retry%', width: 6, value: (c) => pct(c.retryRate) },
+  { header: 'fallbk%', width: 7, value: (c) => pct(c.fallbackRate) },
+  { header: 'p50 ms', width: 7, value: (c) => ms(c.latencyMs.p50) },
+  { header: 'p95 ms', width: 7, value: (c) => ms(c.latencyMs.p95) },
+  { header: 'p99 ms', width: 7, value: (c) => ms(c.latencyMs.p99) },
+  { header: 'ttft95', width: 7, value: (c) => ms(c.ttftMs.p95) },
+];
+
+const COST: Column<CohortStats>[] = [
+  cohortCol,
+  { header: 'reqs', width: 7, value: (c) => int(c.requests) },
+  { header: 'in/req', width: 8, value: (c) => num(c.inputTokensPerRequest, 1) },
+  { header: 'out/req', width: 8, value: (c) => num(c.outputTokensPerRequest, 1) },
+  { header: 'cost $', width: 10, value: (c) => usd(c.costUsd) },
+  { header: '$/req', width: 10, value: (c) => usd(c.costPerRequest) },
+  { header: '$/ok trace', width: 10, value: (c) => usd(c.costPerSuccessfulTrace) },
+  { header: 'no price', width: 8, value: (c) => (c.priceUnknown ? int(c.priceUnknown) : '') },
+];
+
+interface EvalRow {
+  cohort: string;
+  evaluator: string;
+  results: number;
+  failed: number;
+  failRate: number | null;
+  mean: number | null;
+}
+
+const EVALS: Column<EvalRow>[] = [
+  { header: 'cohort', width: 24, align: 'left', value: (r) => printable(r.cohort) },
+  { header: 'evaluator', width: 24, align: 'left', value: (r) => printable(r.evaluator) },
+  { header: 'results', width: 8, value: (r) => int(r.results) },
+  { header: 'failed', width: 7, value: (r) => int(r.failed) },
+  { header: 'fail rate', width: 9, value: (r) => pct(r.failRate) },
+  { header: 'mean score', width: 10, value: (r) => num(r.mean, 3) },
+];
+
+function evalRows(cohorts: CohortStats[]): EvalRow[] {
+  const rows: EvalRow[] = [];
+  for (const c of cohorts) for (const e of c.evals) rows.push({ cohort: c.label, evaluator: e.evaluator, results: e.results, failed: e.failed, failRate: e.failRate, mean: e.meanScore });
+  return rows;
+}
+
+const MAX_ROWS = 40;
+
+function limited<T>(rows: T[], lines: string[], render: (rows: T[]) => string[]): void {
+  lines.push(...render(rows.slice(0, MAX_ROWS)));
+  if (rows.length > MAX_ROWS) lines.push(`  … ${rows.length - MAX_ROWS} more (see --json or --html)`);
+}
+
+function cohortSection(t: CohortTable, lines: string[]): void {
+  lines.push('', `${title(t.by)}: requests, retries, fallbacks, latency`);
+  limited(t.cohorts, lines, (rows) => renderTable(MAIN, rows));
+  lines.push('', `${title(t.by)}: tokens and cost (failed attempts included; $/ok trace = cost ÷ successful requests)`);
+  limited(t.cohorts, lines, (rows) => renderTable(COST, rows));
+  const ev = evalRows(t.cohorts);
+  if (ev.length) {
+    lines.push('', `${title(t.by)}: eval-fail-rate`);
+    limited(ev, lines, (rows) => renderTable(EVALS, rows));
+  }
+}
+
+function routeLines(r: RouteDistribution): string[] {
+  const p = r.primary ? `primary ${r.primary.deployment} (${r.primary.provider}/${r.primary.model}, ${r.primary.source})` : 'no primary';
+  const reasons = Object.entries(r.reasons)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k} ${pct(r.requests ? n / r.requests : null)}`)
+    .join(', ');
+  const head = `${printable(r.route)}: ${int(r.requests)} reqs, ${p}; off-primary ${pct(r.offPrimaryShare)}${reasons ? ` (${reasons})` : ''}`;
+  const out = [cut(head, TERMINAL_WIDTH)];
+  for (const t of r.targets.slice(0, 8)) {
+    const tags = [t.primary ? 'primary' : '', t.configured === false ? 'NOT CONFIGURED for this alias' : ''].filter(Boolean).join(', ');
+    out.push(cut(`  ${pct(t.share).padStart(6)}  ${cut(printable(t.deployment), 24).padEnd(24)} ${cut(printable(`${t.provider}/${t.model}`), 36).padEnd(36)} ${tags}`, TERMINAL_WIDTH).replace(/\s+$/, ''));
+  }
+  if (r.targets.length > 8) out.push(`  … ${r.targets.length - 8} more targets`);
+  if (r.failed) out.push(`  ${pct(r.requests ? r.failed / r.requests : null).padStart(6)}  (failed, no answer)`);
+  if (r.cacheHits) out.push(`  ${pct(r.requests ? r.cacheHits / r.requests : null).padStart(6)}  (cache hits)`);
+  return out;
+}
+
+function providerSection(w: WindowReport, lines: string[]): void {
+  if (!w.providers.length) return;
+  lines.push('', 'Attempts by provider deployment (every attempt, failed ones included)');
+  const cols: Column<WindowReport['providers'][number]>[] = [
+    { header: 'deployment', width: 20, align: 'left', value: (p) => printable(p.deployment) + (p.shadow ? ' (shadow)' : '') },
+    { header: 'provider/model', width: 26, align: 'left', value: (p) => printable(`${p.provider}/${p.model}`) },
+    { header: 'attempts', width: 8, value: (p) => int(p.attempts) },
+    { header: 'fail%', width: 6, value: (p) => pct(p.failureRate) },
+    { header: 'cost $', width: 9, value: (p) => usd(p.costUsd) },
+    {
+      header: 'errors',
+      width: 25,
+      align: 'left',
+      value: (p) =>
+        Object.entries(p.errorTypes)
+          .sort((a, b) => b[1] - a[1])
+          .map(([k, n]) => `${printable(k)} ${n}`)
+          .join(', '),
+    },
+  ];
+  limited(w.providers, lines, (rows) => renderTable(cols, rows));
+}
+
+function comparisonSection(c: Comparison, lines: string[]): void {
+  lines.push('', `Compared with the baseline: ${printable(c.baseline.source)}`);
+  const moved = c.cohorts.filter((d) => d.flags.length > 0 || d.only);
+  const cols: Column<(typeof moved)[number]>[] = [
+    { header: 'cohort', width: 22, align: 'left', value: (d) => printable(d.label) },
+    { header: 'reqs', width: 7, value: (d) => (d.only ? `${d.only} only` : int(d.requests.current)) },
+    { header: 'ok Δ', width: 8, value: (d) => signedPoints(d.successRate.delta) },
+    { header: 'p50 Δ', width: 7, value: (d) => signedPct(d.latencyP50Ms.relative) },
+    { header: 'p95 Δ', width: 7, value: (d) => signedPct(d.latencyP95Ms.relative) },
+    { header: '$/ok Δ', width: 7, value: (d) => signedPct(d.costPerSuccessfulTrace.relative) },
+    {
+      header: 'eval-fail-rate Δ',
+      width: 22,
+      align: 'left',
+      value: (d) => {
+        const worst = Object.entries(d.evalFailRate).sort((a, b) => (b[1].delta ?? -1) - (a[1].delta ?? -1))[0];
+        return worst ? `${printable(worst[0])} ${signedPoints(worst[1].delta)}` : '';
+      },
+    },
+    { header: 'flags', width: 10, align: 'left', value: (d) => d.flags.join(',') },
+  ];
+  if (moved.length) limited(moved, lines, (rows) => renderTable(cols, rows));
+  else lines.push('  no cohort moved past the thresholds');
+  if (c.flags.length) {
+    lines.push('', 'Flags');
+    for (const f of c.flags) lines.push(...wrap(`  [${f.kind}] ${printable(f.message)}`, TERMINAL_WIDTH, '    '));
+  }
+}
+
+function wrap(text: string, width: number, indent: string): string[] {
+  const words = text.split(' ');
+  const out: string[] = [];
+  let line = '';
+  for (const w of words) {
+    if (line && (line + ' ' + w).length > width) {
+      out.push(line);
+      line = indent + w;
+    } else line = line ? `${line} ${w}` : w;
+  }
+  if (line) out.push(line);
+  return out;
+}
+
+function windowSections(w: WindowReport, lines: string[]): void {
+  for (const t of w.tables) cohortSection(t, lines);
+  if (w.routes.length) {
+    lines.push('', 'Route → provider distribution (live traffic; off-primary = answered by another deployment)');
+    for (const r of w.routes) lines.push(...routeLines(r));
+  }
+  providerSection(w, lines);
+}
+
+export function renderTerminal(report: Report): string {
+  const lines: string[] = [];
+  const files = report.input.traces
+    .slice(0, 1)
+    .map((t) => `${printable(t.file)} (${t.format}, ${int(t.spans)} spans${t.badLines ? `, ${int(t.badLines)} bad lines skipped` : ''})`);
+  lines.push(`tracegate report: ${files.join(', ')}`);
+  const tot = report.totals;
+  const shadow = report.shadowTotals;
+  const range = report.timeRange ? ` from ${isoMinute(report.timeRange.startMs)} to ${isoMinute(report.timeRange.endMs)} UTC` : '';
+  lines.push(
+    cut(
+      `${int(tot.requests)} live call${tot.requests === 1 ? '' : 's'}${shadow ? ` and ${int(shadow.requests)} shadow call${shadow.requests === 1 ? '' : 's'}` : ''}${range}; ${pct(tot.successRate)} succeeded; ` +
+        `cost $${usd(tot.costUsd)} ($${usd(tot.costPerSuccessfulTrace)} per successful trace)`,
+      TERMINAL_WIDTH,
+    ),
+  );
+  if (report.baseline) lines.push(`window: ${report.label} (baseline: ${report.baseline.label})`);
+  if (tot.requests === 0 && !shadow) lines.push('', 'No tracegate call spans found in this file.');
+  windowSections(report, lines);
+  const cov = report.coverage;
+  lines.push('', 'Span coverage');
+  lines.push(`  ${pct(cov.inAppTraceShare)} of calls sit inside an application trace (${int(cov.inAppTrace)} of ${int(cov.calls)})`);
+  lines.push(`  ${pct(cov.completeShare)} of calls have every required attribute on the call and attempt spans (${int(cov.complete)})`);
+  const gaps = [
+    cov.callsMissingAttempts ? `${int(cov.callsMissingAttempts)} calls missing attempt spans` : '',
+    cov.orphanAttempts ? `${int(cov.orphanAttempts)} attempt spans without their call span` : '',
+    cov.orphanEvaluations ? `${int(cov.orphanEvaluations)} evaluations whose answer is not in the traces` : '',
+  ].filter(Boolean);
+  if (gaps.length) lines.push(`  ${gaps.join('; ')}`);
+  if (report.comparison) comparisonSection(report.comparison, lines);
+  return lines.join('\n') + '\n';
+}
