@@ -89,8 +89,7 @@ function routeLines(r: RouteDistribution): string[] {
     .filter(([, n]) => n > 0)
     .map(([k, n]) => `${k} ${pct(r.requests ? n / r.requests : null)}`)
     .join(', ');
-  const head = `${printable(r.route)}: ${int(r.requests)} reqs, ${p}; off-primary ${pct(r.offPrimaryShare)}${reasons ? ` (${reasons})` : ''}`;
-  const out = [cut(head, TERMINAL_WIDTH)];
+  const out = [cut(`${printable(r.route)}: ${int(r.requests)} reqs, ${p}`, TERMINAL_WIDTH), cut(`  off-primary ${pct(r.offPrimaryShare)}${reasons ? ` (${reasons})` : ''}`, TERMINAL_WIDTH)];
   for (const t of r.targets.slice(0, 8)) {
     const tags = [t.primary ? 'primary' : '', t.configured === false ? 'NOT CONFIGURED for this alias' : ''].filter(Boolean).join(', ');
     out.push(cut(`  ${pct(t.share).padStart(6)}  ${cut(printable(t.deployment), 24).padEnd(24)} ${cut(printable(`${t.provider}/${t.model}`), 36).padEnd(36)} ${tags}`, TERMINAL_WIDTH).replace(/\s+$/, ''));
@@ -178,20 +177,18 @@ function windowSections(w: WindowReport, lines: string[]): void {
 
 export function renderTerminal(report: Report): string {
   const lines: string[] = [];
-  const files = report.input.traces
-    .slice(0, 1)
-    .map((t) => `${printable(t.file)} (${t.format}, ${int(t.spans)} spans${t.badLines ? `, ${int(t.badLines)} bad lines skipped` : ''})`);
-  lines.push(`tracegate report: ${files.join(', ')}`);
+  const src = report.input.traces[0];
+  if (src) {
+    const detail = ` (${src.format}, ${int(src.spans)} spans${src.badLines ? `, ${int(src.badLines)} bad line${src.badLines === 1 ? '' : 's'} skipped` : ''})`;
+    const room = TERMINAL_WIDTH - 'tracegate report: '.length - detail.length;
+    const file = printable(src.file);
+    lines.push(`tracegate report: ${[...file].length > room ? '…' + [...file].slice(-(room - 1)).join('') : file}${detail}`);
+  }
   const tot = report.totals;
   const shadow = report.shadowTotals;
   const range = report.timeRange ? ` from ${isoMinute(report.timeRange.startMs)} to ${isoMinute(report.timeRange.endMs)} UTC` : '';
-  lines.push(
-    cut(
-      `${int(tot.requests)} live call${tot.requests === 1 ? '' : 's'}${shadow ? ` and ${int(shadow.requests)} shadow call${shadow.requests === 1 ? '' : 's'}` : ''}${range}; ${pct(tot.successRate)} succeeded; ` +
-        `cost $${usd(tot.costUsd)} ($${usd(tot.costPerSuccessfulTrace)} per successful trace)`,
-      TERMINAL_WIDTH,
-    ),
-  );
+  lines.push(cut(`${int(tot.requests)} live call${tot.requests === 1 ? '' : 's'}${shadow ? ` and ${int(shadow.requests)} shadow call${shadow.requests === 1 ? '' : 's'}` : ''}${range}`, TERMINAL_WIDTH));
+  lines.push(cut(`${pct(tot.successRate)} succeeded; cost $${usd(tot.costUsd)}, $${usd(tot.costPerSuccessfulTrace)} per successful trace; p95 latency ${ms(tot.latencyMs.p95)} ms`, TERMINAL_WIDTH));
   if (report.baseline) lines.push(`window: ${report.label} (baseline: ${report.baseline.label})`);
   if (tot.requests === 0 && !shadow) lines.push('', 'No tracegate call spans found in this file.');
   windowSections(report, lines);

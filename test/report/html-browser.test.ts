@@ -1,0 +1,132 @@
+/**
+ * The HTML report in a real headless browser (Debian `chromium` through playwright-core): it
+ * renders from a `file://` URL, every chart has data points, clicking a trace shows its attempt
+ * waterfall and evaluation results, hostile aliases and explanations stay text, and there is no
+ * console error, page error, dialog or network request. Without chromium this test fails with a
+ * message saying how to install it.
+ */
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildReport, renderHtml } from '../../src/report/index.js';
+import { synthLines, type SynthCall } from './helpers/synth.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const XSS_ALIAS = '<img src=x onerror="window.__xss=1">';
+const XSS_EXPLANATION = '</script><script>window.__xss=2</script> & "quotes" \u2028';
+
+let dir: string;
+let htmlFile: string;
+let context: BrowserContext;
+
+function calls(start: number, degraded: boolean): SynthCall[] {
+  const out: SynthCall[] = [];
+  for (let i = 0; i < 24; i++) {
+    out.push({
+      route: i % 4 === 3 ? XSS_ALIAS : 'support-fast',
+      startMs: start + i * 5_000,
+      latencyMs: degraded ? 300 + i : 700 + i,
+      ttftMs: 80,
+      appParent: true,
+      attempts:
+        i % 6 === 0
+          ? [
+              { deployment: 'fast-openai', provider: 'openai', model: 'gpt-4o-mini', errorType: 'rate_limit', status: 429, durationMs: 40 },
+              { deployment: 'fast-gemini', provider: 'gemini', model: 'gemini-2.0-flash', costUsd: 0.0002, inTokens: 100, outTokens: 20 },
+            ]
+          : [{ deployment: 'fast-openai', provider: 'openai', model: 'gpt-4o-mini', costUsd: 0.0004, inTokens: 100, outTokens: 20 }],
+      evals: [
+        { name: 'json_validity', passed: degraded ? i % 3 !== 0 : i % 12 !== 0, score: 1, explanation: (degraded ? i % 3 === 0 : i % 12 === 0) ? XSS_EXPLANATION : 'valid JSON' },
+        { name: 'groundedness', score: 0.8, passed: true },
+      ],
+    });
+  }
+  out.push({ route: 'support-accurate', startMs: start + 1000, latencyMs: 1500, attempts: [{ deployment: 'accurate-anthropic', provider: 'anthropic', model: 'claude-sonnet-4-5', errorType: 'upstream_unavailable', status: 529 }] });
+  return out;
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`chromium not found at ${CHROMIUM}: the HTML report test needs a real browser. Install it (Debian/Ubuntu: apt-get install -y chromium) or set CHROMIUM_PATH.`);
+  }
+  dir = mkdtempSync(join(tmpdir(), 'tracegate-html-'));
+  const base = join(dir, 'baseline.jsonl');
+  const cur = join(dir, 'traces.jsonl');
+  const t0 = Date.UTC(2026, 3, 1, 10);
+  writeFileSync(base, synthLines(calls(t0, false)));
+  writeFileSync(cur, synthLines(calls(t0 + 3_600_000, true)));
+  const report = await buildReport({ traces: cur, compare: base, progress: false, thresholds: { minRequests: 5, minEvaluations: 5 } });
+  htmlFile = join(dir, 'report.html');
+  writeFileSync(htmlFile, renderHtml(report));
+  context = await chromium.launchPersistentContext(join(dir, 'profile'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await context?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('HTML report in headless Chromium', () => {
+  it('renders charts with data, a clickable trace list with waterfall and evaluations, and nothing else', async () => {
+    const page = await context.newPage();
+    const problems: string[] = [];
+    const requests: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('dialog', (d) => {
+      problems.push(`dialog: ${d.message()}`);
+      void d.dismiss();
+    });
+    page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+    page.on('request', (r) => requests.push(r.url()));
+    await page.goto(`file://${htmlFile}`, { waitUntil: 'load' });
+
+    await expect(page.title()).resolves.toMatch(/^tracegate report: /);
+    expect(await page.locator('#cards .card').count()).toBeGreaterThanOrEqual(7);
+    // Latency: 3 percentiles × 3 routes; cost: one bar per route with successes; evals: (route and
+    // provider cohorts) × evaluators; providers over time: at least one bar per provider.
+    expect(await page.locator('svg[data-chart=latency] .pt').count()).toBe(9);
+    expect(await page.locator('svg[data-chart=cost] .pt').count()).toBe(2);
+    expect(await page.locator('svg[data-chart=evals] .pt').count()).toBe(2 * 2 + 2 * 2);
+    expect(await page.locator('svg[data-chart=providers] .pt').count()).toBeGreaterThanOrEqual(3);
+    const heights = await page.locator('svg[data-chart=latency] .pt').evaluateAll((els) => els.map((e) => Number(e.getAttribute('height'))));
+    expect(heights.every((h) => h > 0)).toBe(true);
+
+    // The comparison section shows the flags.
+    await expect(page.locator('#comparison').isVisible()).resolves.toBe(true);
+    expect(await page.locator('#comparison .flag.route_rollback').count()).toBeGreaterThanOrEqual(1);
+
+    // Click a trace whose failed evaluation has the hostile explanation: waterfall and evaluations appear.
+    const rows = page.locator('tr.trace');
+    expect(await rows.count()).toBe(25);
+    await expect(page.locator('#trace-detail').isVisible()).resolves.toBe(false);
+    const target = page.locator('tr.trace', { hasText: '1 passed, 1 failed' }).first();
+    await target.click();
+    await expect(page.locator('#trace-detail').isVisible()).resolves.toBe(true);
+    expect(await page.locator('#trace-detail svg[data-chart=waterfall] .pt').count()).toBe(3); // the call and two attempts
+    expect(await page.locator('#trace-evals tbody tr').count()).toBe(2);
+    await expect(page.locator('#trace-evals').textContent()).resolves.toContain(XSS_EXPLANATION.trim().slice(0, 40));
+
+    // Hostile strings stayed text.
+    await expect(page.locator('#tables').textContent()).resolves.toContain(XSS_ALIAS);
+    expect(await page.locator('img').count()).toBe(0);
+    expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
+
+    // The filter narrows the list.
+    await page.fill('#trace-filter', 'support-accurate');
+    expect(await page.locator('tr.trace:visible').count()).toBe(1);
+
+    expect(problems).toEqual([]);
+    expect(requests.filter((u) => !u.startsWith('file://'))).toEqual([]);
+    if (process.env.SHOT) await page.screenshot({ path: process.env.SHOT, fullPage: true });
+    await page.close();
+  }, 60_000);
+});
