@@ -6,8 +6,8 @@
  * number. Throws `ReportInputError` when the file is missing or not one line could be used.
  */
 import { createReadStream, promises as fsp } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { ReportInputError } from '../../errors.js';
+import { readLines } from './lines.js';
 import { NO_PROGRESS, type Progress } from './progress.js';
 
 export const MAX_WHOLE_FILE_BYTES = 256 * 1024 * 1024;
@@ -83,10 +83,8 @@ export async function readJsonDocuments(file: string, handler: DocumentHandler, 
   try {
     const stream = createReadStream(file, { highWaterMark: 1 << 20 });
     let read = 0;
-    stream.on('data', (chunk) => progress.update((read += chunk.length)));
-    const lines = createInterface({ input: stream, crlfDelay: Infinity });
     let first = true;
-    for await (const line of lines) {
+    for await (const line of readLines(stream, (n) => progress.update((read += n)))) {
       stats.lines++;
       const text = line.trim();
       if (!text) continue;
