@@ -107,9 +107,11 @@ function distribution(route: string, combos: Combo[], config: RouteConfig | unde
       requests: 0,
       share: 0,
       primary: c.deployment === primary?.deployment,
+      viaFallback: 0,
       ...(configuredIds ? { configured: configuredIds.has(c.deployment) } : {}),
     };
     t.requests += c.count;
+    if (c.fellBack) t.viaFallback += c.count;
     targets.set(c.deployment, t);
     if (c.deployment === primary?.deployment) continue;
     offPrimary += c.count;

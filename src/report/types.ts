@@ -85,6 +85,8 @@ export interface RouteTarget {
   requests: number;
   share: number;
   primary: boolean;
+  /** Requests this deployment answered through a fallback alias. */
+  viaFallback: number;
   /** With `--config`: the deployment is configured for this alias. */
   configured?: boolean;
 }

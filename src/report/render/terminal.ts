@@ -91,7 +91,8 @@ function routeLines(r: RouteDistribution): string[] {
     .join(', ');
   const out = [cut(`${printable(r.route)}: ${int(r.requests)} reqs, ${p}`, TERMINAL_WIDTH), cut(`  off-primary ${pct(r.offPrimaryShare)}${reasons ? ` (${reasons})` : ''}`, TERMINAL_WIDTH)];
   for (const t of r.targets.slice(0, 8)) {
-    const tags = [t.primary ? 'primary' : '', t.configured === false ? 'NOT CONFIGURED for this alias' : ''].filter(Boolean).join(', ');
+    const fallbackOnly = t.viaFallback === t.requests;
+    const tags = [t.primary ? 'primary' : '', t.viaFallback ? (fallbackOnly ? 'via fallback' : `${int(t.viaFallback)} via fallback`) : '', t.configured === false && !fallbackOnly ? 'NOT CONFIGURED for this alias' : ''].filter(Boolean).join(', ');
     out.push(cut(`  ${pct(t.share).padStart(6)}  ${cut(printable(t.deployment), 24).padEnd(24)} ${cut(printable(`${t.provider}/${t.model}`), 36).padEnd(36)} ${tags}`, TERMINAL_WIDTH).replace(/\s+$/, ''));
   }
   if (r.targets.length > 8) out.push(`  … ${r.targets.length - 8} more targets`);

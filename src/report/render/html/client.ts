@@ -335,7 +335,7 @@ export function reportClient(doc: any, data: Report): void {
       t.provider + '/' + t.model,
       fmtInt(t.requests),
       fmtPct(t.share),
-      t.primary ? 'primary' : t.configured === false ? { text: 'not configured for this alias', cls: 'bad' } : '',
+      t.primary ? 'primary' : t.viaFallback === t.requests ? 'via fallback' : t.configured === false ? { text: 'not configured for this alias', cls: 'bad' } : t.viaFallback ? t.viaFallback + ' via fallback' : '',
     ]);
     if (r.failed) rows.push(['(failed)', '', fmtInt(r.failed), fmtPct(r.failed / r.requests), { text: 'no answer', cls: 'bad' }]);
     if (r.cacheHits) rows.push(['(cache)', '', fmtInt(r.cacheHits), fmtPct(r.cacheHits / r.requests), '']);

@@ -1,0 +1,97 @@
+/**
+ * `tracegate demo` in-process with a small --calls: it writes the traces, the report and the HTML
+ * page; the report agrees with what the workload saw (tickets per alias, fallbacks, evaluation
+ * failures), with the script (the degrading Gemini deployment has the highest JSON fail rate,
+ * OpenAI and Anthropic answer valid JSON), and two runs with one seed give the same counts.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDemo, runDemoCommand, type DemoResult } from '../../src/cli/commands/demo.js';
+import type { CohortStats, Report } from '../../src/report/index.js';
+
+let dir: string;
+let first: DemoResult;
+let second: DemoResult;
+const out: string[] = [];
+const io = { stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => out.push(t), isTTY: false }, env: {} };
+
+function provider(r: Report, name: string): CohortStats {
+  return r.tables.find((t) => t.by.join() === 'provider')!.cohorts.find((c) => c.key.provider === name)!;
+}
+
+function failRate(c: CohortStats | undefined, evaluator: string): number {
+  return c?.evals.find((e) => e.evaluator === evaluator)?.failRate ?? 0;
+}
+
+/** What must not change between two runs with one seed (latencies do). */
+function counts(r: Report): unknown {
+  return r.tables.map((t) => t.cohorts.map((c) => [c.label, c.requests, c.successes, c.attempts, c.retried, c.fellBack, c.inputTokens, c.outputTokens, c.costUsd.toFixed(12), c.evals.map((e) => [e.evaluator, e.failed])]));
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'tracegate-demo-'));
+  first = await runDemo({ out: join(dir, 'a'), calls: 36, seed: 7, quiet: false }, io);
+  second = await runDemo({ out: join(dir, 'b'), calls: 36, seed: 7, quiet: true }, io);
+}, 60_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('tracegate demo', () => {
+  it('writes the traces, the HTML and JSON reports and the router config', () => {
+    for (const f of [first.tracesFile, first.htmlFile, first.jsonFile, first.configFile]) expect(existsSync(f)).toBe(true);
+    expect(readFileSync(first.htmlFile, 'utf8')).toMatch(/^<!doctype html>/);
+    expect(JSON.parse(readFileSync(first.jsonFile, 'utf8')).totals.requests).toBe(36);
+    expect(first.report.input.traces[0]!.spans).toBeGreaterThan(36 * 4);
+    const text = out.join('');
+    expect(text).toMatch(/\[#+\] 36\/36 tickets · support-fast 24 · support-accurate 12/);
+    expect(text).toMatch(/By route: requests, retries, fallbacks, latency/);
+    expect(text).toMatch(/OTEL_TRACES_EXPORTER=otlp npx tracegate demo/);
+    expect(text).toMatch(/docker compose -f examples\/jaeger\/docker-compose\.yml up -d/);
+  });
+
+  it('the report agrees with the workload', () => {
+    const r = first.report;
+    const w = first.workload;
+    const routes = r.tables[0]!.cohorts;
+    expect(Object.fromEntries(routes.map((c) => [c.label, c.requests]))).toEqual(w.byAlias);
+    expect(routes.reduce((n, c) => n + c.fellBack, 0)).toBe(w.fallbacks);
+    expect(r.totals.requests - r.totals.successes).toBe(w.failed);
+    expect(r.join.evaluations).toBe(w.evaluations);
+    expect(r.join.orphanEvaluations).toBe(0);
+    const failed = routes.flatMap((c) => c.evals).reduce((n, e) => n + e.failed, 0);
+    expect(failed).toBe(w.evalsFailed);
+    expect(r.coverage).toMatchObject({ inAppTraceShare: 1, completeShare: 1, callsMissingAttempts: 0, orphanAttempts: 0 });
+  });
+
+  it('the figures follow the script: the degrading Gemini deployment fails JSON validation most', () => {
+    const r = first.report;
+    const gemini = failRate(provider(r, 'gemini'), 'json_schema');
+    expect(gemini).toBeGreaterThan(0.2);
+    expect(gemini).toBeGreaterThan(failRate(provider(r, 'openai'), 'json_schema'));
+    expect(failRate(provider(r, 'anthropic'), 'json_schema')).toBe(0);
+    expect(failRate(provider(r, 'anthropic'), 'groundedness')).toBe(0);
+    // OpenAI's scripted 429s and 5xx burst are failed attempts; the router retried them.
+    const openai = r.providers.find((p) => p.deployment === 'fast-openai')!;
+    expect(openai.errorTypes.rate_limit ?? 0).toBeGreaterThan(0);
+    expect(openai.errorTypes.upstream_unavailable).toBeGreaterThanOrEqual(3);
+    const fast = r.routes.find((x) => x.route === 'support-fast')!;
+    expect(fast.primary).toMatchObject({ deployment: 'fast-openai', source: 'config' });
+    expect(fast.offPrimary).toBeGreaterThan(0);
+    // Streams through support-accurate have a time to first token, slow ones included.
+    expect(r.tables[0]!.cohorts.find((c) => c.label === 'support-accurate')!.ttftMs.count).toBeGreaterThan(0);
+  });
+
+  it('is deterministic: the same seed gives the same counts', () => {
+    expect(counts(second.report)).toEqual(counts(first.report));
+    expect(second.workload).toEqual(first.workload);
+  });
+
+  it('rejects bad options with exit code 2', async () => {
+    const errs: string[] = [];
+    const code = await runDemoCommand(['--calls', 'zero'], { stdout: { write: () => 0 }, stderr: { write: (t: string) => errs.push(t) } });
+    expect(code).toBe(2);
+    expect(errs.join('')).toMatch(/--calls must be an integer from 1 to 100000, got "zero"/);
+  });
+});
