@@ -163,7 +163,7 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoRes
         `  npx tracegate report ${rel(tracesFile)} --config ${rel(configFile)} --by route,provider --html report.html`,
         '',
         exporters.includes('otlp')
-          ? 'The same traces also went to OTLP (OTEL_TRACES_EXPORTER=otlp): open Jaeger at http://localhost:16686, service "tracegate-demo".'
+          ? `The same traces were also exported over OTLP to ${env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4318'} (OTEL_TRACES_EXPORTER=otlp): with examples/jaeger running, open http://localhost:16686, service "tracegate-demo".`
           : 'Send the same traces to Jaeger (needs Docker):\n  docker compose -f examples/jaeger/docker-compose.yml up -d\n  OTEL_TRACES_EXPORTER=otlp npx tracegate demo    # then http://localhost:16686, service "tracegate-demo"',
         '',
       ].join('\n'),
