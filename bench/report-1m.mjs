@@ -218,7 +218,7 @@ async function generate(file, targetSpans, seed = 42) {
       const evId = sid();
       const passed = rand() > (answer.provider === 'gemini' ? 0.3 : 0.05);
       await push(
-        `{"traceId":"${trace}","spanId":"${evId}","parentSpanId":"${answerId}","name":"evaluation groundedness","kind":1,"startTimeUnixNano":${ns(t + 50)},"endTimeUnixNano":${ns(t + 60)},"attributes":[${str('evaluation.name', 'groundedness')},${dbl('evaluation.score', passed ? 0.9 : 0.3)}],"droppedAttributesCount":0,"events":[{"name":"gen_ai.evaluation.result","timeUnixNano":${ns(t + 60)},"attributes":[${evalAttrs('groundedness', passed, passed ? 0.9 : 0.3)}]}],"droppedEventsCount":0,"status":{"code":0},"links":[{"traceId":"${trace}","spanId":"${answerId}","attributes":[]}],"droppedLinksCount":0,"flags":257}`,
+        `{"traceId":"${trace}","spanId":"${evId}","parentSpanId":"${answerId}","name":"evaluation groundedness","kind":1,"startTimeUnixNano":${ns(t + 50)},"endTimeUnixNano":${ns(t + 60)},"attributes":[${str('openinference.span.kind', 'EVALUATOR')},${str('evaluations.0.evaluation.name', 'groundedness')},${dbl('evaluations.0.evaluation.score', passed ? 0.9 : 0.3)},${str('tracegate.route', route)}],"droppedAttributesCount":0,"events":[{"name":"gen_ai.evaluation.result","timeUnixNano":${ns(t + 60)},"attributes":[${evalAttrs('groundedness', passed, passed ? 0.9 : 0.3)}]}],"droppedEventsCount":0,"status":{"code":0},"links":[{"traceId":"${trace}","spanId":"${answerId}","attributes":[]}],"droppedLinksCount":0,"flags":257}`,
       );
     }
   }

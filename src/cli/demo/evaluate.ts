@@ -76,7 +76,7 @@ export function recordOnTrace(target: TraceTarget, e: DemoEvaluation): void {
     `evaluation ${e.name}`,
     {
       links: [{ context: answer }],
-      attributes: { [S.ATTR_EVALUATION_NAME]: e.name, [S.ATTR_EVALUATION_SCORE]: e.score, [S.ATTR_EVALUATION_LABEL]: e.label, [S.ATTR_EVALUATION_EXPLANATION]: e.explanation },
+      attributes: { [S.ATTR_GEN_AI_EVALUATION_NAME]: e.name, [S.ATTR_GEN_AI_EVALUATION_SCORE_VALUE]: e.score, [S.ATTR_GEN_AI_EVALUATION_SCORE_LABEL]: e.label },
     },
     trace.setSpanContext(context.active(), answer),
   );

@@ -155,16 +155,18 @@ const GEN_AI_NAMES = {
   label: S.ATTR_GEN_AI_EVALUATION_SCORE_LABEL,
   explanation: S.ATTR_GEN_AI_EVALUATION_EXPLANATION,
 };
+/** OpenInference's flattened feedback attributes (the first result), as evaluation spans carry them. */
 const OPENINFERENCE_NAMES = {
-  name: S.ATTR_EVALUATION_NAME,
-  score: S.ATTR_EVALUATION_SCORE,
-  label: S.ATTR_EVALUATION_LABEL,
-  explanation: S.ATTR_EVALUATION_EXPLANATION,
+  name: 'evaluations.0.evaluation.name',
+  score: 'evaluations.0.evaluation.score',
+  label: 'evaluations.0.evaluation.label',
+  explanation: 'evaluations.0.evaluation.explanation',
 };
 
 /**
  * Evaluation results a span carries: its `gen_ai.evaluation.result` events; on an evaluation span
- * without such events, its own `gen_ai.evaluation.*` or OpenInference `evaluation.*` attributes.
+ * without such events, its own `gen_ai.evaluation.*` or OpenInference `evaluations.0.evaluation.*`
+ * attributes.
  */
 export function evaluationsOf(span: SpanView): EvalResult[] {
   const out: EvalResult[] = [];

@@ -67,7 +67,7 @@ export function recordEvalSpan(tracer: Tracer, target: TraceTarget, e: EvalSpec)
   const answer: SpanContext = { traceId: target.traceId, spanId: target.attemptSpanId ?? target.spanId, traceFlags: TraceFlags.SAMPLED, isRemote: true };
   const span: Span = tracer.startSpan(
     `evaluation ${e.name}`,
-    { links: [{ context: answer }], attributes: { [S.ATTR_EVALUATION_NAME]: e.name, ...(e.score !== undefined ? { [S.ATTR_EVALUATION_SCORE]: e.score } : {}) } },
+    { links: [{ context: answer }], attributes: { [S.ATTR_GEN_AI_EVALUATION_NAME]: e.name } },
     trace.setSpanContext(context.active(), answer),
   );
   span.addEvent(S.EVENT_GEN_AI_EVALUATION_RESULT, evalAttributes(e));
