@@ -44,6 +44,10 @@ function calls(start: number, degraded: boolean): SynthCall[] {
     });
   }
   out.push({ route: 'support-accurate', startMs: start + 1000, latencyMs: 1500, attempts: [{ deployment: 'accurate-anthropic', provider: 'anthropic', model: 'claude-sonnet-4-5', errorType: 'upstream_unavailable', status: 529 }] });
+  // An agent trace with two calls: a classification, then the answer.
+  const agent = `agent-${degraded}`;
+  out.push({ route: 'classify', traceKey: agent, startMs: start + 2000, latencyMs: 90, attempts: [{ deployment: 'fast-openai', provider: 'openai', model: 'gpt-4o-mini', costUsd: 0.0001 }], evals: [{ name: 'tool_selection', passed: true, score: 1 }] });
+  out.push({ route: 'support-fast', traceKey: agent, startMs: start + 2100, latencyMs: 200, attempts: [{ deployment: 'fast-openai', provider: 'openai', model: 'gpt-4o-mini', costUsd: 0.0004 }] });
   return out;
 }
 
@@ -93,9 +97,10 @@ describe('HTML report in headless Chromium', () => {
     expect(await page.locator('#cards .card').count()).toBeGreaterThanOrEqual(7);
     // Latency: 3 percentiles × 3 routes; cost: one bar per route with successes; evals: (route and
     // provider cohorts) × evaluators; providers over time: at least one bar per provider.
-    expect(await page.locator('svg[data-chart=latency] .pt').count()).toBe(9);
-    expect(await page.locator('svg[data-chart=cost] .pt').count()).toBe(2);
-    expect(await page.locator('svg[data-chart=evals] .pt').count()).toBe(2 * 2 + 2 * 2);
+    expect(await page.locator('svg[data-chart=latency] .pt').count()).toBe(4 * 3);
+    expect(await page.locator('svg[data-chart=cost] .pt').count()).toBe(3);
+    // route (support-fast, hostile alias: 2 evaluators each; classify: 1) + provider (openai: 3, gemini: 2).
+    expect(await page.locator('svg[data-chart=evals] .pt').count()).toBe(2 + 2 + 1 + 3 + 2);
     expect(await page.locator('svg[data-chart=providers] .pt').count()).toBeGreaterThanOrEqual(3);
     const heights = await page.locator('svg[data-chart=latency] .pt').evaluateAll((els) => els.map((e) => Number(e.getAttribute('height'))));
     expect(heights.every((h) => h > 0)).toBe(true);
@@ -106,7 +111,7 @@ describe('HTML report in headless Chromium', () => {
 
     // Click a trace whose failed evaluation has the hostile explanation: waterfall and evaluations appear.
     const rows = page.locator('tr.trace');
-    expect(await rows.count()).toBe(25);
+    expect(await rows.count()).toBe(27);
     await expect(page.locator('#trace-detail').isVisible()).resolves.toBe(false);
     const target = page.locator('tr.trace', { hasText: '1 passed, 1 failed' }).first();
     await target.click();
@@ -114,6 +119,12 @@ describe('HTML report in headless Chromium', () => {
     expect(await page.locator('#trace-detail svg[data-chart=waterfall] .pt').count()).toBe(3); // the call and two attempts
     expect(await page.locator('#trace-evals tbody tr').count()).toBe(2);
     await expect(page.locator('#trace-evals').textContent()).resolves.toContain(XSS_EXPLANATION.trim().slice(0, 40));
+
+    // A trace with two calls shows both calls, their attempts and the evaluations of either.
+    await page.locator('tr.trace', { hasText: 'classify' }).first().click();
+    await expect(page.locator('#trace-detail h3').first().textContent()).resolves.toMatch(/\(2 calls\)$/);
+    expect(await page.locator('#trace-detail svg[data-chart=waterfall] .pt').count()).toBe(4);
+    expect(await page.locator('#trace-evals tbody tr').count()).toBe(1);
 
     // Hostile strings stayed text.
     await expect(page.locator('#tables').textContent()).resolves.toContain(XSS_ALIAS);

@@ -40,14 +40,22 @@ export interface SynthCall {
   shadow?: boolean;
   fallbackAlias?: string;
   metadata?: Record<string, string>;
+  /** Calls with the same key share one trace (an agent making several calls per request). */
+  traceKey?: string;
 }
 
 let counter = 0;
 const hex = (n: number, width: number): string => n.toString(16).padStart(width, '0');
-export function nextIds(): { traceId: string; spanId: () => string } {
+const sharedTraces = new Map<string, string>();
+export function nextIds(traceKey?: string): { traceId: string; spanId: () => string } {
   const t = ++counter;
   let s = 0;
-  return { traceId: hex(0xabc00000 + t, 32), spanId: () => hex(t * 4096 + ++s, 16) };
+  let traceId = hex(0xabc00000 + t, 32);
+  if (traceKey !== undefined) {
+    traceId = sharedTraces.get(traceKey) ?? traceId;
+    sharedTraces.set(traceKey, traceId);
+  }
+  return { traceId, spanId: () => hex(t * 4096 + ++s, 16) };
 }
 
 type Value = string | number | boolean | string[];
@@ -68,7 +76,7 @@ const nanos = (ms: number): string => (BigInt(Math.round(ms * 1000)) * 1000n).to
 
 /** OTLP spans of one call (app parent first when asked, then attempts, then the call span). */
 export function synthSpans(call: SynthCall): object[] {
-  const ids = nextIds();
+  const ids = nextIds(call.traceKey);
   const spans: object[] = [];
   const callSpanId = ids.spanId();
   let parentSpanId: string | undefined;

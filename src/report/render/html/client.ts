@@ -449,90 +449,108 @@ export function reportClient(doc: any, data: Report): void {
     });
   });
 
+  const isOk = (outcome: string): boolean => outcome === 'success' || outcome === 'fallback_success' || outcome === 'cache_hit';
+
+  /** The detail of a trace: every sampled call of the clicked call's trace, its attempts and evaluations. */
   function showTrace(i: number): void {
     const t = traces[i]!;
     rows.forEach((tr: any, j: number) => tr.setAttribute('class', j === i ? 'trace selected' : 'trace'));
     while (detail.firstChild) detail.removeChild(detail.firstChild);
     detail.hidden = false;
-    detail.appendChild(el('h3', undefined, 'Trace ' + t.traceId));
-    detail.appendChild(
-      el(
-        'p',
-        undefined,
-        t.route +
-          (t.shadow ? ' (shadow)' : '') +
-          ' · ' +
-          t.outcome +
-          (t.fallbackAlias ? ' via fallback ' + t.fallbackAlias : '') +
-          ' · ' +
-          fmtMs(t.durationMs) +
-          ' ms' +
-          (t.ttftMs !== null ? ' (first chunk ' + fmtMs(t.ttftMs) + ' ms)' : '') +
-          ' · $' +
-          fmtUsd(t.costUsd) +
-          ' · call span ' +
-          t.spanId,
-      ),
-    );
+    const calls = traces.filter((c) => c.traceId === t.traceId).sort((a, b) => a.startMs - b.startMs);
+    const base = calls[0]!.startMs;
+    const many = calls.length > 1;
+    detail.appendChild(el('h3', undefined, 'Trace ' + t.traceId + (many ? ' (' + calls.length + ' calls)' : '')));
+    for (const c of calls) {
+      detail.appendChild(
+        el(
+          'p',
+          c === t ? { class: 'selected-call' } : undefined,
+          c.route +
+            (c.shadow ? ' (shadow)' : '') +
+            ' · ' +
+            c.outcome +
+            (c.fallbackAlias ? ' via fallback ' + c.fallbackAlias : '') +
+            ' · ' +
+            fmtMs(c.durationMs) +
+            ' ms' +
+            (c.ttftMs !== null ? ' (first chunk ' + fmtMs(c.ttftMs) + ' ms)' : '') +
+            ' · $' +
+            fmtUsd(c.costUsd) +
+            ' · call span ' +
+            c.spanId,
+        ),
+      );
+    }
     const W = 760;
     const rowH = 24;
     const left = 300;
-    const spans = [{ label: 'chat ' + t.route + ' (call)', offset: 0, dur: t.durationMs, error: !(t.outcome === 'success' || t.outcome === 'fallback_success' || t.outcome === 'cache_hit'), note: t.outcome }].concat(
-      t.attempts.map((a) => ({
-        label: 'attempt ' + a.index + ' · ' + (a.provider || '?') + '/' + (a.model || '?'),
-        offset: a.offsetMs,
-        dur: a.durationMs,
-        error: !!a.errorType,
-        note: (a.status !== null ? 'HTTP ' + a.status + ' ' : '') + (a.errorType || 'ok') + (a.retryReason ? ' · after ' + a.retryReason : '') + (a.costUsd !== null ? ' · $' + fmtUsd(a.costUsd) : ''),
-      })),
-    );
+    const spans: { label: string; offset: number; dur: number; error: boolean; note: string; call: boolean }[] = [];
+    for (const c of calls) {
+      const at = c.startMs - base;
+      spans.push({ label: 'chat ' + c.route + ' (call)', offset: at, dur: c.durationMs, error: !isOk(c.outcome), note: c.outcome, call: true });
+      for (const a of c.attempts) {
+        spans.push({
+          label: '  attempt ' + a.index + ' · ' + (a.provider || '?') + '/' + (a.model || '?'),
+          offset: at + a.offsetMs,
+          dur: a.durationMs,
+          error: !!a.errorType,
+          note: (a.status !== null ? 'HTTP ' + a.status + ' ' : '') + (a.errorType || 'ok') + (a.retryReason ? ' · after ' + a.retryReason : '') + (a.costUsd !== null ? ' · $' + fmtUsd(a.costUsd) : ''),
+          call: false,
+        });
+      }
+    }
     const total = Math.max(1e-6, ...spans.map((s) => s.offset + s.dur));
     const svg = svgEl('svg', { viewBox: '0 0 ' + W + ' ' + (spans.length * rowH + 22), 'data-chart': 'waterfall', role: 'img' });
     spans.forEach((s, k) => {
       const y = 4 + k * rowH;
       const label = s.label.length > 44 ? s.label.slice(0, 43) + '…' : s.label;
-      svg.appendChild(titled(svgEl('text', { x: 4, y: y + 14 }, label), s.label));
+      svg.appendChild(titled(svgEl('text', { x: s.call ? 4 : 16, y: y + 14 }, label.trim()), s.label.trim()));
       const x = left + ((W - left - 10) * Math.max(0, s.offset)) / total;
       const w = Math.max(2, ((W - left - 10) * s.dur) / total);
-      const rect = svgEl('rect', { class: 'pt span', x, y: y + 2, width: w, height: rowH - 8, fill: s.error ? '#c0392b' : k === 0 ? '#7f8c8d' : '#2f6fdb' });
-      svg.appendChild(titled(rect, s.label + ': ' + fmtMs(s.dur) + ' ms from +' + fmtMs(s.offset) + ' ms · ' + s.note));
+      const rect = svgEl('rect', { class: 'pt span', x, y: y + 2, width: w, height: rowH - 8, fill: s.error ? '#c0392b' : s.call ? '#7f8c8d' : '#2f6fdb' });
+      svg.appendChild(titled(rect, s.label.trim() + ': ' + fmtMs(s.dur) + ' ms from +' + fmtMs(s.offset) + ' ms · ' + s.note));
     });
     svg.appendChild(svgEl('text', { x: left, y: spans.length * rowH + 18 }, '0 ms'));
     svg.appendChild(svgEl('text', { x: W - 10, y: spans.length * rowH + 18, 'text-anchor': 'end' }, fmtMs(total) + ' ms'));
     detail.appendChild(svg);
-    table(
-      detail,
-      ['attempt', 'deployment', 'provider/model', 'HTTP', 'error', 'start +ms', 'ms', 'ttft ms', 'tokens in/out', 'cost $'],
-      t.attempts.map((a) => [
-        String(a.index),
-        a.deployment || '-',
-        (a.provider || '?') + '/' + (a.model || '?'),
-        a.status === null ? '-' : String(a.status),
-        { text: a.errorType || '', cls: a.errorType ? 'bad' : '' },
-        fmtMs(a.offsetMs),
-        fmtMs(a.durationMs),
-        fmtMs(a.ttftMs),
-        (a.inputTokens ?? '-') + ' / ' + (a.outputTokens ?? '-'),
-        fmtUsd(a.costUsd),
-      ]),
-      [1, 2],
-    );
+    const attemptRows: (string | { text: string; cls?: string })[][] = [];
+    for (const c of calls) {
+      for (const a of c.attempts) {
+        attemptRows.push([
+          c.route,
+          String(a.index),
+          a.deployment || '-',
+          (a.provider || '?') + '/' + (a.model || '?'),
+          a.status === null ? '-' : String(a.status),
+          { text: a.errorType || '', cls: a.errorType ? 'bad' : '' },
+          fmtMs(c.startMs - base + a.offsetMs),
+          fmtMs(a.durationMs),
+          fmtMs(a.ttftMs),
+          (a.inputTokens ?? '-') + ' / ' + (a.outputTokens ?? '-'),
+          fmtUsd(a.costUsd),
+        ]);
+      }
+    }
+    table(detail, ['call', 'attempt', 'deployment', 'provider/model', 'HTTP', 'error', 'start +ms', 'ms', 'ttft ms', 'tokens in/out', 'cost $'], attemptRows, [0, 2, 3]);
     detail.appendChild(el('h3', undefined, 'Evaluations'));
-    if (t.evals.length === 0) detail.appendChild(el('p', { class: 'no-evals' }, 'No evaluation results for this answer.'));
-    else {
-      const et = table(
-        detail,
-        ['evaluator', 'score', 'label', 'verdict', 'threshold', 'explanation'],
-        t.evals.map((e) => [
+    const evalRows: (string | { text: string; cls?: string })[][] = [];
+    for (const c of calls) {
+      for (const e of c.evals) {
+        evalRows.push([
+          c.route,
           e.name,
           fmtNum(e.score, 3),
           e.label || '',
           { text: e.passed === null ? '?' : e.passed ? 'passed' : 'failed', cls: e.passed === false ? 'bad' : e.passed ? 'good' : '' },
           fmtNum(e.threshold, 3),
           e.explanation || '',
-        ]),
-        [0, 2, 5],
-      );
+        ]);
+      }
+    }
+    if (evalRows.length === 0) detail.appendChild(el('p', { class: 'no-evals' }, 'No evaluation results for the answers of this trace.'));
+    else {
+      const et = table(detail, ['call', 'evaluator', 'score', 'label', 'verdict', 'threshold', 'explanation'], evalRows, [0, 1, 3, 6]);
       et.setAttribute('id', 'trace-evals');
     }
   }

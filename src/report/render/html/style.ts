@@ -38,6 +38,7 @@ tr.trace:hover, tr.trace.selected { background: #eaf1fd; }
 #trace-detail { margin-top: 14px; border: 1px solid var(--line); border-radius: 6px; padding: 12px; background: var(--panel); }
 #trace-detail[hidden] { display: none; }
 #trace-detail code { font-size: 12px; }
+#trace-detail .selected-call { font-weight: 600; }
 .filter { margin: 6px 0; padding: 4px 8px; width: 320px; border: 1px solid var(--line); border-radius: 4px; }
 footer { color: var(--muted); font-size: 12px; padding: 10px 28px 30px; }
 `;
