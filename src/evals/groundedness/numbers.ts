@@ -23,6 +23,9 @@ const WORD_NUMBERS: Record<string, number> = {
   thirty: 30,
 };
 
+/** Words read as numbers (not as content words). */
+export const NUMBER_WORDS: ReadonlySet<string> = new Set(Object.keys(WORD_NUMBERS));
+
 // 1,234,567.89 | 1234.5 | .5 ; optional ordinal suffix
 const NUMBER = /(?<![\p{L}\d.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?:st|nd|rd|th)?(?![\p{L}\d])/gu;
 

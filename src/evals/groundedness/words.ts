@@ -1,8 +1,9 @@
 /**
  * Content words for lexical support: lower-cased word tokens without English stop words, reduced
  * by a light stemmer (plural and common verb/adverb endings), so "prices" matches "price" and
- * "shipped" matches "ships". Numbers are not words here (see numbers.ts).
+ * "shipped" matches "ships". Numbers, digits or number words, are not words here (see numbers.ts).
  */
+import { NUMBER_WORDS } from './numbers.js';
 
 // A compact English stop-word list: function words, auxiliaries, pronouns, and a few fillers.
 const STOP_WORDS = new Set(
@@ -49,7 +50,7 @@ export function contentStems(text: string): string[] {
   const out = new Set<string>();
   for (const t of wordTokens(text)) {
     const base = t.replace(/'s$/, '');
-    if (base.length < 2 || isStopWord(base)) continue;
+    if (base.length < 2 || isStopWord(base) || NUMBER_WORDS.has(base)) continue;
     out.add(stem(base));
   }
   return [...out];
