@@ -70,7 +70,8 @@ export function resolveTarget(target: EvaluationTargetLike | undefined): Evaluat
 /** How `recordEvaluation` went: recorded by the bridge, skipped (unsampled trace), or not on any trace. */
 export type RecordOutcome = EvaluationRecording | 'not_traced';
 
-function eventResult(result: EvaluationResult, target: EvaluationTargetLike | undefined): EvaluationEventResult {
+/** The published (plain data) form of a result; route and shadow flag from the target's call info when the result has none. */
+export function toEventResult(result: EvaluationResult, target?: EvaluationTargetLike): EvaluationEventResult {
   if (!result || typeof result.name !== 'string' || typeof result.score !== 'number' || typeof result.passed !== 'boolean') {
     throw new BadRequestError('recordEvaluation: result must be an evaluation result ({ name, score, label, passed, threshold })', { param: 'result' });
   }
@@ -102,6 +103,6 @@ function eventResult(result: EvaluationResult, target: EvaluationTargetLike | un
 export function recordEvaluation(target: EvaluationTargetLike | undefined, result: EvaluationResult): RecordOutcome {
   const chosen = target ?? result?.target;
   const ref = resolveTarget(chosen);
-  const event = { result: eventResult(result, chosen), ...(ref ? { target: ref } : {}) };
+  const event = { result: toEventResult(result, chosen), ...(ref ? { target: ref } : {}) };
   return publishEvaluation(event) ?? 'not_traced';
 }
