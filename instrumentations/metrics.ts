@@ -68,7 +68,7 @@ export class TracegateMetrics {
     const d = ev.deployment;
     const a: Attributes = {
       [S.ATTR_GEN_AI_OPERATION_NAME]: ev.call.operation,
-      [S.ATTR_GEN_AI_PROVIDER_NAME]: genAiProviderName(d.provider),
+      [S.ATTR_GEN_AI_PROVIDER_NAME]: d.genAiProvider ?? genAiProviderName(d.provider),
       [S.ATTR_GEN_AI_REQUEST_MODEL]: d.model,
       [S.ATTR_TRACEGATE_ROUTE]: ev.alias,
     };
@@ -85,7 +85,7 @@ export class TracegateMetrics {
     if (ev.fallbackDepth > previousDepth) {
       this.fallbacks.add(1, { ...base, [S.ATTR_TRACEGATE_FALLBACK_ALIAS]: ev.alias });
     } else {
-      const a: Attributes = { ...base, [S.ATTR_GEN_AI_PROVIDER_NAME]: genAiProviderName(ev.deployment.provider) };
+      const a: Attributes = { ...base, [S.ATTR_GEN_AI_PROVIDER_NAME]: ev.deployment.genAiProvider ?? genAiProviderName(ev.deployment.provider) };
       if (ev.retryReason) a[S.ATTR_TRACEGATE_RETRY_REASON] = ev.retryReason;
       this.retries.add(1, a);
     }

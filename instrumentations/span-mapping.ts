@@ -184,7 +184,7 @@ export function invocationParameters(model: string, params: Rec): string {
 
 export function attemptStartAttributes(ev: AttemptEvent): Attributes {
   const d = ev.deployment;
-  const genAi = genAiProviderName(d.provider);
+  const genAi = d.genAiProvider ?? genAiProviderName(d.provider);
   const chat = ev.call.operation === 'chat';
   const a: Attributes = {
     [S.ATTR_GEN_AI_OPERATION_NAME]: ev.call.operation,
