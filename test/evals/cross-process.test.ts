@@ -24,11 +24,11 @@ beforeAll(() => {
 }, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function run(env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(env: Record<string, string>, app = 'test/evals/apps/evaluate-later.mjs'): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tracegate/register', 'test/evals/apps/evaluate-later.mjs'],
+      ['--import', 'tracegate/register', app],
       { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, timeout: 20_000 },
       (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
@@ -64,5 +64,18 @@ describe('cross-process evaluation', () => {
       resourceSpans: { scopeSpans: { spans: { links?: { traceId: string; spanId: string }[] }[] }[] }[];
     };
     expect(raw.resourceSpans[0]!.scopeSpans[0]!.spans[0]!.links).toEqual([expect.objectContaining({ traceId: target.traceId, spanId: target.attemptSpanId })]);
+  });
+
+  it('with both builds loaded (two instrumentations, two recordEvaluation functions) each result is recorded once', async () => {
+    const file = join(dir, 'both.jsonl');
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const res = await run({ OTEL_TRACES_EXPORTER: 'file', TRACEGATE_TRACES_FILE: file, TRACEPARENT: traceparent }, 'test/evals/apps/both-builds-evals.mjs');
+    expect([res.code, res.stderr]).toEqual([0, '']);
+    expect(JSON.parse(res.stdout)).toEqual(['span', 'span']);
+    const spans = readOtlpJsonLines(file);
+    expect(spans.map((s) => [s.name, s.traceId, s.parentSpanId])).toEqual([
+      ['evaluation json_schema', '0af7651916cd43dd8448eb211c80319c', 'b7ad6b7169203331'],
+      ['evaluation json_schema', '0af7651916cd43dd8448eb211c80319c', 'b7ad6b7169203331'],
+    ]);
   });
 });
