@@ -8,7 +8,7 @@
  */
 import { BadRequestError, ConfigError, InvalidResponseError } from '../errors.js';
 import { checkThreshold, defineEvaluator, type Scored } from './evaluator.js';
-import { askJudge, pick, verdictReason, verdictScore, type EmbeddingsRouter, type JudgeRouter } from './judge.js';
+import { JUDGE_TAG, askJudge, pick, verdictReason, verdictScore, type EmbeddingsRouter, type JudgeRouter } from './judge.js';
 import { questionText } from './response.js';
 import type { EvaluatorBaseOptions, Evaluator } from './types.js';
 
@@ -76,7 +76,7 @@ export function AnswerRelevancy(options: AnswerRelevancyOptions): Evaluator {
       const answer = response.text;
       if (!answer.trim()) return { score: 0, explanation: 'the answer has no text' };
       if (method === 'embedding') {
-        const requestOptions: Record<string, unknown> = { tags: ['tracegate.judge'], ...(input.signal ? { signal: input.signal } : {}) };
+        const requestOptions: Record<string, unknown> = { tags: [JUDGE_TAG], ...(input.signal ? { signal: input.signal } : {}) };
         const res = (await router!.embeddings!.create({ model: options.alias, input: [question, answer], encoding_format: 'float' } as never, requestOptions as never)) as {
           data?: { index?: number; embedding?: unknown }[];
         };

@@ -139,6 +139,9 @@ export class EvalRoutingPolicy {
   /** Decisions waiting for the next call of their route (published on its trace). */
   private readonly pending = new Map<string, EvalRoutingDecision[]>();
   private chain: Promise<unknown> = Promise.resolve();
+  /** When each route's rollbacks were last checked for a probe (a store scan: at most every probeCheckMs). */
+  private readonly probeChecked = new Map<string, number>();
+  private readonly probeCheckMs: number;
   private onEvaluation: ((message: unknown) => void) | undefined;
   private readonly onCallEnd: (message: unknown) => void;
   private closed = false;
@@ -168,6 +171,7 @@ export class EvalRoutingPolicy {
     this.minSamples = positive(options.minSamples ?? 20, 'minSamples', true);
     const windowMs = positive(options.window ?? 300_000, 'window');
     this.probeAfterMs = positive(options.probeAfterMs ?? windowMs, 'probeAfterMs');
+    this.probeCheckMs = Math.min(1000, this.probeAfterMs / 10);
     this.demoteTo = options.demoteTo ?? 0.1;
     if (typeof this.demoteTo !== 'number' || !Number.isFinite(this.demoteTo) || this.demoteTo < 0 || this.demoteTo >= 1) {
       throw new ConfigError(`${where}: demoteTo must be a weight multiplier from 0 to below 1`);
@@ -276,7 +280,11 @@ export class EvalRoutingPolicy {
     if (!route || !this.routes.has(route.alias) || !this.deploymentsKnown.has(route.deployment)) return undefined;
     if (result.shadow && !this.includeShadow) return undefined;
     const now = this.clock.now();
-    const probes = await this.checkProbes(route.alias, now);
+    let probes: EvalRoutingDecision[] = [];
+    if (now - (this.probeChecked.get(route.alias) ?? -Infinity) >= this.probeCheckMs) {
+      this.probeChecked.set(route.alias, now);
+      probes = await this.checkProbes(route.alias, now);
+    }
     const key: CohortKey = { route: route.alias, deployment: route.deployment, evaluator: this.evaluator };
     const stats = await this.cohorts.record(key, result.passed, now);
     const state = (await this.store.get<CohortState>(this.stateKey(key))) ?? { phase: 'healthy', since: 0, token: '' };

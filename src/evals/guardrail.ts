@@ -7,6 +7,8 @@
  *    `maxRepairs` times (then it blocks). On streams the router lets post-call hooks only flag.
  *  - `stage: 'pre'`: evaluates the request (e.g. PromptInjection on the user's input): `flag` or
  *    `block` (nothing is sent anywhere).
+ * The judge's own calls (tagged `tracegate.judge`) are never evaluated, so a router-wide judge
+ * guardrail does not recurse. When the evaluator fails, `onError` decides (see the option).
  * The router records each verdict (`CallInfo.guardrails`, a `tracegate.guardrail` event); the
  * hook also records the full evaluation result on the answer's attempt span (pre-call: the call
  * span) through `recordEvaluation`. The verdict's reason names the evaluator, score and
@@ -15,6 +17,7 @@
  */
 import { ConfigError } from '../errors.js';
 import type { HookRequestContext, PostCallContext, PostCallHook, PostCallVerdict, PreCallHook, PreCallVerdict } from '../router/hooks.js';
+import { JUDGE_TAG } from './judge.js';
 import { routeOf } from './response.js';
 import { recordEvaluation } from './record.js';
 import type { EvaluationInput, EvaluationResult, Evaluator } from './types.js';
@@ -36,7 +39,14 @@ export interface GuardrailOptions {
   repairMessage?: (result: EvaluationResult) => string;
   /** Record each result on the trace (default true). */
   record?: boolean;
+  /**
+   * When the evaluator itself fails (a judge that is down): `block` the call (fail closed), or
+   * `allow` it with a flag saying so. Default: `allow` in flag mode, `block` otherwise.
+   */
+  onError?: 'block' | 'allow';
 }
+
+
 
 function reasonOf(result: EvaluationResult): string {
   const cmp = result.passed ? 'meets' : 'fails';
@@ -65,6 +75,15 @@ export function evaluatorGuardrail(evaluator: Evaluator, options: GuardrailOptio
   const record = options.record !== false;
   const repairMessage = options.repairMessage ?? defaultRepairMessage;
   const aliases = options.aliases ? { aliases: options.aliases } : {};
+  const onError = options.onError ?? (mode === 'flag' ? 'allow' : 'block');
+  if (onError !== 'block' && onError !== 'allow') throw new ConfigError('evaluatorGuardrail: onError must be "block" or "allow"');
+
+  /** The evaluator's failure as a flag (onError: allow), or rethrown (the router blocks: fail closed). */
+  function failed(err: unknown): { action: 'flag'; reason: string } {
+    if (onError === 'block') throw err;
+    const cls = (err as { errorClass?: string })?.errorClass ?? (err as Error)?.name ?? 'error';
+    return { action: 'flag', reason: `${evaluator.name} could not evaluate (${cls})` };
+  }
 
   async function run(ctx: HookRequestContext, response: unknown, deployment?: PostCallContext['deployment']): Promise<EvaluationResult> {
     const info = ctx.callInfo;
@@ -81,7 +100,13 @@ export function evaluatorGuardrail(evaluator: Evaluator, options: GuardrailOptio
       name,
       ...aliases,
       async check(ctx: HookRequestContext): Promise<PreCallVerdict> {
-        const result = await run(ctx, '');
+        if (ctx.tags.includes(JUDGE_TAG)) return { action: 'allow' };
+        let result: EvaluationResult;
+        try {
+          result = await run(ctx, '');
+        } catch (err) {
+          return failed(err);
+        }
         if (result.passed) return { action: 'allow' };
         return { action: mode === 'block' ? 'block' : 'flag', reason: reasonOf(result), score: result.score };
       },
@@ -92,7 +117,13 @@ export function evaluatorGuardrail(evaluator: Evaluator, options: GuardrailOptio
     ...aliases,
     maxRepairs,
     async check(ctx: PostCallContext): Promise<PostCallVerdict> {
-      const result = await run(ctx, ctx.completion, ctx.deployment);
+      if (ctx.tags.includes(JUDGE_TAG)) return { action: 'pass' };
+      let result: EvaluationResult;
+      try {
+        result = await run(ctx, ctx.completion, ctx.deployment);
+      } catch (err) {
+        return failed(err);
+      }
       if (result.passed) return { action: 'pass', score: result.score };
       const reason = reasonOf(result);
       if (mode === 'repair') return { action: 'repair', message: repairMessage(result), reason, score: result.score };

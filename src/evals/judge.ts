@@ -9,6 +9,9 @@ import { ConfigError, InvalidResponseError } from '../errors.js';
 import type { ChatCompletion } from '../wire/chat-response.js';
 import { contentText } from './response.js';
 
+/** Tag on the judge's own router calls (guardrails skip them; reports can tell them apart). */
+export const JUDGE_TAG = 'tracegate.judge';
+
 /** What the judge needs from a Router (a structural type: any Router instance fits). */
 export interface JudgeRouter {
   chat: { completions: { create(params: never, options?: never): Promise<unknown> } };
@@ -62,7 +65,7 @@ export async function askJudge(options: JudgeOptions, system: string, user: stri
     max_tokens: options.maxTokens ?? 1024,
   };
   if (options.jsonMode) params.response_format = { type: 'json_object' };
-  const requestOptions: Record<string, unknown> = { tags: ['tracegate.judge'] };
+  const requestOptions: Record<string, unknown> = { tags: [JUDGE_TAG] };
   if (signal) requestOptions.signal = signal;
   if (options.timeoutMs !== undefined) requestOptions.timeout = options.timeoutMs;
   const completion = (await options.router.chat.completions.create(params as never, requestOptions as never)) as ChatCompletion;

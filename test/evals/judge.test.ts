@@ -4,7 +4,7 @@
  * embedding relevancy through the router's embeddings (the mock's vectors are deterministic).
  */
 import { describe, expect, it } from 'vitest';
-import { InvalidResponseError, getCallInfo } from '../../src/index.js';
+import { GuardrailError, InvalidResponseError, Router, getCallInfo } from '../../src/index.js';
 import { AnswerRelevancy, Groundedness, PromptInjection, createEvaluator, evaluatorGuardrail, parseJudgeJson, verdictScore } from '../../src/evals/index.js';
 import { FAKE_KEY, setupTracing, useMockRouter } from '../instrumentation/harness.js';
 
@@ -19,6 +19,9 @@ const t = useMockRouter(h, {
 
 const judgeSays = (...texts: string[]) => t.mock.enqueue({ model: 'judge-model' }, ...texts.map((text) => ({ kind: 'ok' as const, reply: { text } })));
 const context = ['Order 42 shipped on May 3. Delivery takes 3 to 5 business days.'];
+// made lazily: the router exists once beforeAll ran
+let made: ReturnType<typeof Groundedness> | undefined;
+const judged = () => (made ??= Groundedness({ method: 'judge', judge: { router: t.router, alias: 'judge' } }));
 
 describe('parseJudgeJson', () => {
   const cases: [string, string, unknown][] = [
@@ -54,9 +57,6 @@ describe('parseJudgeJson', () => {
 });
 
 describe('Groundedness (judge)', () => {
-  // made lazily: the router exists once beforeAll ran
-  let made: ReturnType<typeof Groundedness> | undefined;
-  const judged = () => (made ??= Groundedness({ method: 'judge', judge: { router: t.router, alias: 'judge' } }));
   const answer = 'Order 42 shipped on May 3. It arrives tomorrow by drone.';
 
   it('one verdict per claim, by id; the judge call goes through the router', async () => {
@@ -98,6 +98,40 @@ describe('Groundedness (judge)', () => {
     const judgeCall = h.spans().find((s) => s.name === 'chat judge')!;
     expect(judgeCall.parentSpanContext?.spanId).toBe(info.trace!.spanId);
     expect(judgeCall.spanContext().traceId).toBe(info.trace!.traceId);
+  });
+});
+
+describe('judges inside guardrails', () => {
+  it('a router-wide judge guardrail does not evaluate the judge\'s own calls (no recursion)', async () => {
+    const base = t.mock.baseURL('openai');
+    // The evaluator needs the router, the router needs the hook: the judge goes through a late-bound router.
+    const late: { router?: Router } = {};
+    const judgeRouter = { chat: { completions: { create: (p: never, o?: never) => late.router!.chat.completions.create(p, o) } } };
+    const hook = evaluatorGuardrail(Groundedness({ method: 'judge', judge: { router: judgeRouter, alias: 'judge' } }), { mode: 'flag', input: () => ({ context }) });
+    late.router = new Router({
+      models: [
+        { name: 'support-fast', provider: 'openai', model: 'gpt-4o-mini', apiKey: FAKE_KEY, baseURL: base },
+        { name: 'judge', provider: 'openai', model: 'judge-model', apiKey: FAKE_KEY, baseURL: base },
+      ],
+      hooks: { postCall: [hook] },
+    });
+    judgeSays('{"claims":[{"id":1,"supported":true}]}');
+    t.mock.enqueue({ model: 'gpt-4o-mini' }, { kind: 'ok', reply: { text: 'Order 42 shipped on May 3.' } });
+    const res = await late.router.chat.completions.create({ model: 'support-fast', messages: [{ role: 'user', content: 'Where is order 42?' }] });
+    expect(getCallInfo(res)!.guardrails!.map((g) => g.action)).toEqual(['pass']);
+    expect(t.mock.count({ model: 'judge-model' })).toBe(1);
+    await late.router.close();
+  });
+
+  it('a failing judge: flag mode lets the answer through with a flag, block mode fails closed', async () => {
+    const ask = { model: 'support-fast', messages: [{ role: 'user' as const, content: 'Where is order 42?' }] };
+    judgeSays('no verdict here');
+    const flagged = await t.router.chat.completions.create(ask, { hooks: { postCall: [evaluatorGuardrail(judged(), { mode: 'flag', input: () => ({ context }) })] } });
+    expect(getCallInfo(flagged)!.guardrails!.map((g) => [g.action, g.reason])).toEqual([['flag', 'groundedness could not evaluate (invalid_response)']]);
+    judgeSays('no verdict here');
+    const err = await t.router.chat.completions.create(ask, { hooks: { postCall: [evaluatorGuardrail(judged(), { mode: 'block', input: () => ({ context }) })] } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GuardrailError);
+    expect((err as Error).message).toMatch(/hook failed: the judge's reply has no JSON verdict/);
   });
 });
 
