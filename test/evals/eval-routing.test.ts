@@ -22,8 +22,15 @@ const clock = { now: () => now };
 const decisions: EvalRoutingDecision[] = [];
 
 beforeAll(async () => {
+  // extract-a answers valid JSON 4 times, then 8 invalid answers, then (sequence used up) valid JSON again.
+  const ok = (text: string) => ({ kind: 'ok' as const, reply: { text } });
   mock = await startMockServer({
-    scenario: { rules: [{ match: { model: ['extract-a', 'extract-stable'] }, reply: { text: VALID } }] },
+    scenario: {
+      rules: [
+        { match: { model: 'extract-a' }, sequence: [...Array(4).fill(ok(VALID)), ...Array(8).fill(ok(INVALID))], then: 'ok', reply: { text: VALID } },
+        { match: { model: 'extract-stable' }, reply: { text: VALID } },
+      ],
+    },
   });
   const base = mock.baseURL('openai');
   router = new Router({
@@ -55,8 +62,7 @@ afterAll(async () => {
 });
 
 /** One call through `extract`, evaluated and recorded like an application would; returns the eval_routing actions on its trace. */
-async function callAndEvaluate(reply?: string): Promise<{ answer: ChatCompletion; routing: string[]; model: string }> {
-  if (reply !== undefined) mock.enqueue({ model: 'extract-a' }, { kind: 'ok', reply: { text: reply } });
+async function callAndEvaluate(): Promise<{ answer: ChatCompletion; routing: string[]; model: string }> {
   const answer = await router.chat.completions.create({ model: 'extract', messages: [{ role: 'user', content: 'Order 42 as JSON' }] });
   const result = await json.evaluate({ response: answer });
   recordEvaluation(answer, result);
@@ -70,14 +76,15 @@ describe('eval-aware routing', () => {
   it('demotes, rolls back, probes and restores, each decision on the next trace and in metrics', async () => {
     // healthy: valid answers
     for (let i = 0; i < 4; i++) expect((await callAndEvaluate()).routing).toEqual([]);
+    expect(decisions).toEqual([]);
     // answers start failing JSON: 4 of 8 in the window reach the 50% threshold → demote
-    for (let i = 0; i < 4; i++) await callAndEvaluate(INVALID);
+    for (let i = 0; i < 4; i++) await callAndEvaluate();
     expect(decisions.map((d) => d.action)).toEqual(['demote']);
     expect(decisions[0]).toMatchObject({ route: 'extract', deployment: 'extract-a', samples: 8, failures: 4, failRate: 0.5, multiplier: 0.2, reason: 'json_schema fail rate 50% (4/8) >= 50%' });
     expect((await router.routing.list()).weights['extract-a']?.multiplier).toBe(0.2);
 
     // the next call shows the policy's decision and the router applying the weight
-    let next = await callAndEvaluate(INVALID);
+    let next = await callAndEvaluate();
     expect(next.routing).toEqual(['demote', 'weight']);
     const demoteEvent = h
       .spans()
@@ -96,7 +103,7 @@ describe('eval-aware routing', () => {
     });
 
     // still failing on fresh samples after the demotion → roll the route back to the known-good alias
-    for (let i = 0; i < 3; i++) expect((await callAndEvaluate(INVALID)).routing).toEqual(['weight']);
+    for (let i = 0; i < 3; i++) expect((await callAndEvaluate()).routing).toEqual(['weight']);
     expect(decisions.map((d) => d.action)).toEqual(['demote', 'rollback']);
     expect(decisions[1]).toMatchObject({ samples: 4, failures: 4, redirectTo: 'extract-stable' });
     next = await callAndEvaluate();
@@ -106,6 +113,7 @@ describe('eval-aware routing', () => {
     const aBefore = mock.count({ model: 'extract-a' });
     expect((await callAndEvaluate()).model).toBe('extract-stable');
     expect(mock.count({ model: 'extract-a' })).toBe(aBefore);
+    expect(aBefore).toBe(12); // the whole scripted sequence: 4 valid, 8 invalid
 
     // after the cool-down the next result lifts the redirect (probe); the deployment stays demoted
     now += 31_000;
