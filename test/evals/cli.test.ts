@@ -177,7 +177,7 @@ describe('tracegate eval', () => {
       const res = await run(['--input', input, '--spec', jsonSpec], { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` });
       expect(res.err).toEqual([]);
       expect(res.code).toBe(0);
-      expect(res.out.at(-1)).toBe('1 evaluation spans → otlp');
+      expect(res.out.at(-1)).toBe('1 evaluation span → otlp');
       expect(got).toHaveLength(1);
       expect(got[0]).toMatchObject({ url: '/v1/traces', type: 'application/x-protobuf' });
       expect(got[0]!.bytes).toBeGreaterThan(50);

@@ -54,6 +54,10 @@ function table(rows: EvaluatorSummary[]): string[] {
   return [line(head), ...body.map(line)];
 }
 
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
 function positiveInt(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
@@ -109,10 +113,10 @@ export async function runEval(argv: string[], io: EvalCommandIO = processIO): Pr
     if (tracesFile !== undefined) {
       const read = await readTraceFileAnswers(tracesFile);
       answers = read.answers;
-      note = `${read.answers.length} answers with captured content in ${tracesFile} (${read.spans} spans${read.withoutContent ? `; ${read.withoutContent} answers without captured content skipped` : ''})`;
+      note = `${plural(read.answers.length, 'answer')} with captured content in ${tracesFile} (${plural(read.spans, 'span')}${read.withoutContent ? `; ${plural(read.withoutContent, 'answer')} without captured content skipped` : ''})`;
     } else {
       answers = await readJsonlAnswers(inputFile!);
-      note = `${answers.length} answers in ${inputFile}`;
+      note = `${plural(answers.length, 'answer')} in ${inputFile}`;
     }
     const run = await runOffline(spec, answers, { rerun: values.rerun === true, concurrency });
     const { exportEvaluations } = await import('../../../instrumentations/eval-export.js');
@@ -128,7 +132,7 @@ export async function runEval(argv: string[], io: EvalCommandIO = processIO): Pr
     } else {
       io.out(`tracegate eval: ${note}`);
       for (const line of table(run.summary)) io.out(line);
-      io.out(`${spans} evaluation spans → ${destination}${exported.recorded.skipped ? ` (${exported.recorded.skipped} skipped: unsampled answers)` : ''}`);
+      io.out(`${plural(spans, 'evaluation span')} → ${destination}${exported.recorded.skipped ? ` (${exported.recorded.skipped} skipped: unsampled answers)` : ''}`);
       for (const s of run.summary) for (const m of s.errorMessages) io.err(`  ${s.name} error: ${m}`);
     }
     for (const e of exported.errors) io.err(`tracegate eval: export: ${e}`);
