@@ -17,59 +17,12 @@
  * `probe`, `restore`) on the next call of the route in this process, so it is on that call's
  * trace and counted by the instrumentation's `tracegate.eval_routing.decisions` metric.
  */
-import type { DeploymentRef } from '../call-info.js';
-import { callChannel, evaluationChannel, publishDecision, type CallEvent, type EvaluationEvent, type EvaluationEventResult } from '../channels.js';
-import { ConfigError } from '../errors.js';
-import type { Clock } from '../router/clock.js';
-import type { RoutingAdjustments } from '../router/routing-adjust.js';
-import type { StateStore } from '../router/store/types.js';
+import { evaluationChannel, type EvaluationEvent, type EvaluationEventResult } from '../channels.js';
 import { EvalCohorts, cohortKey, type CohortKey, type CohortStats } from './cohort.js';
+import { resolvePolicyOptions, type EvalRoutingPolicyOptions, type ResolvedPolicyOptions } from './eval-routing-options.js';
+import { NextCallDecisions } from './eval-routing-trace.js';
 
-export type EvalRoutingAction = 'demote' | 'rollback';
-
-/** What the policy needs from a Router (any Router instance fits). */
-export interface PolicyRouter {
-  readonly routing: RoutingAdjustments;
-  readonly store: StateStore;
-  readonly clock: Clock;
-  aliases(): string[];
-  deployments(): DeploymentRef[];
-}
-
-export interface EvalRoutingPolicyOptions {
-  router: PolicyRouter;
-  /** Where counters and states live (default the router's store). */
-  store?: StateStore;
-  /** The evaluation name watched (e.g. `json_schema`). */
-  evaluator: string;
-  /** Aliases managed (default all of the router's). */
-  routes?: readonly string[];
-  /** Sliding window of the fail rate, ms (default 300 000). */
-  window?: number;
-  /** Results needed in the window before any decision (default 20). */
-  minSamples?: number;
-  /** Act when the fail rate reaches this (0..1). */
-  failRateThreshold: number;
-  /** Restore when the fail rate is at or below this (default failRateThreshold / 2). */
-  restoreBelow?: number;
-  /** The ladder of actions, see the module comment. */
-  action: EvalRoutingAction | readonly EvalRoutingAction[];
-  /** Weight multiplier of a demoted deployment (default 0.1). */
-  demoteTo?: number;
-  /** Known-good alias to roll back to: one for every route, or per route. */
-  rollbackTo?: string | Readonly<Record<string, string>>;
-  /** Time after a rollback before the redirect is lifted to probe the route again (default: the window). */
-  probeAfterMs?: number;
-  /** Count results of mirrored (shadow) calls in their own cohorts (default true). */
-  includeShadow?: boolean;
-  /** Listen to every result recorded in this process (default true). */
-  subscribe?: boolean;
-  /** Default: the router's clock. */
-  clock?: Clock;
-  onDecision?: (decision: EvalRoutingDecision) => void;
-  /** A failure while observing (a store error); default: ignored. */
-  onError?: (err: unknown) => void;
-}
+export type { EvalRoutingAction, EvalRoutingPolicyOptions, PolicyRouter } from './eval-routing-options.js';
 
 export type EvalRoutingDecisionAction = 'demote' | 'rollback' | 'probe' | 'restore';
 
@@ -108,7 +61,6 @@ export interface CohortStatus extends CohortStats {
 }
 
 const STATE = 'evalroute:';
-const MAX_PENDING = 32;
 
 function pct(x: number): string {
   return `${Math.round(x * 1000) / 10}%`;
@@ -121,85 +73,25 @@ function token(): string {
 
 export class EvalRoutingPolicy {
   readonly evaluator: string;
-  private readonly router: PolicyRouter;
-  private readonly store: StateStore;
-  private readonly clock: Clock;
+  private readonly o: ResolvedPolicyOptions;
   private readonly cohorts: EvalCohorts;
-  private readonly ladder: readonly EvalRoutingAction[];
-  private readonly routes: ReadonlySet<string>;
-  private readonly deploymentsKnown: ReadonlySet<string>;
-  private readonly threshold: number;
-  private readonly restoreBelow: number;
-  private readonly minSamples: number;
-  private readonly demoteTo: number;
-  private readonly probeAfterMs: number;
-  private readonly rollbackTo: (alias: string) => string | undefined;
-  private readonly includeShadow: boolean;
-  private readonly options: EvalRoutingPolicyOptions;
-  /** Decisions waiting for the next call of their route (published on its trace). */
-  private readonly pending = new Map<string, EvalRoutingDecision[]>();
+  private readonly onDecision: EvalRoutingPolicyOptions['onDecision'];
+  private readonly onError: EvalRoutingPolicyOptions['onError'];
+  private readonly nextCall = new NextCallDecisions();
   private chain: Promise<unknown> = Promise.resolve();
   /** When each route's rollbacks were last checked for a probe (a store scan: at most every probeCheckMs). */
   private readonly probeChecked = new Map<string, number>();
   private readonly probeCheckMs: number;
   private onEvaluation: ((message: unknown) => void) | undefined;
-  private readonly onCallEnd: (message: unknown) => void;
   private closed = false;
 
   constructor(options: EvalRoutingPolicyOptions) {
-    const where = 'EvalRoutingPolicy';
-    if (!options || typeof options !== 'object') throw new ConfigError(`${where}: options are required`);
-    const r = options.router;
-    if (!r || !r.routing || !r.store || typeof r.aliases !== 'function') throw new ConfigError(`${where}: router must be a tracegate Router`);
-    if (typeof options.evaluator !== 'string' || !options.evaluator) throw new ConfigError(`${where}: evaluator must name the evaluation watched`);
-    const unit = (v: unknown, name: string): number => {
-      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1) throw new ConfigError(`${where}: ${name} must be from 0 to 1, got ${JSON.stringify(v)}`);
-      return v;
-    };
-    const positive = (v: unknown, name: string, int = false): number => {
-      if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || (int && !Number.isInteger(v))) throw new ConfigError(`${where}: ${name} must be a positive ${int ? 'integer' : 'number'}`);
-      return v;
-    };
-    this.options = options;
-    this.router = r;
-    this.evaluator = options.evaluator;
-    this.store = options.store ?? r.store;
-    this.clock = options.clock ?? r.clock;
-    this.threshold = unit(options.failRateThreshold, 'failRateThreshold');
-    this.restoreBelow = unit(options.restoreBelow ?? this.threshold / 2, 'restoreBelow');
-    if (this.restoreBelow >= this.threshold) throw new ConfigError(`${where}: restoreBelow (${this.restoreBelow}) must be below failRateThreshold (${this.threshold})`);
-    this.minSamples = positive(options.minSamples ?? 20, 'minSamples', true);
-    const windowMs = positive(options.window ?? 300_000, 'window');
-    this.probeAfterMs = positive(options.probeAfterMs ?? windowMs, 'probeAfterMs');
-    this.probeCheckMs = Math.min(1000, this.probeAfterMs / 10);
-    this.demoteTo = options.demoteTo ?? 0.1;
-    if (typeof this.demoteTo !== 'number' || !Number.isFinite(this.demoteTo) || this.demoteTo < 0 || this.demoteTo >= 1) {
-      throw new ConfigError(`${where}: demoteTo must be a weight multiplier from 0 to below 1`);
-    }
-    const ladder = (Array.isArray(options.action) ? options.action : [options.action]) as EvalRoutingAction[];
-    if (ladder.length === 0 || ladder.some((a) => a !== 'demote' && a !== 'rollback') || new Set(ladder).size !== ladder.length) {
-      throw new ConfigError(`${where}: action must be "demote", "rollback" or a list of them, e.g. ["demote", "rollback"]`);
-    }
-    this.ladder = ladder;
-    const aliases = new Set(r.aliases());
-    this.routes = new Set(options.routes ?? aliases);
-    for (const a of this.routes) if (!aliases.has(a)) throw new ConfigError(`${where}: unknown route "${a}"`);
-    this.deploymentsKnown = new Set(r.deployments().map((d) => d.id));
-    const rb = options.rollbackTo;
-    if (ladder.includes('rollback')) {
-      if (rb === undefined) throw new ConfigError(`${where}: action "rollback" needs rollbackTo (a known-good alias)`);
-      const targets = typeof rb === 'string' ? [rb] : Object.values(rb);
-      for (const t of targets) if (!aliases.has(t)) throw new ConfigError(`${where}: rollbackTo names an unknown alias "${t}"`);
-      if (typeof rb === 'object') for (const a of Object.keys(rb)) if (!aliases.has(a)) throw new ConfigError(`${where}: rollbackTo has an unknown route "${a}"`);
-    }
-    this.rollbackTo = (alias) => {
-      const to = typeof rb === 'string' ? rb : rb?.[alias];
-      return to && to !== alias ? to : undefined;
-    };
-    this.includeShadow = options.includeShadow !== false;
-    this.cohorts = new EvalCohorts(this.store, windowMs);
-    this.onCallEnd = (message) => this.publishPending(message as CallEvent);
-    callChannel.end.subscribe(this.onCallEnd);
+    this.o = resolvePolicyOptions(options);
+    this.evaluator = this.o.evaluator;
+    this.onDecision = options.onDecision;
+    this.onError = options.onError;
+    this.probeCheckMs = Math.min(1000, this.o.probeAfterMs / 10);
+    this.cohorts = new EvalCohorts(this.o.store, this.o.windowMs);
     if (options.subscribe !== false) {
       this.onEvaluation = (message) => {
         void this.observe((message as EvaluationEvent).result).catch(() => undefined);
@@ -213,7 +105,7 @@ export class EvalRoutingPolicy {
     const run = this.chain.then(() => this.process(result));
     this.chain = run.catch((err: unknown) => {
       try {
-        this.options.onError?.(err);
+        this.onError?.(err);
       } catch {
         /* a failing error handler must not break the chain */
       }
@@ -234,7 +126,7 @@ export class EvalRoutingPolicy {
   tick(): Promise<EvalRoutingDecision[]> {
     const run = this.chain.then(async () => {
       const out: EvalRoutingDecision[] = [];
-      for (const route of this.routes) out.push(...(await this.checkProbes(route, this.clock.now())));
+      for (const route of this.o.routes) out.push(...(await this.checkProbes(route, this.o.clock.now())));
       return out;
     });
     this.chain = run.catch(() => undefined);
@@ -243,15 +135,15 @@ export class EvalRoutingPolicy {
 
   /** State and counters of every cohort the policy has seen in its window. */
   async status(): Promise<CohortStatus[]> {
-    const now = this.clock.now();
+    const now = this.o.clock.now();
     const out: CohortStatus[] = [];
     for (const s of await this.cohorts.list(now)) {
       if (s.evaluator !== this.evaluator) continue;
-      const st = await this.store.get<CohortState>(this.stateKey(s));
+      const st = await this.o.store.get<CohortState>(this.stateKey(s));
       out.push({ ...s, phase: st?.phase ?? 'healthy', since: st?.since ?? 0 });
     }
-    for (const k of await this.store.keys(`${STATE}${encodeURIComponent(this.evaluator)}:`)) {
-      const st = await this.store.get<CohortState>(k);
+    for (const k of await this.o.store.keys(`${STATE}${encodeURIComponent(this.evaluator)}:`)) {
+      const st = await this.o.store.get<CohortState>(k);
       if (!st || st.phase === 'healthy') continue;
       const [, route, deployment] = k.slice(STATE.length).split(':').map(decodeURIComponent) as [string, string, string];
       if (out.some((o) => o.route === route && o.deployment === deployment)) continue;
@@ -264,7 +156,7 @@ export class EvalRoutingPolicy {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    callChannel.end.unsubscribe(this.onCallEnd);
+    this.nextCall.close();
     if (this.onEvaluation) evaluationChannel.unsubscribe(this.onEvaluation);
   }
 
@@ -277,9 +169,9 @@ export class EvalRoutingPolicy {
   private async process(result: EvaluationEventResult): Promise<EvalRoutingDecision | undefined> {
     if (!result || result.name !== this.evaluator || this.closed) return undefined;
     const route = result.route;
-    if (!route || !this.routes.has(route.alias) || !this.deploymentsKnown.has(route.deployment)) return undefined;
-    if (result.shadow && !this.includeShadow) return undefined;
-    const now = this.clock.now();
+    if (!route || !this.o.routes.has(route.alias) || !this.o.deployments.has(route.deployment)) return undefined;
+    if (result.shadow && !this.o.includeShadow) return undefined;
+    const now = this.o.clock.now();
     let probes: EvalRoutingDecision[] = [];
     if (now - (this.probeChecked.get(route.alias) ?? -Infinity) >= this.probeCheckMs) {
       this.probeChecked.set(route.alias, now);
@@ -287,20 +179,21 @@ export class EvalRoutingPolicy {
     }
     const key: CohortKey = { route: route.alias, deployment: route.deployment, evaluator: this.evaluator };
     const stats = await this.cohorts.record(key, result.passed, now);
-    const state = (await this.store.get<CohortState>(this.stateKey(key))) ?? { phase: 'healthy', since: 0, token: '' };
+    const state = (await this.o.store.get<CohortState>(this.stateKey(key))) ?? { phase: 'healthy', since: 0, token: '' };
     const decided = await this.decide(key, state, stats, now);
     return decided ?? probes[probes.length - 1];
   }
 
   private async decide(key: CohortKey, state: CohortState, stats: CohortStats, now: number): Promise<EvalRoutingDecision | undefined> {
-    if (stats.samples < this.minSamples) return undefined;
-    const failing = stats.failRate >= this.threshold;
-    const recovered = stats.failRate <= this.restoreBelow;
-    const canRollback = this.ladder.includes('rollback') && this.rollbackTo(key.route) !== undefined;
+    const o = this.o;
+    if (stats.samples < o.minSamples) return undefined;
+    const failing = stats.failRate >= o.threshold;
+    const recovered = stats.failRate <= o.restoreBelow;
+    const canRollback = o.ladder.includes('rollback') && o.rollbackTo(key.route) !== undefined;
     switch (state.phase) {
       case 'healthy':
         if (!failing) return undefined;
-        if (this.ladder[0] === 'demote') return this.transition(key, state, stats, 'demote', now);
+        if (o.ladder[0] === 'demote') return this.transition(key, state, stats, 'demote', now);
         return canRollback ? this.transition(key, state, stats, 'rollback', now) : undefined;
       case 'demoted':
         if (failing && canRollback) return this.transition(key, state, stats, 'rollback', now);
@@ -318,9 +211,9 @@ export class EvalRoutingPolicy {
   private async checkProbes(route: string, now: number): Promise<EvalRoutingDecision[]> {
     const out: EvalRoutingDecision[] = [];
     const prefix = `${STATE}${encodeURIComponent(this.evaluator)}:${encodeURIComponent(route)}:`;
-    for (const k of await this.store.keys(prefix)) {
-      const st = await this.store.get<CohortState>(k);
-      if (!st || st.phase !== 'rolled_back' || now - st.since < this.probeAfterMs) continue;
+    for (const k of await this.o.store.keys(prefix)) {
+      const st = await this.o.store.get<CohortState>(k);
+      if (!st || st.phase !== 'rolled_back' || now - st.since < this.o.probeAfterMs) continue;
       const deployment = decodeURIComponent(k.slice(prefix.length));
       const key: CohortKey = { route, deployment, evaluator: this.evaluator };
       const stats = await this.cohorts.read(key, now);
@@ -335,18 +228,18 @@ export class EvalRoutingPolicy {
     switch (action) {
       case 'demote':
       case 'rollback':
-        return `${rate} >= ${pct(this.threshold)}`;
+        return `${rate} >= ${pct(this.o.threshold)}`;
       case 'restore':
-        return `${rate} <= ${pct(this.restoreBelow)}`;
+        return `${rate} <= ${pct(this.o.restoreBelow)}`;
       case 'probe':
-        return `probing ${stats.route} again ${Math.round(this.probeAfterMs / 1000)} s after the rollback`;
+        return `probing ${stats.route} again ${Math.round(this.o.probeAfterMs / 1000)} s after the rollback`;
     }
   }
 
   /** Applies one transition atomically (the store's state must still be `from`), then its adjustments. */
   private async transition(key: CohortKey, from: CohortState, stats: CohortStats, action: EvalRoutingDecisionAction, now: number): Promise<EvalRoutingDecision | undefined> {
     const next: CohortState = { phase: 'healthy', since: now, token: token() };
-    const redirectTo = action === 'rollback' ? this.rollbackTo(key.route) : undefined;
+    const redirectTo = action === 'rollback' ? this.o.rollbackTo(key.route) : undefined;
     switch (action) {
       case 'demote':
         next.phase = 'demoted';
@@ -365,14 +258,14 @@ export class EvalRoutingPolicy {
         break;
     }
     const k = this.stateKey(key);
-    const written = await this.store.update<CohortState>(k, (cur) => {
+    const written = await this.o.store.update<CohortState>(k, (cur) => {
       const curToken = cur?.token ?? '';
       return curToken === from.token ? next : cur;
     });
     if (written?.token !== next.token) return undefined; // another process decided first
     const reason = this.reason(action, stats);
-    const routing = this.router.routing;
-    if (action === 'demote') await routing.setWeight(key.deployment, this.demoteTo, { reason });
+    const routing = this.o.router.routing;
+    if (action === 'demote') await routing.setWeight(key.deployment, this.o.demoteTo, { reason });
     if (action === 'rollback') await routing.redirect(key.route, redirectTo!, { reason });
     if (action === 'probe') await routing.redirect(key.route, null);
     if (action === 'restore') {
@@ -388,47 +281,18 @@ export class EvalRoutingPolicy {
       samples: stats.samples,
       failures: stats.failures,
       failRate: stats.failRate,
-      threshold: action === 'restore' ? this.restoreBelow : this.threshold,
+      threshold: action === 'restore' ? this.o.restoreBelow : this.o.threshold,
       reason,
       at: now,
-      ...(action === 'demote' ? { multiplier: this.demoteTo } : {}),
+      ...(action === 'demote' ? { multiplier: this.o.demoteTo } : {}),
       ...(redirectTo ? { redirectTo } : {}),
     };
-    const list = this.pending.get(key.route) ?? [];
-    list.push(decision);
-    if (list.length > MAX_PENDING) list.shift();
-    this.pending.set(key.route, list);
+    this.nextCall.add(decision);
     try {
-      this.options.onDecision?.(decision);
+      this.onDecision?.(decision);
     } catch {
       /* the listener's failure is its own */
     }
     return decision;
-  }
-
-  /** On the next call of a route with pending decisions: publish them on that call (its trace). */
-  private publishPending(call: CallEvent): void {
-    if (this.pending.size === 0) return;
-    const list = this.pending.get(call.alias);
-    if (!list) return;
-    this.pending.delete(call.alias);
-    for (const d of list) {
-      publishDecision({
-        call,
-        kind: 'eval_routing',
-        action: d.action,
-        detail: {
-          'route.alias': d.route,
-          'deployment.id': d.deployment,
-          'routing.reason': d.reason,
-          'eval_routing.evaluator': d.evaluator,
-          'eval_routing.fail_rate': d.failRate,
-          'eval_routing.samples': d.samples,
-          'eval_routing.threshold': d.threshold,
-          ...(d.multiplier !== undefined ? { 'routing.weight_multiplier': d.multiplier } : {}),
-          ...(d.redirectTo !== undefined ? { 'routing.redirect_to': d.redirectTo } : {}),
-        },
-      });
-    }
   }
 }
