@@ -8,7 +8,7 @@ import { trace } from '@opentelemetry/api';
 import { getCallInfo } from '../../call-info.js';
 import { isTracegateError } from '../../errors.js';
 import type { Router } from '../../router/router.js';
-import { groundedness, jsonValidity, recordOnTrace } from './evaluate.js';
+import { evaluateAnswer } from './evaluate.js';
 import { KNOWLEDGE_BASE, QUESTIONS } from './support-kb.js';
 
 export interface WorkloadProgress {
@@ -60,11 +60,9 @@ export async function runWorkload(router: Router, tickets: number, clock: DemoCl
       try {
         const { text, info } = await ask(router, alias, q.text);
         if (info?.fallbackUsed) p.fallbacks++;
-        const target = info?.trace;
-        for (const result of [jsonValidity(text), groundedness(text)]) {
+        for (const result of await evaluateAnswer(text, info)) {
           p.evaluations++;
           if (!result.passed) p.evalsFailed++;
-          if (target) recordOnTrace(target, result);
         }
       } catch (err) {
         p.failed++;

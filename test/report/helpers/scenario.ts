@@ -1,7 +1,8 @@
 /**
  * The scripted scenario with known truth (see scenario.test.ts for the figures it must give): the
  * real Router and instrumentation against `tracegate mock`, spans in an OTLP/JSON lines file,
- * evaluations as events, evaluation spans and an evaluations file.
+ * evaluations as events, evaluation spans (from `recordEvaluation` and made by hand) and an
+ * evaluations file.
  *
  *   A  6 × support-fast, answered at once                          (inside an app span)
  *   B  2 × support-fast, 429 then answered on a retry               (inside an app span)
@@ -15,6 +16,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
+import { recordEvaluation } from '../../../src/evals/index.js';
 import { GuardrailError, Router, getCallInfo, type TraceTarget } from '../../../src/index.js';
 import { startMockServer } from '../../../src/mock/index.js';
 import { addEvalEvent, recordEvalSpan, startFileTracing } from './tracing.js';
@@ -76,16 +78,23 @@ export async function runScriptedScenario(dir: string): Promise<ScenarioFiles> {
         messages: [{ role: 'user', content: 'Where is my order?' }],
       });
       const t = getCallInfo(stream)!.trace!;
-      // Inline evaluation: an event on the answer's attempt span while the stream is still open.
-      addEvalEvent(t.attemptSpanId!, i === 0 ? { name: 'groundedness', score: 0.4, threshold: 0.7 } : { name: 'groundedness', score: 0.9, threshold: 0.7, label: 'pass' });
+      // Inline evaluations: an event on the answer's attempt span while the stream is still open —
+      // by hand without a verdict (0.4 < threshold: failed), and through tracegate/evals' bridge.
+      if (i === 0) addEvalEvent(t.attemptSpanId!, { name: 'groundedness', score: 0.4, threshold: 0.7 });
+      else expect(recordEvaluation(stream, { name: 'groundedness', score: 0.9, threshold: 0.7, label: 'grounded', passed: true })).toBe('event');
       for await (const _ of stream) void _;
       targets.E.push(t);
     }
     mock.enqueue({ model: 'claude-haiku-4-5' }, { kind: 'bad_request' });
     await expect(ask('support-accurate')).rejects.toMatchObject({ errorClass: 'bad_request' });
 
-    // Late evaluations as spans: json_validity on the A answers, 2 of 6 fail.
-    targets.A.forEach((t, i) => recordEvalSpan(app, t, { name: 'json_validity', score: i < 2 ? 0 : 1, label: i < 2 ? 'fail' : 'pass', passed: i >= 2, threshold: 1 }));
+    // Late evaluations as spans: json_validity on the A answers, 2 of 6 fail; half through
+    // tracegate/evals' bridge, half by hand with the OpenTelemetry API (as another tool would).
+    targets.A.forEach((t, i) => {
+      const result = { name: 'json_validity', score: i < 2 ? 0 : 1, label: i < 2 ? 'invalid' : 'valid', passed: i >= 2, threshold: 1 };
+      if (i % 2 === 0) expect(recordEvaluation(t, result)).toBe('span');
+      else recordEvalSpan(app, t, result);
+    });
   } finally {
     await tracing.shutdown();
     await router.close();
