@@ -2,14 +2,16 @@
  * `tracegate demo` in-process with a small --calls: it writes the traces, the report and the HTML
  * page; the report agrees with what the workload saw (tickets per alias, fallbacks, evaluation
  * failures), with the script (the degrading Gemini deployment has the highest JSON fail rate,
- * OpenAI and Anthropic answer valid JSON), and two runs with one seed give the same counts.
+ * OpenAI and Anthropic answer valid JSON), two runs with one seed give the same counts, and
+ * evaluations added afterwards by `tracegate eval` join the same answers.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDemo, runDemoCommand, type DemoResult } from '../../src/cli/commands/demo.js';
-import type { CohortStats, Report } from '../../src/report/index.js';
+import { runEval } from '../../src/cli/commands/eval.js';
+import { buildReport, type CohortStats, type Report } from '../../src/report/index.js';
 
 let dir: string;
 let first: DemoResult;
@@ -86,6 +88,23 @@ describe('tracegate demo', () => {
   it('is deterministic: the same seed gives the same counts', () => {
     expect(counts(second.report)).toEqual(counts(first.report));
     expect(second.workload).toEqual(first.workload);
+  });
+
+  it('evaluations added later by `tracegate eval` (its own file) join the same answers in the report', async () => {
+    const spec = join(dir, 'spec.yaml');
+    writeFileSync(spec, 'evaluators:\n  - use: json_schema\n    name: json_offline\n');
+    const evalsFile = join(dir, 'offline-evals.jsonl');
+    const lines: string[] = [];
+    const code = await runEval(['--spec', spec, '--traces', first.tracesFile, '--out', evalsFile], { out: (l) => lines.push(l), err: (l) => lines.push(l), env: {} });
+    expect(code).toBe(0);
+    const r = await buildReport({ traces: first.tracesFile, evals: evalsFile, by: [['provider']], progress: false });
+    const answered = r.totals.successes;
+    const offline = r.tables[0]!.cohorts.flatMap((c) => c.evals).filter((e) => e.evaluator === 'json_offline');
+    expect(offline.reduce((n, e) => n + e.results, 0)).toBe(answered);
+    expect(r.join.orphanEvaluations).toBe(0);
+    // Validity only (no schema): never more failures than the schema check of the demo.
+    const gemini = provider(r, 'gemini');
+    expect(failRate(gemini, 'json_offline')).toBeLessThanOrEqual(failRate(gemini, 'json_schema'));
   });
 
   it('rejects bad options with exit code 2', async () => {
