@@ -71,7 +71,7 @@ describe('keys through the proxy', () => {
   });
 
   it('401 without a key, with an unknown key, with a malformed Authorization header', async () => {
-    for (const headers of [{}, { authorization: 'Bearer sk-nope-nope-nope' }, { authorization: 'Basic abc' }]) {
+    for (const headers of [{}, { authorization: 'Bearer sk-nope-nope-nope' }, { authorization: 'Basic abc' }] as Record<string, string>[]) {
       const r = await fetch(`${s.proxy.url}/v1/chat/completions`, { method: 'POST', headers, body: '{}' });
       expect(r.status).toBe(401);
       expect(((await r.json()) as { error: { type: string } }).error.type).toBe('authentication_error');
