@@ -59,7 +59,7 @@ export interface ParsedSource {
 /** Parses YAML/JSON text; syntax errors become a ProxyConfigError with their line. */
 export function parseSource(file: string, text: string): ParsedSource {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter });
   if (doc.errors.length) {
     throw new ProxyConfigError(
       file,
