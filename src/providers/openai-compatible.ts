@@ -1,10 +1,67 @@
 /**
  * The generic OpenAI-compatible adapter (any server with `/chat/completions`; configure
  * `baseURL`, and optionally `chatPath`, `embeddingsPath`, `authHeader`, `query` in the model
- * entry) and presets for well-known servers: base URL defaults and their quirks.
+ * entry) and presets for well-known servers: base URL defaults and their documented quirks.
+ * Response-side quirks (`reasoning` instead of `reasoning_content`, Groq's `x_groq.usage`,
+ * DeepSeek's cache-hit counts, Mistral tool calls without `index`/`type`) are normalized for every
+ * OpenAI-wire adapter in openai-wire.ts.
  */
+import { createHash } from 'node:crypto';
+import { messages, stripForeignMessageFields, type Body, type Message } from './message-fields.js';
 import { createOpenAIStyleAdapter } from './openai-style.js';
 import type { ProviderAdapter } from './types.js';
+
+function drop(body: Body, keys: readonly string[]): void {
+  for (const k of keys) delete body[k];
+}
+
+/** A 9-character alphanumeric id, as Mistral requires for tool calls; stable for a given id. */
+export function mistralToolCallId(id: string): string {
+  if (/^[A-Za-z0-9]{9}$/.test(id)) return id;
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  const digest = createHash('sha256').update(id).digest();
+  let out = '';
+  for (let i = 0; i < 9; i++) out += alphabet[digest[i]! % alphabet.length];
+  return out;
+}
+
+/**
+ * Mistral: `max_tokens` only, `random_seed` instead of `seed`, usage always in the last chunk (no
+ * `stream_options`), unknown fields rejected with 422 (OpenAI-only fields are dropped), and tool-call
+ * ids of exactly 9 alphanumerics (ids from other providers are mapped, consistently in assistant
+ * tool calls and tool results).
+ */
+function mistralBody(body: Body): void {
+  if (body.max_completion_tokens != null && body.max_tokens == null) body.max_tokens = body.max_completion_tokens;
+  if (body.seed != null && body.random_seed == null) body.random_seed = body.seed;
+  drop(body, ['max_completion_tokens', 'seed', 'stream_options', 'user', 'store', 'metadata', 'service_tier', 'logit_bias', 'logprobs', 'top_logprobs', 'reasoning_effort']);
+  stripForeignMessageFields(body, ['refusal', 'annotations', 'audio']);
+  body.messages = messages(body).map((m) => {
+    if (m.role === 'tool' && typeof m.tool_call_id === 'string') return { ...m, tool_call_id: mistralToolCallId(m.tool_call_id) };
+    if (m.role === 'assistant' && Array.isArray(m.tool_calls)) {
+      return { ...m, tool_calls: (m.tool_calls as Message[]).map((tc) => (typeof tc.id === 'string' ? { ...tc, id: mistralToolCallId(tc.id) } : tc)) };
+    }
+    return m;
+  });
+}
+
+/** Groq rejects `messages[].name` (and other providers' extra message fields) with a 400. */
+function groqBody(body: Body): void {
+  stripForeignMessageFields(body, ['name']);
+}
+
+/** OpenRouter takes reasoning settings as `reasoning: { effort }`. */
+function openrouterBody(body: Body): void {
+  if (typeof body.reasoning_effort === 'string' && body.reasoning === undefined) {
+    body.reasoning = { effort: body.reasoning_effort };
+    delete body.reasoning_effort;
+  }
+}
+
+/** xAI Grok 4 models reject presence / frequency penalties and `reasoning_effort` (they always reason). */
+function xaiBody(body: Body, model: string): void {
+  if (/^grok-4/.test(model)) drop(body, ['presence_penalty', 'frequency_penalty', 'reasoning_effort']);
+}
 
 export const openaiCompatibleAdapter = createOpenAIStyleAdapter({
   id: 'openai-compatible',
@@ -12,19 +69,10 @@ export const openaiCompatibleAdapter = createOpenAIStyleAdapter({
   apiKeyOptional: true,
 });
 
-/** Mistral takes `max_tokens` only, and `random_seed` instead of `seed`. */
-function mistralBody(body: Record<string, unknown>): void {
-  if (body.max_completion_tokens != null && body.max_tokens == null) body.max_tokens = body.max_completion_tokens;
-  delete body.max_completion_tokens;
-  if (body.seed != null && body.random_seed == null) body.random_seed = body.seed;
-  delete body.seed;
-  delete body.stream_options;
-}
-
 export const openaiCompatiblePresets: ProviderAdapter[] = [
   createOpenAIStyleAdapter({ id: 'vllm', genAiProviderName: 'vllm', defaultBaseURL: 'http://127.0.0.1:8000/v1', apiKeyOptional: true }),
   createOpenAIStyleAdapter({ id: 'ollama', genAiProviderName: 'ollama', defaultBaseURL: 'http://127.0.0.1:11434/v1', apiKeyOptional: true }),
-  createOpenAIStyleAdapter({ id: 'groq', genAiProviderName: 'groq', defaultBaseURL: 'https://api.groq.com/openai/v1' }),
+  createOpenAIStyleAdapter({ id: 'groq', genAiProviderName: 'groq', defaultBaseURL: 'https://api.groq.com/openai/v1', prepareBody: groqBody }),
   createOpenAIStyleAdapter({
     id: 'mistral',
     genAiProviderName: 'mistral_ai',
@@ -34,6 +82,6 @@ export const openaiCompatiblePresets: ProviderAdapter[] = [
   }),
   createOpenAIStyleAdapter({ id: 'deepseek', genAiProviderName: 'deepseek', defaultBaseURL: 'https://api.deepseek.com/v1' }),
   createOpenAIStyleAdapter({ id: 'together', genAiProviderName: 'together_ai', defaultBaseURL: 'https://api.together.xyz/v1' }),
-  createOpenAIStyleAdapter({ id: 'openrouter', genAiProviderName: 'openrouter', defaultBaseURL: 'https://openrouter.ai/api/v1' }),
-  createOpenAIStyleAdapter({ id: 'xai', genAiProviderName: 'x_ai', defaultBaseURL: 'https://api.x.ai/v1' }),
+  createOpenAIStyleAdapter({ id: 'openrouter', genAiProviderName: 'openrouter', defaultBaseURL: 'https://openrouter.ai/api/v1', prepareBody: openrouterBody }),
+  createOpenAIStyleAdapter({ id: 'xai', genAiProviderName: 'x_ai', defaultBaseURL: 'https://api.x.ai/v1', prepareBody: (body, ctx) => xaiBody(body, ctx.deployment.model) }),
 ];

@@ -8,6 +8,7 @@ import type { ChatCompletionCreateParams } from '../wire/chat-request.js';
 import type { EmbeddingCreateParams } from '../wire/embeddings.js';
 import { classifyByStatus, extractOpenAIError } from './classify.js';
 import { OpenAIStreamDecoder, decodeChatCompletion, decodeEmbeddings } from './openai-wire.js';
+import { optionString, trimSlash } from './request-parts.js';
 import type { AdapterContext, Deployment, HttpRequestSpec, ProviderAdapter } from './types.js';
 
 export interface OpenAIStyleOptions {
@@ -22,36 +23,48 @@ export interface OpenAIStyleOptions {
   streamUsageOption?: boolean;
   /** A key is optional (local servers such as Ollama and vLLM). */
   apiKeyOptional?: boolean;
-  /** Adjusts the outgoing JSON body (parameter renames and the like). */
+  /** Adjusts the outgoing chat JSON body (parameter renames and the like). */
   prepareBody?(body: Record<string, unknown>, ctx: AdapterContext): void;
-}
-
-function trimSlash(url: string): string {
-  return url.endsWith('/') ? url.slice(0, -1) : url;
-}
-
-function optionString(d: Deployment, key: string): string | undefined {
-  const v = d.options[key];
-  return typeof v === 'string' ? v : undefined;
+  /** Adjusts the outgoing embeddings JSON body. */
+  prepareEmbeddingsBody?(body: Record<string, unknown>, ctx: AdapterContext): void;
+  /** Builds the request URL of an operation (default: base URL + path + the entry's `query`). */
+  url?(d: Deployment, operation: 'chat' | 'embeddings'): string;
+  /** The authentication headers (default: the API key as `authHeader`, or `Authorization: Bearer`). */
+  auth?(d: Deployment): Record<string, string>;
+  /** Checks of an entry replacing the default ones (a base URL, and a key unless optional). */
+  validate?(d: Deployment): void;
+  /** Maps an error response (default: OpenAI error body and HTTP status). */
+  classifyError?: ProviderAdapter['classifyError'];
 }
 
 export function createOpenAIStyleAdapter(o: OpenAIStyleOptions): ProviderAdapter {
-  const url = (d: Deployment, path: string): string => {
+  const defaultUrl = (d: Deployment, path: string): string => {
     const base = trimSlash(d.baseURL ?? o.defaultBaseURL ?? '');
     const query = d.options.query && typeof d.options.query === 'object' ? new URLSearchParams(d.options.query as Record<string, string>).toString() : '';
     return `${base}${path}${query ? `?${query}` : ''}`;
   };
-  const headers = (d: Deployment, stream: boolean): Record<string, string> => {
-    const h: Record<string, string> = {
-      'content-type': 'application/json',
-      accept: stream ? 'text/event-stream' : 'application/json',
-    };
-    if (d.apiKey) {
-      const name = optionString(d, 'authHeader') ?? o.authHeader;
-      if (name && name.toLowerCase() !== 'authorization') h[name.toLowerCase()] = d.apiKey;
-      else h.authorization = `Bearer ${d.apiKey}`;
-    }
-    return { ...h, ...d.headers };
+  const url = (d: Deployment, operation: 'chat' | 'embeddings'): string => {
+    if (o.url) return o.url(d, operation);
+    if (operation === 'chat') return defaultUrl(d, optionString(d, 'chatPath') ?? o.chatPath ?? '/chat/completions');
+    return defaultUrl(d, optionString(d, 'embeddingsPath') ?? o.embeddingsPath ?? '/embeddings');
+  };
+  const auth = (d: Deployment): Record<string, string> => {
+    if (o.auth) return o.auth(d);
+    if (!d.apiKey) return {};
+    const name = optionString(d, 'authHeader') ?? o.authHeader;
+    if (name && name.toLowerCase() !== 'authorization') return { [name.toLowerCase()]: d.apiKey };
+    return { authorization: `Bearer ${d.apiKey}` };
+  };
+  const headers = (d: Deployment, stream: boolean): Record<string, string> => ({
+    'content-type': 'application/json',
+    accept: stream ? 'text/event-stream' : 'application/json',
+    ...auth(d),
+    ...d.headers,
+  });
+  const embeddingsBody = (params: EmbeddingCreateParams, ctx: AdapterContext): Record<string, unknown> => {
+    const body: Record<string, unknown> = { ...params, model: ctx.deployment.model };
+    o.prepareEmbeddingsBody?.(body, ctx);
+    return body;
   };
   const adapter: ProviderAdapter = {
     id: o.id,
@@ -59,6 +72,7 @@ export function createOpenAIStyleAdapter(o: OpenAIStyleOptions): ProviderAdapter
     streamFraming: 'sse',
     ...(o.defaultBaseURL !== undefined ? { defaultBaseURL: o.defaultBaseURL } : {}),
     validateDeployment(d) {
+      if (o.validate) return o.validate(d);
       if (!d.baseURL && !o.defaultBaseURL) throw new ConfigError(`model entry "${d.id}": provider "${o.id}" needs a baseURL`);
       if (!d.apiKey && !o.apiKeyOptional) {
         throw new ConfigError(`model entry "${d.id}": provider "${o.id}" needs an apiKey`);
@@ -79,7 +93,7 @@ export function createOpenAIStyleAdapter(o: OpenAIStyleOptions): ProviderAdapter
       o.prepareBody?.(body, ctx);
       return {
         method: 'POST',
-        url: url(d, optionString(d, 'chatPath') ?? o.chatPath ?? '/chat/completions'),
+        url: url(d, 'chat'),
         headers: headers(d, ctx.stream),
         body: JSON.stringify(body),
       };
@@ -90,13 +104,13 @@ export function createOpenAIStyleAdapter(o: OpenAIStyleOptions): ProviderAdapter
       const d = ctx.deployment;
       return {
         method: 'POST',
-        url: url(d, optionString(d, 'embeddingsPath') ?? o.embeddingsPath ?? '/embeddings'),
+        url: url(d, 'embeddings'),
         headers: headers(d, false),
-        body: JSON.stringify({ ...params, model: d.model }),
+        body: JSON.stringify(embeddingsBody(params, ctx)),
       };
     },
     embeddingsResponse: decodeEmbeddings,
-    classifyError: (err, ctx) => classifyByStatus(err, extractOpenAIError(err), ctx),
+    classifyError: o.classifyError ?? ((err, ctx) => classifyByStatus(err, extractOpenAIError(err), ctx)),
   };
   return adapter;
 }

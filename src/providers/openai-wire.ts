@@ -175,19 +175,68 @@ function truncateBody(body: unknown): unknown {
   return body;
 }
 
-/** Decoder for `data: {chunk}` SSE streams ending with `data: [DONE]`. */
+const FINISH_REASONS = new Set<unknown>(['stop', 'length', 'tool_calls', 'content_filter', 'function_call', null, undefined]);
+
+function optionalString(v: unknown): boolean {
+  return v === undefined || v === null || typeof v === 'string';
+}
+
+/**
+ * The shape check of a normalized chunk, by hand: it runs once per streamed chunk, where a schema
+ * parse costs more than the rest of the decoding together. Returns the first bad path, if any.
+ * (`ChatCompletionChunkSchema` in src/wire describes the same shape.)
+ */
+export function chunkShapeProblem(obj: Record<string, unknown>): string | undefined {
+  const choices = obj.choices as unknown[];
+  for (let i = 0; i < choices.length; i++) {
+    const c = choices[i] as Record<string, unknown> | null;
+    if (!c || typeof c !== 'object') return `choices[${i}]: expected an object`;
+    if (typeof c.index !== 'number') return `choices[${i}].index: expected a number`;
+    if (!FINISH_REASONS.has(c.finish_reason)) return `choices[${i}].finish_reason: unexpected value`;
+    const d = c.delta as Record<string, unknown>;
+    if (d.role !== undefined && d.role !== null && d.role !== 'assistant') return `choices[${i}].delta.role: expected "assistant"`;
+    if (!optionalString(d.content)) return `choices[${i}].delta.content: expected a string`;
+    if (!optionalString(d.refusal)) return `choices[${i}].delta.refusal: expected a string`;
+    if (!optionalString(d.reasoning_content)) return `choices[${i}].delta.reasoning_content: expected a string`;
+    if (d.tool_calls !== undefined) {
+      if (!Array.isArray(d.tool_calls)) return `choices[${i}].delta.tool_calls: expected an array`;
+      for (let j = 0; j < d.tool_calls.length; j++) {
+        const t = d.tool_calls[j] as Record<string, unknown> | null;
+        const at = `choices[${i}].delta.tool_calls[${j}]`;
+        if (!t || typeof t !== 'object') return `${at}: expected an object`;
+        if (typeof t.index !== 'number') return `${at}.index: expected a number`;
+        if (t.id !== undefined && typeof t.id !== 'string') return `${at}.id: expected a string`;
+        const f = t.function as Record<string, unknown> | undefined;
+        if (f !== undefined && (typeof f !== 'object' || f === null || !optionalString(f.name) || !optionalString(f.arguments))) {
+          return `${at}.function: expected { name?: string, arguments?: string }`;
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Decoder for `data: {chunk}` SSE streams ending with `data: [DONE]`. Usage, wherever the server
+ * puts it (a usage-only chunk, the finish chunk as Groq / Mistral / DeepSeek do, `x_groq.usage`),
+ * is taken off the content chunks and sent once, in a usage-only chunk at the end of the stream.
+ */
 export class OpenAIStreamDecoder implements ChatStreamDecoder {
   done = false;
   private sawFinish = false;
   private readonly toolCalls = new ToolCallIndexer();
-  constructor(private readonly ctx: AdapterContext) {}
+  private usage: unknown;
+  private readonly meta = { id: '', created: 0, model: '' };
+  constructor(private readonly ctx: AdapterContext) {
+    this.meta.model = ctx.deployment.model;
+  }
 
   push(event: StreamEvent): ChatCompletionChunk[] {
     if (this.done) return [];
     const data = event.data.trim();
     if (data === '[DONE]') {
       this.done = true;
-      return [];
+      return this.usageChunk();
     }
     if (data === '') return [];
     let obj: Record<string, unknown>;
@@ -208,11 +257,16 @@ export class OpenAIStreamDecoder implements ChatStreamDecoder {
       throw new InvalidResponseError(`${this.ctx.deployment.provider} sent a stream chunk without choices`, invalidOpts(this.ctx, obj));
     }
     normalizeUsage(obj);
-    if ((obj.choices as unknown[]).length === 0 && !obj.usage) return []; // e.g. Azure prompt_filter_results
+    if (obj.usage) this.usage = obj.usage;
+    delete obj.usage;
+    if (typeof obj.id === 'string' && obj.id) this.meta.id = obj.id;
+    if (typeof obj.created === 'number' && obj.created) this.meta.created = obj.created;
+    if (typeof obj.model === 'string' && obj.model) this.meta.model = obj.model;
+    if ((obj.choices as unknown[]).length === 0) return []; // the usage chunk, or Azure's prompt_filter_results
     obj.object = 'chat.completion.chunk';
-    if (typeof obj.id !== 'string') obj.id = '';
-    if (typeof obj.created !== 'number') obj.created = 0;
-    if (typeof obj.model !== 'string' || !obj.model) obj.model = this.ctx.deployment.model;
+    if (typeof obj.id !== 'string') obj.id = this.meta.id;
+    if (typeof obj.created !== 'number') obj.created = this.meta.created;
+    if (typeof obj.model !== 'string' || !obj.model) obj.model = this.meta.model;
     for (const c of obj.choices as Record<string, unknown>[]) {
       if (!c || typeof c !== 'object') continue;
       normalizeChoiceFinish(c);
@@ -222,21 +276,31 @@ export class OpenAIStreamDecoder implements ChatStreamDecoder {
       this.toolCalls.normalize(delta);
       if (c.finish_reason) this.sawFinish = true;
     }
-    const parsed = ChatCompletionChunkSchema.safeParse(obj);
-    if (!parsed.success) {
-      throw new InvalidResponseError(
-        `${this.ctx.deployment.provider} sent an invalid stream chunk: ${formatIssues(parsed.error.issues)}`,
-        invalidOpts(this.ctx, obj),
-      );
+    const problem = chunkShapeProblem(obj);
+    if (problem !== undefined) {
+      throw new InvalidResponseError(`${this.ctx.deployment.provider} sent an invalid stream chunk: ${problem}`, invalidOpts(this.ctx, obj));
     }
-    return [parsed.data];
+    return [obj as ChatCompletionChunk];
   }
 
   end(): ChatCompletionChunk[] {
-    if (!this.done && !this.sawFinish) {
+    if (this.done) return [];
+    if (!this.sawFinish) {
       throw new InvalidResponseError(`${this.ctx.deployment.provider} stream ended before it was complete (no finish_reason and no [DONE])`, invalidOpts(this.ctx, undefined));
     }
     this.done = true;
-    return [];
+    return this.usageChunk();
+  }
+
+  /** The held usage as the stream's last, usage-only chunk. */
+  private usageChunk(): ChatCompletionChunk[] {
+    const usage = this.usage;
+    if (!usage) return [];
+    this.usage = undefined;
+    const parsed = ChatCompletionChunkSchema.safeParse({ ...this.meta, object: 'chat.completion.chunk', choices: [], usage });
+    if (!parsed.success) {
+      throw new InvalidResponseError(`${this.ctx.deployment.provider} sent invalid usage: ${formatIssues(parsed.error.issues)}`, invalidOpts(this.ctx, usage));
+    }
+    return [parsed.data];
   }
 }

@@ -1,4 +1,5 @@
 /** OpenAI (api.openai.com). */
+import { stripForeignMessageFields } from './message-fields.js';
 import { createOpenAIStyleAdapter } from './openai-style.js';
 
 /** Reasoning models reject `max_tokens`; they take `max_completion_tokens`. */
@@ -11,6 +12,7 @@ export const openaiAdapter = createOpenAIStyleAdapter({
   genAiProviderName: 'openai',
   defaultBaseURL: 'https://api.openai.com/v1',
   prepareBody(body, ctx) {
+    stripForeignMessageFields(body);
     if (isOpenAIReasoningModel(ctx.deployment.model) && body.max_tokens != null && body.max_completion_tokens == null) {
       body.max_completion_tokens = body.max_tokens;
       delete body.max_tokens;

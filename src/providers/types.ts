@@ -81,6 +81,12 @@ export interface Deployment {
   secrets: readonly string[];
 }
 
+/**
+ * The context of one attempt. The router passes the same object to `chatRequest` /
+ * `embeddingsRequest` and then to the decoder of that attempt (`chatResponse`, `chatStream`,
+ * `embeddingsResponse`), so an adapter may key per-request state on it (see `RequestState` in
+ * request-parts.ts: e.g. which tool carries `response_format`).
+ */
 export interface AdapterContext {
   deployment: Deployment;
   stream: boolean;

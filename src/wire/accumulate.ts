@@ -9,13 +9,19 @@ interface ToolCallAcc {
   id: string;
   name: string;
   args: string;
+  /** Extra fields of the tool call (e.g. Gemini's `extra_content`), kept from the deltas. */
+  extra?: Record<string, unknown>;
 }
+
+const TOOL_CALL_KEYS = new Set(['index', 'id', 'type', 'function']);
 
 interface ChoiceAcc {
   content: string | null;
   refusal: string | null;
   reasoning: string | null;
   toolCalls: Map<number, ToolCallAcc>;
+  /** Provider reasoning blocks with signatures (`thinking_blocks` deltas), for round trips. */
+  thinkingBlocks: unknown[];
   finish: FinishReason | null;
 }
 
@@ -39,7 +45,7 @@ export class ChunkAccumulator {
     for (const c of chunk.choices) {
       let acc = this.choices.get(c.index);
       if (!acc) {
-        acc = { content: null, refusal: null, reasoning: null, toolCalls: new Map(), finish: null };
+        acc = { content: null, refusal: null, reasoning: null, toolCalls: new Map(), thinkingBlocks: [], finish: null };
         this.choices.set(c.index, acc);
       }
       const d = c.delta;
@@ -56,8 +62,13 @@ export class ChunkAccumulator {
           if (tc.id) t.id = tc.id;
           if (tc.function?.name) t.name += tc.function.name;
           if (tc.function?.arguments) t.args += tc.function.arguments;
+          for (const [k, v] of Object.entries(tc)) {
+            if (!TOOL_CALL_KEYS.has(k) && v !== undefined) (t.extra ??= {})[k] = v;
+          }
         }
       }
+      const blocks = (d as { thinking_blocks?: unknown }).thinking_blocks;
+      if (Array.isArray(blocks)) acc.thinkingBlocks.push(...blocks);
       if (c.finish_reason) acc.finish = c.finish_reason;
     }
   }
@@ -97,10 +108,11 @@ export class ChunkAccumulator {
           refusal: acc.refusal,
         };
         if (acc.reasoning !== null) message.reasoning_content = acc.reasoning;
+        if (acc.thinkingBlocks.length) (message as Record<string, unknown>).thinking_blocks = acc.thinkingBlocks;
         if (acc.toolCalls.size) {
           message.tool_calls = [...acc.toolCalls.entries()]
             .sort((a, b) => a[0] - b[0])
-            .map(([, t]) => ({ id: t.id, type: 'function' as const, function: { name: t.name, arguments: t.args } }));
+            .map(([, t]) => ({ id: t.id, type: 'function' as const, function: { name: t.name, arguments: t.args }, ...t.extra }));
         }
         return { index, message, finish_reason: acc.finish, logprobs: null };
       });

@@ -4,16 +4,38 @@
  * (cost is then reported as unknown, never as 0).
  */
 import type { ModelCapabilities, ModelPrice } from '../types.js';
+import { anthropicCatalog } from './anthropic.js';
+import { bedrockCatalog, bedrockCatalogModel } from './bedrock.js';
+import { googleCatalog } from './google.js';
 import { openaiCatalog } from './openai.js';
+import { deepseekCatalog, groqCatalog, mistralCatalog, xaiCatalog } from './openai-compatible.js';
 import type { CatalogEntry } from './types.js';
 
 export type { CatalogEntry } from './types.js';
 
-const tables = new Map<string, CatalogEntry[]>([['openai', openaiCatalog]]);
+/** Rewrites a model id before lookup (e.g. Bedrock's cross-region prefix `us.`). */
+export type ModelIdNormalizer = (model: string) => string;
+
+const tables = new Map<string, CatalogEntry[]>([
+  ['openai', openaiCatalog],
+  // Azure deployments name the underlying OpenAI model in `model`.
+  ['azure', openaiCatalog],
+  ['anthropic', anthropicCatalog],
+  ['gemini', googleCatalog],
+  ['bedrock', bedrockCatalog],
+  ['mistral', mistralCatalog],
+  ['groq', groqCatalog],
+  ['deepseek', deepseekCatalog],
+  ['xai', xaiCatalog],
+]);
+const normalizers = new Map<string, ModelIdNormalizer>([
+  ['bedrock', bedrockCatalogModel],
+]);
 
 /** Adds or replaces the catalog of a provider id (adapters register theirs). */
-export function registerCatalog(provider: string, entries: CatalogEntry[]): void {
+export function registerCatalog(provider: string, entries: CatalogEntry[], normalize?: ModelIdNormalizer): void {
   tables.set(provider, entries);
+  if (normalize) normalizers.set(provider, normalize);
 }
 
 export const DEFAULT_CAPABILITIES: ModelCapabilities = {
@@ -26,6 +48,7 @@ export const DEFAULT_CAPABILITIES: ModelCapabilities = {
 export function findCatalogEntry(provider: string, model: string): CatalogEntry | undefined {
   const table = tables.get(provider);
   if (!table) return undefined;
+  model = normalizers.get(provider)?.(model) ?? model;
   const bare = model.includes('/') ? model.slice(model.lastIndexOf('/') + 1) : model;
   let best: CatalogEntry | undefined;
   for (const entry of table) {

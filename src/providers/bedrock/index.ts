@@ -1,0 +1,68 @@
+/**
+ * AWS Bedrock Runtime adapter (`provider: 'bedrock'`): Converse, ConverseStream (AWS event-stream
+ * framing) and InvokeModel for embeddings. Entry fields: `region`, `accessKeyId`,
+ * `secretAccessKey`, `sessionToken` (or the AWS_* environment variables), or `apiKey` for a
+ * Bedrock API key; `baseURL` (default https://bedrock-runtime.{region}.amazonaws.com). Requests
+ * are signed with SigV4 (service `bedrock`) over the exact bytes and the URL-encoded model id.
+ */
+import '../../http/eventstream.js';
+import { ConfigError } from '../../errors.js';
+import type { ChatCompletionCreateParams } from '../../wire/chat-request.js';
+import type { EmbeddingCreateParams } from '../../wire/embeddings.js';
+import { RequestState, trimSlash } from '../request-parts.js';
+import type { AdapterContext, Deployment, HttpRequestSpec, ProviderAdapter } from '../types.js';
+import { resolveBearerToken, resolveCredentials, resolveRegion } from './credentials.js';
+import { decodeBedrockEmbeddings, encodeBedrockEmbeddings } from './embeddings.js';
+import { classifyBedrockError } from './errors.js';
+import { encodeConverseRequest } from './request.js';
+import { decodeConverseResponse } from './response.js';
+import { BedrockStreamDecoder } from './stream.js';
+import { signRequest } from './sigv4.js';
+
+const state = new RequestState<{ jsonTool?: string }>();
+
+function missingAuth(d: Deployment): ConfigError {
+  return new ConfigError(
+    `model entry "${d.id}": provider "bedrock" needs credentials (accessKeyId + secretAccessKey, or apiKey, or the AWS_* environment variables) and a region`,
+  );
+}
+
+function baseUrl(d: Deployment, region: string): string {
+  return trimSlash(d.baseURL ?? `https://bedrock-runtime.${region}.amazonaws.com`);
+}
+
+/** Builds and authenticates one request to `/model/{modelId}/{operation}`. */
+function buildRequest(d: Deployment, operation: string, body: string, accept: string): HttpRequestSpec {
+  const region = resolveRegion(d);
+  if (!region) throw missingAuth(d);
+  const url = `${baseUrl(d, region)}/model/${encodeURIComponent(d.model)}/${operation}`;
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept };
+  for (const [k, v] of Object.entries(d.headers)) headers[k.toLowerCase()] = v;
+  const bearer = resolveBearerToken(d);
+  if (bearer) return { method: 'POST', url, headers: { ...headers, authorization: `Bearer ${bearer}` }, body };
+  const credentials = resolveCredentials(d);
+  if (!credentials) throw missingAuth(d);
+  return { method: 'POST', url, headers: signRequest({ method: 'POST', url, headers, body, region, service: 'bedrock', credentials }), body };
+}
+
+export const bedrockAdapter: ProviderAdapter = {
+  id: 'bedrock',
+  genAiProviderName: 'aws.bedrock',
+  streamFraming: 'aws-eventstream',
+  validateDeployment(d) {
+    if (!resolveRegion(d) || (!resolveBearerToken(d) && !resolveCredentials(d))) throw missingAuth(d);
+  },
+  chatRequest(params: ChatCompletionCreateParams, ctx: AdapterContext): HttpRequestSpec {
+    const encoded = encodeConverseRequest(params, ctx.deployment);
+    state.set(ctx, encoded.jsonTool !== undefined ? { jsonTool: encoded.jsonTool } : {});
+    const accept = ctx.stream ? 'application/vnd.amazon.eventstream' : 'application/json';
+    return buildRequest(ctx.deployment, ctx.stream ? 'converse-stream' : 'converse', JSON.stringify(encoded.body), accept);
+  },
+  chatResponse: (body, ctx) => decodeConverseResponse(body, ctx, state.get(ctx)?.jsonTool),
+  chatStream: (ctx) => new BedrockStreamDecoder(ctx, state.get(ctx)?.jsonTool),
+  embeddingsRequest(params: EmbeddingCreateParams, ctx: AdapterContext): HttpRequestSpec {
+    return buildRequest(ctx.deployment, 'invoke', JSON.stringify(encodeBedrockEmbeddings(params, ctx)), 'application/json');
+  },
+  embeddingsResponse: decodeBedrockEmbeddings,
+  classifyError: classifyBedrockError,
+};

@@ -1,0 +1,55 @@
+/**
+ * Google Gemini API adapter (`provider: 'gemini'`): generateContent, streamGenerateContent?alt=sse
+ * and batchEmbedContents. Entry fields: `apiKey` (sent as `x-goog-api-key`, never in the URL),
+ * `baseURL` (default https://generativelanguage.googleapis.com; one ending in `/v1beta` or `/v1`
+ * is used as is), `apiVersion` (default v1beta), `taskType` (embeddings).
+ */
+import { ConfigError } from '../../errors.js';
+import type { ChatCompletionCreateParams } from '../../wire/chat-request.js';
+import type { EmbeddingCreateParams } from '../../wire/embeddings.js';
+import { optionString, trimSlash } from '../request-parts.js';
+import type { AdapterContext, Deployment, HttpRequestSpec, ProviderAdapter } from '../types.js';
+import { decodeGeminiEmbeddings, encodeGeminiEmbeddings } from './embeddings.js';
+import { classifyGeminiError } from './errors.js';
+import { bareModel, encodeGeminiRequest } from './request.js';
+import { decodeGeminiResponse } from './response.js';
+import { GeminiStreamDecoder } from './stream.js';
+
+const DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com';
+
+function modelUrl(d: Deployment, method: string): string {
+  const base = trimSlash(d.baseURL ?? DEFAULT_BASE_URL);
+  const root = /\/v1(beta\d*|alpha\d*)?$/.test(base) ? base : `${base}/${optionString(d, 'apiVersion') ?? 'v1beta'}`;
+  const collection = d.model.startsWith('tunedModels/') ? 'tunedModels' : 'models';
+  return `${root}/${collection}/${encodeURIComponent(bareModel(d.model))}:${method}`;
+}
+
+function headers(d: Deployment, stream: boolean): Record<string, string> {
+  const h: Record<string, string> = { 'content-type': 'application/json', accept: stream ? 'text/event-stream' : 'application/json' };
+  if (d.apiKey) h['x-goog-api-key'] = d.apiKey;
+  return { ...h, ...d.headers };
+}
+
+export const geminiAdapter: ProviderAdapter = {
+  id: 'gemini',
+  genAiProviderName: 'gcp.gemini',
+  streamFraming: 'sse',
+  defaultBaseURL: DEFAULT_BASE_URL,
+  validateDeployment(d) {
+    const bearer = Object.keys(d.headers).some((h) => h.toLowerCase() === 'authorization');
+    if (!d.apiKey && !bearer) throw new ConfigError(`model entry "${d.id}": provider "gemini" needs an apiKey (or an authorization header)`);
+  },
+  chatRequest(params: ChatCompletionCreateParams, ctx: AdapterContext): HttpRequestSpec {
+    const d = ctx.deployment;
+    const url = ctx.stream ? `${modelUrl(d, 'streamGenerateContent')}?alt=sse` : modelUrl(d, 'generateContent');
+    return { method: 'POST', url, headers: headers(d, ctx.stream), body: JSON.stringify(encodeGeminiRequest(params, d)) };
+  },
+  chatResponse: decodeGeminiResponse,
+  chatStream: (ctx) => new GeminiStreamDecoder(ctx),
+  embeddingsRequest(params: EmbeddingCreateParams, ctx: AdapterContext): HttpRequestSpec {
+    const d = ctx.deployment;
+    return { method: 'POST', url: modelUrl(d, 'batchEmbedContents'), headers: headers(d, false), body: JSON.stringify(encodeGeminiEmbeddings(params, ctx)) };
+  },
+  embeddingsResponse: decodeGeminiEmbeddings,
+  classifyError: classifyGeminiError,
+};
