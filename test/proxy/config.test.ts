@@ -23,6 +23,7 @@ beforeAll(async () => {
     SUPPORT_APP_KEY: 'sk-support-app-0001',
     LITELLM_MASTER_KEY: 'sk-litellm-master-01',
     APP_KEY: 'sk-app-key-000001',
+    ANTHROPIC_API_KEY: 'sk-ant-from-env-456',
   };
 });
 afterAll(() => mock.close());
@@ -170,6 +171,7 @@ describe('LiteLLM config.yaml', () => {
     expect(config.router.models).toEqual([
       { name: 'gpt-4o', provider: 'openai', model: 'gpt-4o', baseURL: mock.baseURL('openai'), apiKey: PROVIDER_KEY, rpm: 600 },
       { name: 'gpt-4o-mini', provider: 'openai', model: 'gpt-4o-mini', baseURL: mock.baseURL('openai'), apiKey: PROVIDER_KEY, id: 'mini-1', timeouts: { totalMs: 30_000 } },
+      { name: 'claude', provider: 'anthropic', model: 'claude-haiku-4-5', baseURL: mock.url, apiKey: 'sk-ant-from-env-456' },
       { name: 'embeddings', provider: 'openai', model: 'text-embedding-3-small', baseURL: mock.baseURL('openai'), apiKey: PROVIDER_KEY },
     ]);
     expect(config.router).toMatchObject({
@@ -230,8 +232,8 @@ describe('LiteLLM config.yaml', () => {
       '    litellm_params: { model: bedrock/converse/anthropic.claude-3-haiku, aws_access_key_id: AKID, aws_secret_access_key: SECRET, aws_region_name: us-east-1, input_cost_per_token: 0.000001, output_cost_per_token: 0.000002 }',
       '    rpm: 50',
     ].join('\n');
-    // Providers that are not registered in this build fail in the router, not in the conversion.
     const config = parseProxyConfig(text, 'config.yaml', { env: {} });
+    expect(() => buildRouter(config)).not.toThrow();
     expect(config.router.models).toEqual([
       { name: 'az', provider: 'azure', model: 'gpt-4o', deployment: 'my-deploy', baseURL: 'https://r.openai.azure.com', apiKey: 'k-azure-1', apiVersion: '2024-10-21', priority: 1, capabilities: { contextWindow: 1000 } },
       { name: 'br', provider: 'bedrock', model: 'anthropic.claude-3-haiku', accessKeyId: 'AKID', secretAccessKey: 'SECRET', region: 'us-east-1', price: { input: 1, output: 2 }, rpm: 50 },
@@ -274,7 +276,11 @@ describe('both formats start the proxy and route', () => {
       expect(response.headers.get('x-tracegate-attempts')).toBe('2');
       expect(response.headers.get('x-tracegate-deployment')).toBe('mini-1');
       const master = new OpenAI({ apiKey: env.LITELLM_MASTER_KEY, baseURL: `${proxy.url}/v1`, maxRetries: 0 });
-      expect((await master.models.list()).data.map((m) => m.id)).toEqual(['gpt-4o', 'gpt-4o-mini', 'embeddings']);
+      expect((await master.models.list()).data.map((m) => m.id)).toEqual(['gpt-4o', 'gpt-4o-mini', 'claude', 'embeddings']);
+      // Another provider behind the same OpenAI endpoint: the mock's Anthropic dialect answers.
+      const claude = await master.chat.completions.create({ model: 'claude', messages: hi });
+      expect(claude.choices[0]?.message.content).toBe('Mock reply from claude-haiku-4-5.');
+      expect(mock.calls.at(-1)).toMatchObject({ dialect: 'anthropic', model: 'claude-haiku-4-5' });
       await expect(client.embeddings.create({ model: 'embeddings', input: 'x' })).rejects.toBeInstanceOf(OpenAI.PermissionDeniedError);
     } finally {
       await proxy.close();
