@@ -31,8 +31,12 @@ export const FAST_POLICY = {
   timeouts: { connectMs: 1000, firstTokenMs: 3000, idleMs: 2000, totalMs: 5000 },
 };
 
-export async function startStack(config: Record<string, unknown> = {}, options: Partial<ProxyOptions> = {}): Promise<Stack> {
+export async function startStack(
+  config: Record<string, unknown> | ((mock: MockServer) => Record<string, unknown>) = {},
+  options: Partial<ProxyOptions> = {},
+): Promise<Stack> {
   const mock = await startMockServer();
+  const extra = typeof config === 'function' ? config(mock) : config;
   const resolved = proxyConfigFromObject(
     {
       models: mockModels(mock),
@@ -41,7 +45,7 @@ export async function startStack(config: Record<string, unknown> = {}, options: 
         { id: 'fast', key: KEY_FAST, models: ['chat'] },
       ],
       ...FAST_POLICY,
-      ...config,
+      ...extra,
     },
     { env: {} },
   );
