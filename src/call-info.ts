@@ -13,6 +13,8 @@ export interface DeploymentRef {
   /** The alias (group name) the deployment belongs to. */
   name: string;
   provider: string;
+  /** OpenTelemetry `gen_ai.provider.name` of the provider (from its adapter). */
+  genAiProvider?: string;
   model: string;
   serverAddress?: string;
   serverPort?: number;

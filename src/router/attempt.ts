@@ -32,9 +32,22 @@ export interface AttemptPlan {
   params: Record<string, unknown>;
 }
 
+const refs = new WeakMap<Deployment, DeploymentRef>();
+
+/** The credential-free description of a deployment, computed once per deployment (read-only). */
 export function deploymentRef(d: Deployment): DeploymentRef {
-  const ref: DeploymentRef = { id: d.id, name: d.name, provider: d.provider, model: d.model };
-  const base = d.baseURL ?? getProvider(d.provider).defaultBaseURL;
+  let ref = refs.get(d);
+  if (!ref) {
+    ref = Object.freeze(buildRef(d));
+    refs.set(d, ref);
+  }
+  return ref;
+}
+
+function buildRef(d: Deployment): DeploymentRef {
+  const adapter = getProvider(d.provider);
+  const ref: DeploymentRef = { id: d.id, name: d.name, provider: d.provider, genAiProvider: adapter.genAiProviderName, model: d.model };
+  const base = d.baseURL ?? adapter.defaultBaseURL;
   if (base) {
     try {
       const u = new URL(base);

@@ -3,9 +3,9 @@
  * `x-api-key`), `baseURL` (default https://api.anthropic.com; a trailing `/v1` is accepted),
  * `anthropicVersion` (default 2023-06-01), `anthropicBeta` (string or list → `anthropic-beta`).
  */
-import { ConfigError } from '../../errors.js';
 import type { ChatCompletionCreateParams } from '../../wire/chat-request.js';
 import { RequestState, optionString, trimSlash } from '../request-parts.js';
+import { requireKeyOrAuthorization } from '../validate-deployment.js';
 import type { AdapterContext, Deployment, HttpRequestSpec, ProviderAdapter } from '../types.js';
 import { classifyAnthropicError } from './errors.js';
 import { encodeAnthropicRequest } from './request.js';
@@ -41,8 +41,7 @@ export const anthropicAdapter: ProviderAdapter = {
   streamFraming: 'sse',
   defaultBaseURL: DEFAULT_BASE_URL,
   validateDeployment(d) {
-    const bearer = Object.keys(d.headers).some((h) => h.toLowerCase() === 'authorization');
-    if (!d.apiKey && !bearer) throw new ConfigError(`model entry "${d.id}": provider "anthropic" needs an apiKey (or an authorization header)`);
+    requireKeyOrAuthorization(d);
   },
   chatRequest(params: ChatCompletionCreateParams, ctx: AdapterContext): HttpRequestSpec {
     const d = ctx.deployment;

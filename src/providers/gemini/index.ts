@@ -4,10 +4,10 @@
  * `baseURL` (default https://generativelanguage.googleapis.com; one ending in `/v1beta` or `/v1`
  * is used as is), `apiVersion` (default v1beta), `taskType` (embeddings).
  */
-import { ConfigError } from '../../errors.js';
 import type { ChatCompletionCreateParams } from '../../wire/chat-request.js';
 import type { EmbeddingCreateParams } from '../../wire/embeddings.js';
 import { optionString, trimSlash } from '../request-parts.js';
+import { requireKeyOrAuthorization } from '../validate-deployment.js';
 import type { AdapterContext, Deployment, HttpRequestSpec, ProviderAdapter } from '../types.js';
 import { decodeGeminiEmbeddings, encodeGeminiEmbeddings } from './embeddings.js';
 import { classifyGeminiError } from './errors.js';
@@ -36,8 +36,7 @@ export const geminiAdapter: ProviderAdapter = {
   streamFraming: 'sse',
   defaultBaseURL: DEFAULT_BASE_URL,
   validateDeployment(d) {
-    const bearer = Object.keys(d.headers).some((h) => h.toLowerCase() === 'authorization');
-    if (!d.apiKey && !bearer) throw new ConfigError(`model entry "${d.id}": provider "gemini" needs an apiKey (or an authorization header)`);
+    requireKeyOrAuthorization(d);
   },
   chatRequest(params: ChatCompletionCreateParams, ctx: AdapterContext): HttpRequestSpec {
     const d = ctx.deployment;

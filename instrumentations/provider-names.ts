@@ -1,0 +1,53 @@
+/**
+ * Provider names for spans: the GenAI `gen_ai.provider.name` comes from the adapter itself
+ * (`ProviderAdapter.genAiProviderName`), the OpenInference `llm.provider` / `llm.system` values
+ * are derived from it.
+ */
+import '../src/providers/builtin.js';
+import { getProvider, hasProvider } from '../src/providers/registry.js';
+
+const cache = new Map<string, string>();
+
+/**
+ * `gen_ai.provider.name` of a tracegate provider id. Adapters registered only in the other
+ * build (CJS vs ESM) of tracegate are not visible here: their id is used as is.
+ */
+export function genAiProviderName(providerId: string): string {
+  let name = cache.get(providerId);
+  if (name === undefined) {
+    name = hasProvider(providerId) ? getProvider(providerId).genAiProviderName : providerId;
+    cache.set(providerId, name);
+  }
+  return name;
+}
+
+const OPENINFERENCE_PROVIDER: Record<string, string> = {
+  mistral_ai: 'mistralai',
+  'gcp.gemini': 'google',
+  'gcp.vertex_ai': 'google',
+  'gcp.gen_ai': 'google',
+  'aws.bedrock': 'aws',
+  'azure.ai.openai': 'azure',
+  'azure.ai.inference': 'azure',
+  x_ai: 'xai',
+  together_ai: 'together',
+};
+
+/** OpenInference `llm.provider` for a GenAI provider name. */
+export function openInferenceProvider(genAi: string): string {
+  return OPENINFERENCE_PROVIDER[genAi] ?? genAi;
+}
+
+const OPENINFERENCE_SYSTEM: Record<string, string> = {
+  openai: 'openai',
+  'azure.ai.openai': 'openai',
+  anthropic: 'anthropic',
+  mistral_ai: 'mistralai',
+  cohere: 'cohere',
+  'gcp.vertex_ai': 'vertexai',
+};
+
+/** OpenInference `llm.system` when one clearly applies. */
+export function openInferenceSystem(genAi: string): string | undefined {
+  return OPENINFERENCE_SYSTEM[genAi];
+}

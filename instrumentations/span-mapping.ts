@@ -1,0 +1,287 @@
+/**
+ * Maps the core's call and attempt events to span attributes (pure functions, no OTel state).
+ * Request parameters are checked with `!= null`, so `temperature: 0` is recorded.
+ */
+import type { Attributes } from '@opentelemetry/api';
+import type { AttemptRecord, CallInfo, Cost } from '../src/call-info.js';
+import type { AttemptEvent, CallEvent } from '../src/channels.js';
+import type { Usage } from '../src/wire/chat-response.js';
+import * as S from '../semconv/index.js';
+import { requestToolNames, toolNames } from './content.js';
+import { genAiProviderName, openInferenceProvider, openInferenceSystem } from './provider-names.js';
+
+type Rec = Readonly<Record<string, unknown>>;
+
+function num(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+/** `error.type` of anything thrown: tracegate's error class, else `_OTHER`. */
+export function errorType(err: unknown): string {
+  if (err && typeof err === 'object') {
+    const cls = (err as { errorClass?: unknown }).errorClass;
+    if (typeof cls === 'string' && cls) return cls;
+  }
+  return S.ERROR_TYPE_OTHER;
+}
+
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return typeof err === 'string' ? err : String(err);
+}
+
+// ---- call span ----------------------------------------------------------------------------------
+
+export function callSpanName(ev: CallEvent): string {
+  return `${ev.operation} ${ev.alias}`;
+}
+
+export function callStartAttributes(ev: CallEvent): Attributes {
+  const a: Attributes = {
+    [S.ATTR_OPENINFERENCE_SPAN_KIND]: S.OPENINFERENCE_SPAN_KIND.chain,
+    [S.ATTR_TRACEGATE_CALL_ID]: ev.callId,
+    [S.ATTR_TRACEGATE_OPERATION]: ev.operation,
+    [S.ATTR_TRACEGATE_ROUTE]: ev.alias,
+  };
+  if (ev.operation === 'chat') a[S.ATTR_TRACEGATE_STREAM] = ev.stream;
+  if (ev.shadow) a[S.ATTR_TRACEGATE_SHADOW] = true;
+  if (ev.tags.length) a[S.ATTR_TAG_TAGS] = [...ev.tags];
+  for (const [k, v] of Object.entries(ev.metadata)) if (typeof v === 'string') a[S.metadataAttr(k)] = v;
+  if (ev.server) {
+    if (ev.server.method) a[S.ATTR_HTTP_REQUEST_METHOD] = ev.server.method;
+    if (ev.server.route) a[S.ATTR_HTTP_ROUTE] = ev.server.route;
+  }
+  return a;
+}
+
+interface Totals {
+  input: number;
+  output: number;
+  total: number;
+  any: boolean;
+  priceUnknown: boolean;
+}
+
+function totals(attempts: readonly AttemptRecord[]): Totals {
+  const t: Totals = { input: 0, output: 0, total: 0, any: false, priceUnknown: false };
+  for (const a of attempts) {
+    if (a.usage) {
+      t.any = true;
+      t.input += a.usage.prompt_tokens ?? 0;
+      t.output += a.usage.completion_tokens ?? 0;
+      t.total += a.usage.total_tokens ?? (a.usage.prompt_tokens ?? 0) + (a.usage.completion_tokens ?? 0);
+    }
+    if (a.cost === null) t.priceUnknown = true;
+  }
+  return t;
+}
+
+/** Attributes of the call span once the call settled (from the live CallInfo). */
+export function callEndAttributes(ev: CallEvent, ttfcSeconds: number | undefined): Attributes {
+  const info: CallInfo = ev.info;
+  const a: Attributes = {
+    [S.ATTR_TRACEGATE_OUTCOME]: info.outcome,
+    [S.ATTR_TRACEGATE_ATTEMPTS]: info.attempts.length,
+    [S.ATTR_TRACEGATE_RETRIES]: info.retries,
+    [S.ATTR_TRACEGATE_FALLBACK_USED]: info.fallbackUsed,
+    [S.ATTR_TRACEGATE_CACHE_HIT]: info.cacheHit,
+  };
+  if (info.fallbackAlias) a[S.ATTR_TRACEGATE_FALLBACK_ALIAS] = info.fallbackAlias;
+  if (info.deployment) {
+    a[S.ATTR_TRACEGATE_DEPLOYMENT_ID] = info.deployment.id;
+    a[S.ATTR_TRACEGATE_PROVIDER] = info.deployment.provider;
+    a[S.ATTR_TRACEGATE_MODEL] = info.deployment.model;
+  }
+  const t = totals(info.attempts);
+  if (t.any) {
+    a[S.ATTR_TRACEGATE_USAGE_INPUT_TOKENS] = t.input;
+    a[S.ATTR_TRACEGATE_USAGE_OUTPUT_TOKENS] = t.output;
+    a[S.ATTR_TRACEGATE_USAGE_TOTAL_TOKENS] = t.total;
+  }
+  if (typeof info.totalCostUsd === 'number') a[S.ATTR_TRACEGATE_COST_TOTAL_USD] = info.totalCostUsd;
+  if (info.totalCostUsd === null || t.priceUnknown) a[S.ATTR_TRACEGATE_COST_PRICE_UNKNOWN] = true;
+  if (ttfcSeconds !== undefined) a[S.ATTR_TRACEGATE_TIME_TO_FIRST_CHUNK] = ttfcSeconds;
+  if (info.routedAlias) a[S.ATTR_TRACEGATE_ROUTED_ALIAS] = info.routedAlias;
+  if (info.mirroredTo) a[S.decisionAttr('mirror', 'mirror.alias')] = info.mirroredTo;
+  if (info.repairs) a[S.ATTR_TRACEGATE_REPAIRS] = info.repairs;
+  if (info.guardrails?.length) a[S.ATTR_TRACEGATE_GUARDRAIL_VERDICTS] = info.guardrails.map((g) => `${g.hook}:${g.stage}:${g.action}`);
+  if (info.budget) {
+    a[S.decisionAttr('budget', 'budget.names')] = [...info.budget.budgets];
+    a[S.decisionAttr('budget', 'budget.reserved_usd')] = info.budget.reservedUsd;
+    a[S.decisionAttr('budget', 'budget.settled_usd')] = info.budget.settledUsd;
+  }
+  if (ev.streamOutcome) a[S.ATTR_TRACEGATE_STREAM_OUTCOME] = ev.streamOutcome;
+  if (ev.error !== undefined) a[S.ATTR_ERROR_TYPE] = errorType(ev.error);
+  return a;
+}
+
+// ---- attempt span -------------------------------------------------------------------------------
+
+export function attemptSpanName(ev: AttemptEvent): string {
+  return `${ev.call.operation} ${ev.deployment.model}`;
+}
+
+/** Request parameters as `gen_ai.request.*` (chat). */
+export function chatRequestAttributes(params: Rec): Attributes {
+  const a: Attributes = {};
+  const maxTokens = num(params.max_completion_tokens) ?? num(params.max_tokens);
+  if (maxTokens !== undefined) a[S.ATTR_GEN_AI_REQUEST_MAX_TOKENS] = maxTokens;
+  const pairs: [string, unknown][] = [
+    [S.ATTR_GEN_AI_REQUEST_TEMPERATURE, params.temperature],
+    [S.ATTR_GEN_AI_REQUEST_TOP_P, params.top_p],
+    [S.ATTR_GEN_AI_REQUEST_FREQUENCY_PENALTY, params.frequency_penalty],
+    [S.ATTR_GEN_AI_REQUEST_PRESENCE_PENALTY, params.presence_penalty],
+    [S.ATTR_GEN_AI_REQUEST_SEED, params.seed],
+  ];
+  for (const [name, v] of pairs) {
+    const n = num(v);
+    if (n !== undefined) a[name] = n;
+  }
+  if (params.stop != null) {
+    const stop = Array.isArray(params.stop) ? params.stop.filter((s): s is string => typeof s === 'string') : typeof params.stop === 'string' ? [params.stop] : [];
+    if (stop.length) a[S.ATTR_GEN_AI_REQUEST_STOP_SEQUENCES] = stop;
+  }
+  const n = num(params.n);
+  if (n !== undefined && n !== 1) a[S.ATTR_GEN_AI_REQUEST_CHOICE_COUNT] = n;
+  const rf = params.response_format as { type?: unknown } | null | undefined;
+  if (rf && typeof rf === 'object') {
+    if (rf.type === 'json_object' || rf.type === 'json_schema') a[S.ATTR_GEN_AI_OUTPUT_TYPE] = 'json';
+    else if (rf.type === 'text') a[S.ATTR_GEN_AI_OUTPUT_TYPE] = 'text';
+  }
+  const tools = requestToolNames(params);
+  if (tools.length) a[S.ATTR_TRACEGATE_REQUEST_TOOLS] = tools;
+  return a;
+}
+
+const INVOCATION_KEYS = [
+  'temperature',
+  'top_p',
+  'max_tokens',
+  'max_completion_tokens',
+  'frequency_penalty',
+  'presence_penalty',
+  'seed',
+  'n',
+  'stop',
+  'reasoning_effort',
+  'tool_choice',
+  'parallel_tool_calls',
+  'encoding_format',
+  'dimensions',
+];
+
+/** OpenInference `llm.invocation_parameters`: sampling parameters only, never messages or tools. */
+export function invocationParameters(model: string, params: Rec): string {
+  const out: Record<string, unknown> = { model };
+  for (const k of INVOCATION_KEYS) {
+    const v = params[k];
+    if (v != null && (typeof v !== 'object' || Array.isArray(v) || k === 'tool_choice')) out[k] = v;
+  }
+  const rf = params.response_format as { type?: unknown } | null | undefined;
+  if (rf && typeof rf === 'object' && typeof rf.type === 'string') out.response_format = { type: rf.type };
+  return JSON.stringify(out);
+}
+
+export function attemptStartAttributes(ev: AttemptEvent): Attributes {
+  const d = ev.deployment;
+  const genAi = d.genAiProvider ?? genAiProviderName(d.provider);
+  const chat = ev.call.operation === 'chat';
+  const a: Attributes = {
+    [S.ATTR_GEN_AI_OPERATION_NAME]: ev.call.operation,
+    [S.ATTR_GEN_AI_PROVIDER_NAME]: genAi,
+    [S.ATTR_GEN_AI_REQUEST_MODEL]: d.model,
+    [S.ATTR_OPENINFERENCE_SPAN_KIND]: chat ? S.OPENINFERENCE_SPAN_KIND.llm : S.OPENINFERENCE_SPAN_KIND.embedding,
+    [S.ATTR_LLM_MODEL_NAME]: d.model,
+    [S.ATTR_LLM_PROVIDER]: openInferenceProvider(genAi),
+    [S.ATTR_LLM_INVOCATION_PARAMETERS]: invocationParameters(d.model, ev.params),
+    [S.ATTR_TRACEGATE_ATTEMPT_ID]: ev.attemptId,
+    [S.ATTR_TRACEGATE_ATTEMPT_INDEX]: ev.index,
+    [S.ATTR_TRACEGATE_ROUTE]: ev.alias,
+    [S.ATTR_TRACEGATE_DEPLOYMENT_ID]: d.id,
+    [S.ATTR_TRACEGATE_PROVIDER]: d.provider,
+    [S.ATTR_TRACEGATE_FALLBACK_DEPTH]: ev.fallbackDepth,
+  };
+  const system = openInferenceSystem(genAi);
+  if (system) a[S.ATTR_LLM_SYSTEM] = system;
+  if (d.serverAddress) a[S.ATTR_SERVER_ADDRESS] = d.serverAddress;
+  if (d.serverPort !== undefined) a[S.ATTR_SERVER_PORT] = d.serverPort;
+  if (ev.retryReason) a[S.ATTR_TRACEGATE_RETRY_REASON] = ev.retryReason;
+  if (ev.waitMs > 0) a[S.ATTR_TRACEGATE_RETRY_WAIT_MS] = ev.waitMs;
+  if (ev.call.shadow) a[S.ATTR_TRACEGATE_SHADOW] = true;
+  if (chat) {
+    a[S.ATTR_GEN_AI_REQUEST_STREAM] = ev.stream;
+    Object.assign(a, chatRequestAttributes(ev.params));
+  } else {
+    const fmt = ev.params.encoding_format;
+    if (typeof fmt === 'string') a[S.ATTR_GEN_AI_REQUEST_ENCODING_FORMATS] = [fmt];
+  }
+  return a;
+}
+
+/** Token counts (embeddings have no output tokens: those are left out rather than reported as 0). */
+export function usageAttributes(usage: Usage, hasOutput = true): Attributes {
+  const a: Attributes = {};
+  const set = (names: string[], v: unknown): void => {
+    const n = num(v);
+    if (n !== undefined) for (const name of names) a[name] = n;
+  };
+  set([S.ATTR_GEN_AI_USAGE_INPUT_TOKENS, S.ATTR_LLM_TOKEN_COUNT_PROMPT], usage.prompt_tokens);
+  if (hasOutput) set([S.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, S.ATTR_LLM_TOKEN_COUNT_COMPLETION], usage.completion_tokens);
+  set([S.ATTR_LLM_TOKEN_COUNT_TOTAL], usage.total_tokens);
+  set([S.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, S.ATTR_LLM_TOKEN_COUNT_PROMPT_DETAILS_CACHE_READ], usage.prompt_tokens_details?.cached_tokens);
+  set(
+    [S.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, S.ATTR_LLM_TOKEN_COUNT_PROMPT_DETAILS_CACHE_WRITE],
+    usage.prompt_tokens_details?.cache_creation_tokens,
+  );
+  set([S.ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, S.ATTR_LLM_TOKEN_COUNT_COMPLETION_DETAILS_REASONING], usage.completion_tokens_details?.reasoning_tokens);
+  return a;
+}
+
+export function costAttributes(cost: Cost | null | undefined): Attributes {
+  if (cost === null) return { [S.ATTR_TRACEGATE_COST_PRICE_UNKNOWN]: true };
+  if (!cost) return {};
+  const a: Attributes = {
+    [S.ATTR_LLM_COST_PROMPT]: cost.input,
+    [S.ATTR_LLM_COST_COMPLETION]: cost.output,
+    [S.ATTR_LLM_COST_TOTAL]: cost.total,
+  };
+  if (cost.cachedInput !== undefined) a[S.ATTR_LLM_COST_PROMPT_DETAILS_CACHE_READ] = cost.cachedInput;
+  if (cost.cacheWrite !== undefined) a[S.ATTR_LLM_COST_PROMPT_DETAILS_CACHE_WRITE] = cost.cacheWrite;
+  if (cost.reasoning !== undefined) a[S.ATTR_LLM_COST_COMPLETION_DETAILS_REASONING] = cost.reasoning;
+  return a;
+}
+
+function embeddingDimensions(result: unknown): number | undefined {
+  const data = (result as { data?: unknown } | undefined)?.data;
+  if (!Array.isArray(data) || data.length === 0) return undefined;
+  const emb = (data[0] as { embedding?: unknown } | undefined)?.embedding;
+  return Array.isArray(emb) ? emb.length : undefined;
+}
+
+/** Attributes of the attempt span once the attempt settled. */
+export function attemptEndAttributes(ev: AttemptEvent): Attributes {
+  const a: Attributes = {};
+  if (ev.status !== undefined) a[S.ATTR_HTTP_RESPONSE_STATUS_CODE] = ev.status;
+  if (ev.responseId) a[S.ATTR_GEN_AI_RESPONSE_ID] = ev.responseId;
+  if (ev.responseModel) {
+    a[S.ATTR_GEN_AI_RESPONSE_MODEL] = ev.responseModel;
+    a[S.ATTR_LLM_MODEL_NAME] = ev.responseModel;
+  }
+  if (ev.finishReasons?.length) a[S.ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = [...ev.finishReasons];
+  if (ev.usage) Object.assign(a, usageAttributes(ev.usage, ev.call.operation === 'chat'));
+  Object.assign(a, costAttributes(ev.cost));
+  if (ev.stream) {
+    if (ev.ttftMs !== undefined) a[S.ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = ev.ttftMs / 1000;
+    if (ev.streamOutcome) a[S.ATTR_TRACEGATE_STREAM_OUTCOME] = ev.streamOutcome;
+    if (ev.delivered) a[S.ATTR_TRACEGATE_STREAM_DELIVERED_CHUNKS] = ev.delivered.chunks;
+  }
+  if (ev.call.operation === 'chat') {
+    const tools = toolNames(ev.result);
+    if (tools.length) a[S.ATTR_TRACEGATE_RESPONSE_TOOL_CALLS] = tools;
+  } else {
+    const dims = embeddingDimensions(ev.result);
+    if (dims !== undefined) a[S.ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT] = dims;
+  }
+  if (ev.error !== undefined) a[S.ATTR_ERROR_TYPE] = errorType(ev.error);
+  return a;
+}

@@ -1,0 +1,326 @@
+/**
+ * tracegate's own names: what no standard covers (route, deployment, attempts, retries,
+ * fallbacks, outcome, router decisions, totals of a call). All live under `tracegate.*`.
+ * Totals of a call use `tracegate.usage.*` / `tracegate.cost.*`, never `gen_ai.usage.*` or
+ * `llm.token_count.*`, so backends summing those do not count a call twice.
+ */
+import type { DecisionKind } from '../src/channels.js';
+import { attribute, event, metric, spanName } from './registry.js';
+import { GEN_AI_DURATION_BUCKETS } from './gen-ai.js';
+
+// ---- span names ---------------------------------------------------------------------------------
+export const SPAN_TRACEGATE_CALL = spanName('tracegate', '{tracegate.operation} {tracegate.route}', {
+  description: 'The logical router call, e.g. `chat support-fast`: INTERNAL, or SERVER when it serves a proxy request.',
+  on: ['call'],
+});
+export const SPAN_TRACEGATE_EVALUATION = spanName('tracegate', 'evaluation {gen_ai.evaluation.name}', {
+  description: 'A late evaluation of an answer (see `tracegate/evals`): child of the answer\'s span, linked to it.',
+  on: ['evaluation'],
+});
+
+// ---- call span ------------------------------------------------------------------------------------
+export const ATTR_TRACEGATE_CALL_ID = attribute('tracegate', 'tracegate.call.id', { type: 'string', on: ['call'], description: 'Process-unique id of the call.' });
+export const ATTR_TRACEGATE_OPERATION = attribute('tracegate', 'tracegate.operation', {
+  type: 'string',
+  on: ['call', 'metric'],
+  description: '`chat` or `embeddings`.',
+});
+export const ATTR_TRACEGATE_ROUTE = attribute('tracegate', 'tracegate.route', {
+  type: 'string',
+  on: ['call', 'attempt', 'metric'],
+  description: 'Call span: the alias the caller asked for. Attempt span: the alias the attempt serves (the fallback alias after a fallback).',
+});
+export const ATTR_TRACEGATE_STREAM = attribute('tracegate', 'tracegate.stream', { type: 'boolean', on: ['call'], description: 'The caller asked for a stream.' });
+export const ATTR_TRACEGATE_OUTCOME = attribute('tracegate', 'tracegate.outcome', {
+  type: 'string',
+  on: ['call', 'metric'],
+  description:
+    '`success`, `fallback_success`, `cache_hit`, `error`, `exhausted`, `budget_rejected`, `rate_limited`, `circuit_open`, `blocked`, `aborted`, `stream_interrupted`.',
+});
+export const ATTR_TRACEGATE_ATTEMPTS = attribute('tracegate', 'tracegate.attempts', { type: 'int', on: ['call'], description: 'Upstream attempts made.' });
+export const ATTR_TRACEGATE_RETRIES = attribute('tracegate', 'tracegate.retries', {
+  type: 'int',
+  on: ['call'],
+  description: 'Attempts after the first (retries and fallback hops).',
+});
+export const ATTR_TRACEGATE_FALLBACK_USED = attribute('tracegate', 'tracegate.fallback.used', {
+  type: 'boolean',
+  on: ['call'],
+  description: 'The answer came from a fallback alias.',
+});
+export const ATTR_TRACEGATE_FALLBACK_ALIAS = attribute('tracegate', 'tracegate.fallback.alias', {
+  type: 'string',
+  on: ['call', 'metric'],
+  description: 'The fallback alias that answered.',
+});
+export const ATTR_TRACEGATE_DEPLOYMENT_ID = attribute('tracegate', 'tracegate.deployment.id', {
+  type: 'string',
+  on: ['call', 'attempt', 'event', 'metric'],
+  description: 'Deployment (model entry) id; on the call span, the deployment that answered; on decision events, the deployment decided about.',
+});
+export const ATTR_TRACEGATE_PROVIDER = attribute('tracegate', 'tracegate.provider', {
+  type: 'string',
+  on: ['call', 'attempt'],
+  description: 'tracegate provider id (`openai`, `azure`, `vllm`, ...); on the call span, the one that answered.',
+});
+export const ATTR_TRACEGATE_MODEL = attribute('tracegate', 'tracegate.model', {
+  type: 'string',
+  on: ['call'],
+  description: 'Model of the deployment that answered.',
+});
+export const ATTR_TRACEGATE_USAGE_INPUT_TOKENS = attribute('tracegate', 'tracegate.usage.input_tokens', {
+  type: 'int',
+  on: ['call'],
+  description: 'Prompt tokens over every attempt of the call.',
+});
+export const ATTR_TRACEGATE_USAGE_OUTPUT_TOKENS = attribute('tracegate', 'tracegate.usage.output_tokens', {
+  type: 'int',
+  on: ['call'],
+  description: 'Completion tokens over every attempt of the call.',
+});
+export const ATTR_TRACEGATE_USAGE_TOTAL_TOKENS = attribute('tracegate', 'tracegate.usage.total_tokens', {
+  type: 'int',
+  on: ['call'],
+  description: 'Total tokens over every attempt of the call.',
+});
+export const ATTR_TRACEGATE_COST_TOTAL_USD = attribute('tracegate', 'tracegate.cost.total_usd', {
+  type: 'double',
+  on: ['call'],
+  description: 'USD over every attempt of the call, failed ones included.',
+});
+export const ATTR_TRACEGATE_COST_PRICE_UNKNOWN = attribute('tracegate', 'tracegate.cost.price_unknown', {
+  type: 'boolean',
+  on: ['call', 'attempt'],
+  description: 'Usage was reported but the deployment has no known price (cost is not 0, it is unknown).',
+});
+export const ATTR_TRACEGATE_CACHE_HIT = attribute('tracegate', 'tracegate.cache.hit', {
+  type: 'boolean',
+  on: ['call'],
+  description: 'The answer came from tracegate\'s response cache.',
+});
+export const ATTR_TRACEGATE_TIME_TO_FIRST_CHUNK = attribute('tracegate', 'tracegate.time_to_first_chunk', {
+  type: 'double',
+  on: ['call'],
+  description: 'Streams: seconds from the call\'s start to the first chunk, retries included.',
+});
+export const ATTR_TRACEGATE_STREAM_OUTCOME = attribute('tracegate', 'tracegate.stream.outcome', {
+  type: 'string',
+  on: ['call', 'attempt'],
+  description: 'How a stream ended: `completed`, `error`, `aborted`, `cancelled` (consumer broke out), `abandoned` (never consumed).',
+});
+export const ATTR_TRACEGATE_STREAM_DELIVERED_CHUNKS = attribute('tracegate', 'tracegate.stream.delivered_chunks', {
+  type: 'int',
+  on: ['attempt'],
+  description: 'Chunks handed to the caller before the stream ended.',
+});
+export const ATTR_TRACEGATE_SHADOW = attribute('tracegate', 'tracegate.shadow', {
+  type: 'boolean',
+  on: ['call', 'attempt'],
+  description: 'A mirrored (shadow) call; set only when true. A shadow call is the root of its own trace, with a span link to the live call it mirrors.',
+});
+export const ATTR_TRACEGATE_ROUTED_ALIAS = attribute('tracegate', 'tracegate.routed_alias', {
+  type: 'string',
+  on: ['call'],
+  description: 'The alias actually routed when eval-aware routing redirected the call.',
+});
+export const ATTR_TRACEGATE_GUARDRAIL_VERDICTS = attribute('tracegate', 'tracegate.guardrail.verdicts', {
+  type: 'string[]',
+  on: ['call'],
+  description: 'Every guardrail verdict of the call, in order, as `<hook>:<stage>:<action>` (e.g. `json:post:repair`).',
+});
+export const ATTR_TRACEGATE_REPAIRS = attribute('tracegate', 'tracegate.repairs', {
+  type: 'int',
+  on: ['call'],
+  description: 'Repairs asked by post-call guardrails (the same deployment asked again); set when > 0.',
+});
+export const ATTR_TRACEGATE_METADATA = attribute('tracegate', 'tracegate.metadata.<key>', {
+  type: 'string',
+  on: ['call'],
+  description: 'Each entry of the call\'s `metadata` request option.',
+});
+export const ATTR_TRACEGATE_INSTRUMENTATION_DISABLED = attribute('tracegate', 'tracegate.instrumentation.disabled', {
+  type: 'boolean',
+  on: ['call', 'attempt'],
+  description: 'The span was ended early because the instrumentation was disabled while it was open.',
+});
+
+// ---- attempt span ---------------------------------------------------------------------------------
+export const ATTR_TRACEGATE_ATTEMPT_ID = attribute('tracegate', 'tracegate.attempt.id', { type: 'string', on: ['attempt'], description: 'Process-unique id of the attempt.' });
+export const ATTR_TRACEGATE_ATTEMPT_INDEX = attribute('tracegate', 'tracegate.attempt.index', {
+  type: 'int',
+  on: ['attempt'],
+  description: '0-based index over all attempts of the call.',
+});
+export const ATTR_TRACEGATE_FALLBACK_DEPTH = attribute('tracegate', 'tracegate.fallback.depth', {
+  type: 'int',
+  on: ['attempt', 'event'],
+  description: '0 for the requested alias, 1 for the first fallback alias, ... (on `tracegate.fallback` events: the depth switched to).',
+});
+export const ATTR_TRACEGATE_RETRY_REASON = attribute('tracegate', 'tracegate.retry.reason', {
+  type: 'string',
+  on: ['attempt', 'event', 'metric'],
+  description:
+    'Attempt span: why this attempt exists when it is not the first (the previous attempt\'s error class, or `repair`). On `tracegate.retry` events: why the router switched or gave up.',
+});
+export const ATTR_TRACEGATE_RETRY_WAIT_MS = attribute('tracegate', 'tracegate.retry.wait_ms', {
+  type: 'double',
+  on: ['attempt'],
+  description: 'Attempt span: milliseconds waited (backoff or retry-after) before this attempt, set when > 0. On `tracegate.retry` events: the wait decided.',
+});
+export const ATTR_TRACEGATE_REQUEST_TOOLS = attribute('tracegate', 'tracegate.request.tools', {
+  type: 'string[]',
+  on: ['attempt'],
+  description: 'Names of the tools offered to the model (always recorded; no schemas).',
+});
+export const ATTR_TRACEGATE_RESPONSE_TOOL_CALLS = attribute('tracegate', 'tracegate.response.tool_calls', {
+  type: 'string[]',
+  on: ['attempt'],
+  description: 'Names of the tools the model chose, in order (always recorded; arguments only with content capture).',
+});
+
+// ---- router decisions -----------------------------------------------------------------------------
+export const EVENT_TRACEGATE_DECISION = event('tracegate', 'tracegate.<kind>', {
+  on: ['call', 'attempt'],
+  description:
+    'A router decision (`tracegate.retry`, `tracegate.fallback`, `tracegate.breaker`, `tracegate.budget`, `tracegate.rate_limit`, `tracegate.cache`, `tracegate.guardrail`, `tracegate.mirror`, `tracegate.route`, `tracegate.context_window`, `tracegate.eval_routing`): on the attempt span it concerns when that is open, else on the call span.',
+});
+export const ATTR_TRACEGATE_DECISION_ACTION = attribute('tracegate', 'tracegate.decision.action', {
+  type: 'string',
+  on: ['event'],
+  description: 'The decision\'s verb (`wait`, `switch`, `open`, `half_open`, `close`, `reject`, `hit`, `block`, ...).',
+});
+export const ATTR_TRACEGATE_DECISION_KIND_ACTION = attribute('tracegate', 'tracegate.<kind>.action', {
+  type: 'string',
+  on: ['call'],
+  description: 'The last action of a call-level decision kind (e.g. `tracegate.guardrail.action = block`), on the call span.',
+});
+export const ATTR_TRACEGATE_BREAKER_STATE = attribute('tracegate', 'tracegate.breaker.state', {
+  type: 'string',
+  on: ['event', 'call', 'metric'],
+  description: 'State of a deployment\'s circuit breaker after a `breaker` decision (`open`, `half_open`, `closed`).',
+});
+
+// Details of decisions: the router publishes them as dotted keys (`retry.wait_ms`, see
+// docs/router.md); each becomes `tracegate.<key>` on the decision's event (`error.type` stays
+// `error.type`). For the call-level kinds they are also set on the call span, except
+// `deployment.id` and `error.type`, which describe the call span itself.
+const detail = (name: string, type: 'string' | 'int' | 'double' | 'string[]', description: string): string =>
+  attribute('tracegate', name, { type, on: ['event', 'call'], description });
+export const DECISION_DETAIL_ATTRIBUTES = [
+  detail('tracegate.route.alias', 'string', '`route`, `retry`, `context_window`, `eval_routing`: the alias the decision is about.'),
+  detail('tracegate.route.strategy', 'string', '`route`: the selection strategy used.'),
+  detail('tracegate.route.candidates', 'int', '`route`: deployments that could serve.'),
+  detail('tracegate.route.rule', 'int', '`route/rule`: index of the routing rule that matched.'),
+  detail('tracegate.retry.count', 'int', '`retry`: retries used so far.'),
+  detail('tracegate.retry.wait_source', 'string', '`retry/wait`: where the wait came from (`backoff`, `retry_after`).'),
+  detail('tracegate.retry.round', 'int', '`retry/wait`: round over the alias\'s deployments.'),
+  detail('tracegate.retry.retry_after_ms', 'double', '`retry`: the provider\'s retry-after, ms.'),
+  detail('tracegate.fallback.from', 'string', '`fallback`: alias given up.'),
+  detail('tracegate.fallback.to', 'string', '`fallback/switch`: alias tried next.'),
+  detail('tracegate.fallback.kind', 'string', '`fallback/switch`: which fallback list (`general`, `context_window`, `content_policy`, `bad_request`, `guardrail`).'),
+  detail('tracegate.fallback.max_depth', 'int', '`fallback/depth_limit`: the configured maximum depth.'),
+  detail('tracegate.breaker.reason', 'string', '`breaker`: why it opened.'),
+  detail('tracegate.breaker.retry_at', 'double', '`breaker`: epoch ms of the next probe.'),
+  detail('tracegate.budget.names', 'string[]', '`budget/reserve`: budgets the attempt counted against; call span: all of the call\'s.'),
+  detail('tracegate.budget.name', 'string', '`budget/reject`: the budget that was exhausted.'),
+  detail('tracegate.budget.reserved_usd', 'double', '`budget`: USD reserved (worst case); call span: over the call.'),
+  detail('tracegate.budget.settled_usd', 'double', '`budget/settle`: USD the reservation was settled to (the real cost); call span: over the call.'),
+  detail('tracegate.budget.limit_usd', 'double', '`budget/reject`: the budget\'s limit.'),
+  detail('tracegate.budget.spent_usd', 'double', '`budget/reject`: what it had spent.'),
+  detail('tracegate.rate_limit.scope', 'string', '`rate_limit`: `deployment` or `key`.'),
+  detail('tracegate.rate_limit.limit', 'string', '`rate_limit`: which limit was full (`rpm`, `tpm`).'),
+  detail('tracegate.rate_limit.retry_after_ms', 'double', '`rate_limit`: ms until the window frees enough.'),
+  detail('tracegate.cache.key', 'string', '`cache`: prefix of the request\'s cache key hash.'),
+  detail('tracegate.cache.ttl_ms', 'double', '`cache/store`: lifetime of the stored entry.'),
+  detail('tracegate.guardrail.name', 'string', '`guardrail`: the hook.'),
+  detail('tracegate.guardrail.stage', 'string', '`guardrail`: `pre` or `post`.'),
+  detail('tracegate.guardrail.reason', 'string', '`guardrail`: the hook\'s reason for its verdict.'),
+  detail('tracegate.guardrail.score', 'double', '`guardrail`: the hook\'s score.'),
+  detail('tracegate.guardrail.hook_error', 'string', '`guardrail`: the hook itself failed (treated as block).'),
+  detail('tracegate.mirror.alias', 'string', '`mirror`: the shadow alias; call span: the alias the call was mirrored to.'),
+  detail('tracegate.mirror.sample_rate', 'double', '`mirror/send`: the sampling rate.'),
+  detail('tracegate.context_window.needed_tokens', 'int', '`context_window`: estimated tokens the request needs.'),
+  detail('tracegate.context_window.skipped', 'int', '`context_window/skip`: deployments skipped as too small.'),
+  detail('tracegate.routing.weight_multiplier', 'double', '`eval_routing/weight`: multiplier applied to a deployment\'s weight.'),
+  detail('tracegate.routing.redirect_to', 'string', '`eval_routing/redirect`: alias the call was redirected to.'),
+  detail('tracegate.routing.reason', 'string', '`eval_routing`: why the adjustment was made.'),
+] as const;
+
+/** Decision kinds whose details are also summarized as call-span attributes (the others repeat per attempt). */
+export const CALL_LEVEL_DECISIONS: ReadonlySet<DecisionKind> = new Set<DecisionKind>([
+  'budget',
+  'breaker',
+  'rate_limit',
+  'cache',
+  'guardrail',
+  'context_window',
+  'eval_routing',
+]);
+
+export function decisionEventName(kind: string): string {
+  return `tracegate.${kind}`;
+}
+/**
+ * Span attribute name of a decision detail key: dotted keys (as the router publishes them) go
+ * under `tracegate.`, `error.type` keeps its standard name, a bare key goes under `tracegate.<kind>.`.
+ */
+export function decisionAttr(kind: string, key: string): string {
+  if (key === 'error.type') return key;
+  return key.includes('.') ? `tracegate.${key}` : `tracegate.${kind}.${key}`;
+}
+
+/** Detail keys not copied to the call span (they would describe something else than the call). */
+export const DETAILS_NOT_ON_CALL: ReadonlySet<string> = new Set(['deployment.id', 'error.type']);
+export function metadataAttr(key: string): string {
+  return `tracegate.metadata.${key}`;
+}
+
+// ---- evaluations (emitted by tracegate/evals) ---------------------------------------------------
+export const ATTR_TRACEGATE_EVALUATION_PASSED = attribute('tracegate', 'tracegate.evaluation.passed', {
+  type: 'boolean',
+  on: ['event', 'evaluation'],
+  description: 'The score met the threshold.',
+});
+export const ATTR_TRACEGATE_EVALUATION_THRESHOLD = attribute('tracegate', 'tracegate.evaluation.threshold', {
+  type: 'double',
+  on: ['event', 'evaluation'],
+  description: 'Threshold the score was compared with.',
+});
+export const ATTR_TRACEGATE_EVALUATION_EVALUATOR_VERSION = attribute('tracegate', 'tracegate.evaluation.evaluator_version', {
+  type: 'string',
+  on: ['event', 'evaluation'],
+  description: 'Version of the evaluator.',
+});
+
+// ---- metrics --------------------------------------------------------------------------------------
+export const METRIC_TRACEGATE_CALL_DURATION = metric('tracegate', 'tracegate.call.duration', {
+  instrument: 'histogram',
+  unit: 's',
+  buckets: GEN_AI_DURATION_BUCKETS,
+  description: 'Duration of each logical call (all attempts; streams until they end), by route, operation, outcome, `error.type`.',
+});
+export const METRIC_TRACEGATE_RETRIES = metric('tracegate', 'tracegate.retries', {
+  instrument: 'counter',
+  unit: '{retry}',
+  description: 'Retries on the same alias, by route, provider and retry reason.',
+});
+export const METRIC_TRACEGATE_FALLBACKS = metric('tracegate', 'tracegate.fallbacks', {
+  instrument: 'counter',
+  unit: '{fallback}',
+  description: 'Switches to a fallback alias, by route and fallback alias.',
+});
+export const METRIC_TRACEGATE_BREAKER_TRANSITIONS = metric('tracegate', 'tracegate.breaker.transitions', {
+  instrument: 'counter',
+  unit: '{transition}',
+  description: 'Circuit breaker state changes, by deployment and new state.',
+});
+export const METRIC_TRACEGATE_BUDGET_REJECTIONS = metric('tracegate', 'tracegate.budget.rejections', {
+  instrument: 'counter',
+  unit: '{rejection}',
+  description: 'Budget rejections (a call refused, or a deployment skipped for a route or provider budget), by route and budget name.',
+});
+export const METRIC_TRACEGATE_COST = metric('tracegate', 'tracegate.client.cost', {
+  instrument: 'counter',
+  unit: '{USD}',
+  description: 'USD spent, per attempt with a known price, by route, provider and model.',
+});
