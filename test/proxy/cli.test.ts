@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HELP, runProxy, type ProxyCommandIO } from '../../src/cli/commands/proxy.js';
 import { startMockServer, type MockServer } from '../../src/mock/index.js';
 import { hashKey } from '../../src/proxy/index.js';
+import { readOtlpJsonLines } from '../helpers/otlp-json.js';
 import { BIN, ensureBuilt } from './built-cli.js';
 
 const NATIVE = fileURLToPath(new URL('./fixtures/native.yaml', import.meta.url));
@@ -147,8 +148,9 @@ describe('tracegate proxy (child process)', () => {
     const url = await new Promise<string>((resolve, reject) => {
       const onData = (d: Buffer) => {
         out.push(d.toString());
-        const m = /listening on (http:\/\/\S+)/.exec(out.join(''));
-        if (m) resolve(m[1]!);
+        const text = out.join('');
+        const m = /listening on (http:\/\/\S+)/.exec(text);
+        if (m && /^  traces .*\n/m.test(text)) resolve(m[1]!);
       };
       proc.stdout!.on('data', onData);
       proc.stderr!.on('data', (d: Buffer) => out.push(d.toString()));
@@ -200,6 +202,47 @@ describe('tracegate proxy (child process)', () => {
       expect(await child.exited).toBe(0);
       expect(Date.now() - sentAt).toBeLessThan(5000);
       expect(child.out.join('')).toMatch(/stopped \(SIGTERM\): 2 in-flight request\(s\) completed, 0 aborted/);
+    } finally {
+      child.proc.kill('SIGKILL');
+    }
+  });
+
+  it('telemetry: the file exporter gets one trace per request continuing the client\'s, flushed at shutdown', async () => {
+    const tracesFile = join(dir, 'traces.jsonl');
+    const config = join(dir, 'traced.yaml');
+    await writeFile(
+      config,
+      [
+        'models: [{ name: support-fast, provider: openai, model: gpt-4o-mini, apiKey: "${OPENAI_API_KEY}", baseURL: "${MOCK_URL}/v1" }]',
+        'keys: [{ id: app, key: "${SUPPORT_APP_KEY}" }]',
+        `telemetry: { traces: file, file: ${JSON.stringify(tracesFile)}, serviceName: proxy-under-test }`,
+      ].join('\n'),
+    );
+    const child = await spawnProxy(config);
+    try {
+      expect(child.out.join('')).toContain(`traces   file ${tracesFile}`);
+      mock.reset();
+      const clientTrace = '4bf92f3577b34da6a3ce929d0e0e4736';
+      const clientSpan = '00f067aa0ba902b7';
+      const r = await fetch(`${child.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${APP_KEY}`, 'content-type': 'application/json', traceparent: `00-${clientTrace}-${clientSpan}-01` },
+        body: JSON.stringify({ model: 'support-fast', messages: [{ role: 'user', content: 'traced' }] }),
+      });
+      expect(r.status).toBe(200);
+      expect(r.headers.get('x-tracegate-trace-id')).toBe(clientTrace);
+      await r.text();
+      child.proc.kill('SIGTERM');
+      expect(await child.exited).toBe(0);
+      const spans = readOtlpJsonLines(tracesFile);
+      const call = spans.find((s) => s.name === 'chat support-fast')!;
+      expect(call).toMatchObject({ traceId: clientTrace, parentSpanId: clientSpan, kind: 2 });
+      expect(call.resource['service.name']).toBe('proxy-under-test');
+      const attempt = spans.find((s) => s.parentSpanId === call.spanId)!;
+      expect(attempt.kind).toBe(3);
+      expect(mock.calls.at(-1)!.headers.traceparent).toBe(`00-${clientTrace}-${attempt.spanId}-01`);
+      expect(JSON.stringify(spans)).not.toContain(env.OPENAI_API_KEY);
+      expect(JSON.stringify(spans)).not.toContain(APP_KEY);
     } finally {
       child.proc.kill('SIGKILL');
     }
