@@ -1,5 +1,5 @@
 /** Writing JSON answers and OpenAI error bodies; `connection: close` while draining or after an unread body. */
-import type { BodyErrorMarks } from './body.js';
+import { ClientGoneError, type BodyErrorMarks } from './body.js';
 import type { Exchange, ProxyState } from './context.js';
 import { scrubString } from '../errors.js';
 import { ShutdownError, toErrorResponse } from './errors.js';
@@ -18,6 +18,8 @@ export function sendJson(state: ProxyState, ex: Exchange, status: number, body: 
 /** Sends the OpenAI error response for `err` (nothing when the client is gone or a stream already started). */
 export function sendError(state: ProxyState, ex: Exchange, err: unknown): number {
   const res = ex.res;
+  // The client left (while we read its body, or during the call): nobody to answer, nothing to log.
+  if (err instanceof ClientGoneError || ex.call.clientGone) return 499;
   const e = ex.call.shutdown ? new ShutdownError() : err;
   const r = toErrorResponse(e, state.secrets);
   if (r.status >= 500 && r.status !== 503) {

@@ -166,8 +166,10 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyServer> {
   server.keepAliveTimeout = settings.keepAliveTimeoutMs;
   server.timeout = 0;
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    // With a response pending on the socket its own handler answers (or the socket just goes):
+    // raw bytes written now could come before that response.
     const pending = (socket as Socket & { _httpMessage?: http.ServerResponse })._httpMessage;
-    if (err.code === 'ECONNRESET' || !socket.writable || pending?.headersSent) {
+    if (err.code === 'ECONNRESET' || !socket.writable || pending) {
       socket.destroy();
       return;
     }

@@ -151,6 +151,18 @@ describe('slow and broken clients', () => {
     expect(Date.now() - started).toBeLessThan(2500);
   });
 
+  it('a client that leaves while sending its body: no answer, no error logged', async () => {
+    const before = errors.length;
+    const socket = net.connect(s.proxy.port, '127.0.0.1');
+    await new Promise((r) => socket.once('connect', r));
+    socket.write(`POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${KEY_ALL}\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n{"model":`);
+    await new Promise((r) => setTimeout(r, 50));
+    socket.destroy();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(errors.slice(before)).toEqual([]);
+    expect(s.proxy.inflight).toBe(0);
+  });
+
   it('headers that never finish → 408 from the server', async () => {
     const out = await rawHttp('POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nx-slow: 1\r\n', { keepOpen: true, waitMs: 4000 });
     expect(out).toMatch(/^HTTP\/1\.1 408 /);
