@@ -32,7 +32,7 @@ export function requestText(params: ChatCompletionCreateParams, target: 'last_us
 function matcher(rule: GuardrailConfig): Matcher {
   if (rule.type === 'regex') {
     const re = new RegExp(rule.pattern, rule.flags ?? '');
-    return (text) => (re.test(text) ? `matched /${rule.pattern}/` : undefined);
+    return (text) => (re.test(text) ? 'matches a blocked pattern' : undefined);
   }
   if (rule.type === 'keywords') {
     const cs = rule.caseSensitive === true;

@@ -241,6 +241,16 @@ describe('LiteLLM config.yaml', () => {
   });
 });
 
+describe('examples/proxy', () => {
+  it('both example configs load and build their routers with nothing set in the environment', async () => {
+    for (const file of ['proxy.yaml', 'litellm-config.yaml']) {
+      const config = await loadProxyConfig(fileURLToPath(new URL(`../../examples/proxy/${file}`, import.meta.url)), { env: {} });
+      expect(config.warnings).toEqual([]);
+      expect(buildRouter(config).aliases().length).toBeGreaterThan(2);
+    }
+  });
+});
+
 describe('both formats start the proxy and route', () => {
   const hi = [{ role: 'user' as const, content: 'hello' }];
 

@@ -20,13 +20,22 @@ export async function chatCompletions(state: ProxyState, ex: Exchange): Promise<
   const body = await readJsonBody(ex.req, { maxBytes: state.settings.bodyLimit, timeoutMs: state.settings.requestTimeoutMs });
   if (typeof body.model === 'string') checkAlias(state, ex.key, body.model);
   const result = await state.router.chat.completions.create(body as never, callOptions(ex));
-  if (result instanceof ChatCompletionStream) return pipeStream(state, ex, result);
+  if (result instanceof ChatCompletionStream) return pipeStream(state, ex, result, wantsUsage(body));
   const headers: Record<string, string> = {};
   callHeaders(getCallInfo(result), performance.now() - ex.arrived, headers);
   sendJson(state, ex, 200, JSON.stringify(result), headers);
 }
 
-async function pipeStream(state: ProxyState, ex: Exchange, stream: ChatCompletionStream): Promise<void> {
+function wantsUsage(body: Record<string, unknown>): boolean {
+  const o = body.stream_options;
+  return !!o && typeof o === 'object' && (o as { include_usage?: unknown }).include_usage === true;
+}
+
+/**
+ * Pipes the router's stream as SSE. With `include_usage`, OpenAI puts `usage: null` on every
+ * chunk but the last: chunks from other providers get it here, so the wire is the same.
+ */
+async function pipeStream(state: ProxyState, ex: Exchange, stream: ChatCompletionStream, includeUsage: boolean): Promise<void> {
   const it = stream[Symbol.asyncIterator]();
   let step = await it.next();
   const headers: Record<string, string> = { ...SSE_HEADERS };
@@ -36,7 +45,9 @@ async function pipeStream(state: ProxyState, ex: Exchange, stream: ChatCompletio
   out.start(headers);
   try {
     while (!step.done) {
-      const room = out.send(JSON.stringify(step.value));
+      const chunk = step.value;
+      if (includeUsage && chunk.usage === undefined) chunk.usage = null;
+      const room = out.send(JSON.stringify(chunk));
       if (room !== true && !(await room)) break;
       step = await it.next();
     }
