@@ -17,6 +17,11 @@ export class SseWriter {
   private waiting: Promise<void> | undefined;
   private readonly release: () => void;
   private resolveWait: (() => void) | undefined;
+  private corked = false;
+  private readonly uncork = (): void => {
+    this.corked = false;
+    if (this.open) this.res.uncork();
+  };
 
   constructor(private readonly res: ServerResponse) {
     this.release = () => {
@@ -37,9 +42,18 @@ export class SseWriter {
     this.res.writeHead(200, headers);
   }
 
-  /** Writes one `data:` event; resolves when the client has room for more. False when the client is gone. */
+  /**
+   * Writes one `data:` event; resolves when the client has room for more. False when the client
+   * is gone. Events written in the same turn of the event loop (a batch of chunks decoded from
+   * one upstream read) leave in one socket write: the response is corked until `setImmediate`.
+   */
   send(json: string): Promise<boolean> | boolean {
     if (!this.open) return false;
+    if (!this.corked) {
+      this.corked = true;
+      this.res.cork();
+      setImmediate(this.uncork);
+    }
     const room = this.res.write(`data: ${json}\n\n`);
     if (room) return true;
     return this.drained();
