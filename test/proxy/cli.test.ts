@@ -207,6 +207,26 @@ describe('tracegate proxy (child process)', () => {
     }
   });
 
+  it('the LiteLLM config.yaml starts the built CLI too, and routes', async () => {
+    const child = await spawnProxy(LITELLM);
+    try {
+      expect(child.out.join('')).toContain('(LiteLLM format)');
+      mock.reset();
+      const r = await fetch(`${child.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${env.APP_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      expect(r.status).toBe(200);
+      expect(r.headers.get('x-tracegate-deployment')).toBe('mini-1');
+      expect(mock.calls.at(-1)?.model).toBe('gpt-4o-mini');
+      child.proc.kill('SIGTERM');
+      expect(await child.exited).toBe(0);
+    } finally {
+      child.proc.kill('SIGKILL');
+    }
+  });
+
   it('telemetry: the file exporter gets one trace per request continuing the client\'s, flushed at shutdown', async () => {
     const tracesFile = join(dir, 'traces.jsonl');
     const config = join(dir, 'traced.yaml');
