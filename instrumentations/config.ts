@@ -1,8 +1,24 @@
 /** Configuration of the instrumentation, with the environment variables that set its defaults. */
 import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
 
-/** What a piece of captured text is, for the redaction hook. */
-export type ContentKind = 'input' | 'output';
+/** What a piece of captured text is, for the redaction hook (`evaluation`: an evaluation's explanation). */
+export type ContentKind = 'input' | 'output' | 'evaluation';
+
+/** What the evaluation bridge does with an evaluation of an answer whose trace was not sampled. */
+export type UnsampledEvaluations = 'skip' | 'new_trace';
+
+export interface EvaluationBridgeConfig {
+  /** Turn evaluation events into spans and span events (default true). */
+  enabled?: boolean;
+  /**
+   * Evaluations of unsampled answers: `skip` (default; nothing is recorded, as for the answer), or
+   * `new_trace`: an `evaluation {name}` span as the root of a new trace, linked to the answer's span.
+   * Default from `TRACEGATE_EVAL_UNSAMPLED`.
+   */
+  unsampled?: UnsampledEvaluations;
+  /** Also emit the log-based `gen_ai.evaluation.result` event through the logger provider (default true). */
+  logEvents?: boolean;
+}
 
 export interface TracegateInstrumentationConfig extends InstrumentationConfig {
   /**
@@ -25,6 +41,8 @@ export interface TracegateInstrumentationConfig extends InstrumentationConfig {
    * whether the core actually sends them.
    */
   traceContextPropagation?: boolean;
+  /** The evaluation bridge (`recordEvaluation` in `tracegate/evals`). */
+  evaluations?: EvaluationBridgeConfig;
 }
 
 export interface ResolvedConfig {
@@ -32,6 +50,7 @@ export interface ResolvedConfig {
   maxContentLength: number;
   redact: ((text: string, kind: ContentKind) => string) | undefined;
   traceContextPropagation: boolean;
+  evaluations: Required<EvaluationBridgeConfig>;
 }
 
 export const DEFAULT_MAX_CONTENT_LENGTH = 8192;
@@ -53,5 +72,10 @@ export function resolveConfig(config: TracegateInstrumentationConfig, env: NodeJ
     maxContentLength: typeof max === 'number' && Number.isFinite(max) && max > 0 ? Math.floor(max) : DEFAULT_MAX_CONTENT_LENGTH,
     redact: typeof config.redact === 'function' ? config.redact : undefined,
     traceContextPropagation: config.traceContextPropagation ?? true,
+    evaluations: {
+      enabled: config.evaluations?.enabled ?? true,
+      unsampled: config.evaluations?.unsampled ?? (env.TRACEGATE_EVAL_UNSAMPLED?.trim().toLowerCase() === 'new_trace' ? 'new_trace' : 'skip'),
+      logEvents: config.evaluations?.logEvents ?? true,
+    },
   };
 }

@@ -9,9 +9,10 @@
  */
 import dc from 'node:diagnostics_channel';
 import { InstrumentationBase, type InstrumentationModuleDefinition } from '@opentelemetry/instrumentation';
-import { CHANNEL_NAMES, type AttemptEvent, type CallEvent, type DecisionEvent } from '../src/channels.js';
+import { CHANNEL_NAMES, type AttemptEvent, type CallEvent, type DecisionEvent, type EvaluationEvent } from '../src/channels.js';
 import { resolveConfig, type ResolvedConfig, type TracegateInstrumentationConfig } from './config.js';
 import { ContentMapper } from './content.js';
+import { EvaluationBridge, type BridgeHost } from './evaluation-bridge.js';
 import { claim, release, type GuardMember } from './global-guard.js';
 import { TracegateMetrics } from './metrics.js';
 import { SpanRecorder, type RecorderHost } from './span-recorder.js';
@@ -26,12 +27,15 @@ function handlers<E extends object>(h: { start(ev: E): void; asyncEnd(ev: E): vo
   return h as unknown as Handlers<E>;
 }
 const decisionChannel = dc.channel(CHANNEL_NAMES.decision);
+const evaluationChannel = dc.channel(CHANNEL_NAMES.evaluation);
 
 interface Subscription {
   recorder: SpanRecorder;
   call: Handlers<CallEvent>;
   attempt: Handlers<AttemptEvent>;
   decision(message: unknown): void;
+  /** The evaluation bridge's handler, when the bridge is enabled. */
+  evaluation?: (message: unknown) => void;
 }
 
 export class TracegateInstrumentation extends InstrumentationBase<TracegateInstrumentationConfig> implements GuardMember {
@@ -112,7 +116,8 @@ export class TracegateInstrumentation extends InstrumentationBase<TracegateInstr
     };
   }
 
-  private host(): RecorderHost {
+  /** What the span recorder and the evaluation bridge read from this instance. */
+  private host(): RecorderHost & BridgeHost {
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const self = this;
     return {
@@ -128,12 +133,16 @@ export class TracegateInstrumentation extends InstrumentationBase<TracegateInstr
       get instruments() {
         return self.instruments;
       },
+      get logger() {
+        return self.logger;
+      },
       report: (where, err) => self.report(where, err),
     };
   }
 
   private subscribe(): void {
-    const recorder = new SpanRecorder(this.host());
+    const host = this.host();
+    const recorder = new SpanRecorder(host);
     const sub: Subscription = {
       recorder,
       call: handlers<CallEvent>({
@@ -146,9 +155,14 @@ export class TracegateInstrumentation extends InstrumentationBase<TracegateInstr
       }),
       decision: this.guarded('decision', (message: unknown) => recorder.decision(message as DecisionEvent)),
     };
+    if (this.resolved.evaluations.enabled) {
+      const bridge = new EvaluationBridge(host);
+      sub.evaluation = this.guarded('evaluation', (message: unknown) => bridge.onEvaluation(message as EvaluationEvent));
+    }
     callChannel.subscribe(sub.call);
     attemptChannel.subscribe(sub.attempt);
     decisionChannel.subscribe(sub.decision);
+    if (sub.evaluation) evaluationChannel.subscribe(sub.evaluation);
     this._subscription = sub;
   }
 
@@ -159,6 +173,7 @@ export class TracegateInstrumentation extends InstrumentationBase<TracegateInstr
     callChannel.unsubscribe(sub.call);
     attemptChannel.unsubscribe(sub.attempt);
     decisionChannel.unsubscribe(sub.decision);
+    if (sub.evaluation) evaluationChannel.unsubscribe(sub.evaluation);
     try {
       sub.recorder.endAll();
     } catch (err) {

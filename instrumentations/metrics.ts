@@ -25,6 +25,7 @@ export class TracegateMetrics {
   private readonly breakerTransitions: Counter;
   private readonly budgetRejections: Counter;
   private readonly cost: Counter;
+  private readonly evalRoutingDecisions: Counter;
 
   constructor(meter: Meter) {
     this.active = !(meter instanceof NoopMeter);
@@ -57,6 +58,10 @@ export class TracegateMetrics {
     });
     this.budgetRejections = meter.createCounter(S.METRIC_TRACEGATE_BUDGET_REJECTIONS, { description: 'Calls rejected by a budget.', unit: '{rejection}' });
     this.cost = meter.createCounter(S.METRIC_TRACEGATE_COST, { description: 'USD spent on upstream attempts with a known price.', unit: '{USD}' });
+    this.evalRoutingDecisions = meter.createCounter(S.METRIC_TRACEGATE_EVAL_ROUTING_DECISIONS, {
+      description: 'Eval-aware routing policy decisions (demote, rollback, probe, restore).',
+      unit: '{decision}',
+    });
   }
 
   private attemptAttributes(ev: AttemptEvent): Attributes {
@@ -133,6 +138,15 @@ export class TracegateMetrics {
       const name = d.detail['budget.name'];
       if (typeof name === 'string') a[S.decisionAttr('budget', 'budget.name')] = name;
       this.budgetRejections.add(1, a);
+    } else if (d.kind === 'eval_routing' && S.EVAL_ROUTING_POLICY_ACTIONS.has(d.action)) {
+      const a: Attributes = { [S.ATTR_TRACEGATE_DECISION_ACTION]: d.action };
+      const route = d.detail['route.alias'] ?? d.call.alias;
+      if (typeof route === 'string') a[S.ATTR_TRACEGATE_ROUTE] = route;
+      const dep = d.detail['deployment.id'];
+      if (typeof dep === 'string') a[S.ATTR_TRACEGATE_DEPLOYMENT_ID] = dep;
+      const evaluator = d.detail['eval_routing.evaluator'];
+      if (typeof evaluator === 'string') a[S.ATTR_GEN_AI_EVALUATION_NAME] = evaluator;
+      this.evalRoutingDecisions.add(1, a);
     }
   }
 }

@@ -76,7 +76,11 @@ export const ATTR_GEN_AI_OUTPUT_TYPE = attribute('gen_ai', 'gen_ai.output.type',
   on: ['attempt'],
   description: '`json` when `response_format` asks for JSON, `text` for `{type: "text"}`.',
 });
-export const ATTR_GEN_AI_RESPONSE_ID = attribute('gen_ai', 'gen_ai.response.id', { type: 'string', on: ['attempt'], description: 'Completion id from the provider.' });
+export const ATTR_GEN_AI_RESPONSE_ID = attribute('gen_ai', 'gen_ai.response.id', {
+  type: 'string',
+  on: ['attempt', 'event', 'evaluation'],
+  description: 'Completion id from the provider (on evaluation results: the evaluated completion, when known).',
+});
 export const ATTR_GEN_AI_RESPONSE_MODEL = attribute('gen_ai', 'gen_ai.response.model', {
   type: 'string',
   on: ['attempt', 'metric'],
@@ -141,22 +145,22 @@ export const ATTR_GEN_AI_TOKEN_TYPE = attribute('gen_ai', 'gen_ai.token.type', {
 });
 export const ATTR_GEN_AI_EVALUATION_NAME = attribute('gen_ai', 'gen_ai.evaluation.name', {
   type: 'string',
-  on: ['event'],
+  on: ['event', 'evaluation', 'metric'],
   description: 'Evaluator name on `gen_ai.evaluation.result`.',
 });
 export const ATTR_GEN_AI_EVALUATION_SCORE_VALUE = attribute('gen_ai', 'gen_ai.evaluation.score.value', {
   type: 'double',
-  on: ['event'],
+  on: ['event', 'evaluation'],
   description: 'Score (0..1) on `gen_ai.evaluation.result`.',
 });
 export const ATTR_GEN_AI_EVALUATION_SCORE_LABEL = attribute('gen_ai', 'gen_ai.evaluation.score.label', {
   type: 'string',
-  on: ['event'],
+  on: ['event', 'evaluation'],
   description: 'Label (`pass`, `fail`, ...) on `gen_ai.evaluation.result`.',
 });
 export const ATTR_GEN_AI_EVALUATION_EXPLANATION = attribute('gen_ai', 'gen_ai.evaluation.explanation', {
   type: 'string',
-  on: ['event'],
+  on: ['event', 'evaluation'],
   optIn: true,
   description: 'Explanation on `gen_ai.evaluation.result` (may contain user data: follows content capture).',
 });
@@ -164,7 +168,8 @@ export const ATTR_GEN_AI_EVALUATION_EXPLANATION = attribute('gen_ai', 'gen_ai.ev
 // ---- events ---------------------------------------------------------------------------------------
 export const EVENT_GEN_AI_EVALUATION_RESULT = event('gen_ai', 'gen_ai.evaluation.result', {
   on: ['attempt', 'evaluation'],
-  description: 'An evaluation of the answer (see `tracegate/evals`): on the open attempt span, or on an `evaluation {name}` span.',
+  description:
+    'An evaluation of the answer (see `tracegate/evals`): on the answer\'s span while it is open, else on an `evaluation {name}` span; also a log record with this event name when a logger provider is configured.',
 });
 
 // ---- metrics --------------------------------------------------------------------------------------

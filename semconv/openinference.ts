@@ -175,27 +175,40 @@ export const ATTR_TAG_TAGS = attribute('openinference', 'tag.tags', {
   on: ['call'],
   description: 'The call\'s `tags` request option.',
 });
-export const ATTR_EVALUATION_NAME = attribute('openinference', 'evaluation.name', {
+// OpenInference feedback ("Annotations and Evaluations"): results flattened under
+// `evaluations.<index>.evaluation.*` on the span they describe. tracegate writes one result
+// (index 0) per `evaluation {name}` span.
+export const ATTR_EVALUATIONS_NAME = attribute('openinference', 'evaluations.<i>.evaluation.name', {
   type: 'string',
   on: ['evaluation'],
-  description: 'Evaluator name on an evaluation span.',
+  description: 'Evaluator (criterion) name of result i (tracegate writes i = 0).',
 });
-export const ATTR_EVALUATION_SCORE = attribute('openinference', 'evaluation.score', {
+export const ATTR_EVALUATIONS_SCORE = attribute('openinference', 'evaluations.<i>.evaluation.score', {
   type: 'double',
   on: ['evaluation'],
-  description: 'Score on an evaluation span.',
+  description: 'Score of result i (0..1; its direction is the evaluator\'s).',
 });
-export const ATTR_EVALUATION_LABEL = attribute('openinference', 'evaluation.label', {
+export const ATTR_EVALUATIONS_LABEL = attribute('openinference', 'evaluations.<i>.evaluation.label', {
   type: 'string',
   on: ['evaluation'],
-  description: 'Label on an evaluation span.',
+  description: 'Label of result i.',
 });
-export const ATTR_EVALUATION_EXPLANATION = attribute('openinference', 'evaluation.explanation', {
+export const ATTR_EVALUATIONS_EXPLANATION = attribute('openinference', 'evaluations.<i>.evaluation.explanation', {
   type: 'string',
   on: ['evaluation'],
   optIn: true,
-  description: 'Explanation on an evaluation span (follows content capture).',
+  description: 'Explanation of result i (only with content capture; redacted and capped like other content).',
 });
+export const ATTR_EVALUATIONS_ANNOTATOR_KIND = attribute('openinference', 'evaluations.<i>.evaluation.annotator_kind', {
+  type: 'string',
+  on: ['evaluation'],
+  description: 'Who judged: `CODE` (deterministic evaluators) or `LLM` (judge methods).',
+});
+
+/** `evaluations.<i>.evaluation.<field>` for a concrete index. */
+export function evaluationsAttr(i: number, field: 'name' | 'score' | 'label' | 'explanation' | 'annotator_kind'): string {
+  return `evaluations.${i}.evaluation.${field}`;
+}
 
 /** `llm.input_messages.<i>.message.<field>` for a concrete index. */
 export function llmMessageAttr(direction: 'input' | 'output', i: number, field: string): string {

@@ -27,8 +27,9 @@ export const ATTR_TRACEGATE_OPERATION = attribute('tracegate', 'tracegate.operat
 });
 export const ATTR_TRACEGATE_ROUTE = attribute('tracegate', 'tracegate.route', {
   type: 'string',
-  on: ['call', 'attempt', 'metric'],
-  description: 'Call span: the alias the caller asked for. Attempt span: the alias the attempt serves (the fallback alias after a fallback).',
+  on: ['call', 'attempt', 'evaluation', 'metric'],
+  description:
+    'Call span: the alias the caller asked for. Attempt span: the alias the attempt serves (the fallback alias after a fallback). Evaluation span: the alias the caller asked for when the evaluated answer was produced.',
 });
 export const ATTR_TRACEGATE_STREAM = attribute('tracegate', 'tracegate.stream', { type: 'boolean', on: ['call'], description: 'The caller asked for a stream.' });
 export const ATTR_TRACEGATE_OUTCOME = attribute('tracegate', 'tracegate.outcome', {
@@ -55,18 +56,18 @@ export const ATTR_TRACEGATE_FALLBACK_ALIAS = attribute('tracegate', 'tracegate.f
 });
 export const ATTR_TRACEGATE_DEPLOYMENT_ID = attribute('tracegate', 'tracegate.deployment.id', {
   type: 'string',
-  on: ['call', 'attempt', 'event', 'metric'],
+  on: ['call', 'attempt', 'event', 'evaluation', 'metric'],
   description: 'Deployment (model entry) id; on the call span, the deployment that answered; on decision events, the deployment decided about.',
 });
 export const ATTR_TRACEGATE_PROVIDER = attribute('tracegate', 'tracegate.provider', {
   type: 'string',
-  on: ['call', 'attempt'],
+  on: ['call', 'attempt', 'evaluation'],
   description: 'tracegate provider id (`openai`, `azure`, `vllm`, ...); on the call span, the one that answered.',
 });
 export const ATTR_TRACEGATE_MODEL = attribute('tracegate', 'tracegate.model', {
   type: 'string',
-  on: ['call'],
-  description: 'Model of the deployment that answered.',
+  on: ['call', 'evaluation'],
+  description: 'Model of the deployment that answered (evaluation span: that produced the evaluated answer).',
 });
 export const ATTR_TRACEGATE_USAGE_INPUT_TOKENS = attribute('tracegate', 'tracegate.usage.input_tokens', {
   type: 'int',
@@ -115,8 +116,9 @@ export const ATTR_TRACEGATE_STREAM_DELIVERED_CHUNKS = attribute('tracegate', 'tr
 });
 export const ATTR_TRACEGATE_SHADOW = attribute('tracegate', 'tracegate.shadow', {
   type: 'boolean',
-  on: ['call', 'attempt'],
-  description: 'A mirrored (shadow) call; set only when true. A shadow call is the root of its own trace, with a span link to the live call it mirrors.',
+  on: ['call', 'attempt', 'event', 'evaluation'],
+  description:
+    'A mirrored (shadow) call; set only when true. A shadow call is the root of its own trace, with a span link to the live call it mirrors. On evaluation results: the evaluated answer came from a shadow call.',
 });
 export const ATTR_TRACEGATE_ROUTED_ALIAS = attribute('tracegate', 'tracegate.routed_alias', {
   type: 'string',
@@ -186,7 +188,7 @@ export const EVENT_TRACEGATE_DECISION = event('tracegate', 'tracegate.<kind>', {
 });
 export const ATTR_TRACEGATE_DECISION_ACTION = attribute('tracegate', 'tracegate.decision.action', {
   type: 'string',
-  on: ['event'],
+  on: ['event', 'metric'],
   description: 'The decision\'s verb (`wait`, `switch`, `open`, `half_open`, `close`, `reject`, `hit`, `block`, ...).',
 });
 export const ATTR_TRACEGATE_DECISION_KIND_ACTION = attribute('tracegate', 'tracegate.<kind>.action', {
@@ -244,6 +246,10 @@ export const DECISION_DETAIL_ATTRIBUTES = [
   detail('tracegate.routing.weight_multiplier', 'double', '`eval_routing/weight`: multiplier applied to a deployment\'s weight.'),
   detail('tracegate.routing.redirect_to', 'string', '`eval_routing/redirect`: alias the call was redirected to.'),
   detail('tracegate.routing.reason', 'string', '`eval_routing`: why the adjustment was made.'),
+  detail('tracegate.eval_routing.evaluator', 'string', '`eval_routing` policy decisions (`demote`, `rollback`, `probe`, `restore`): the evaluation watched.'),
+  detail('tracegate.eval_routing.fail_rate', 'double', '`eval_routing` policy decisions: the cohort\'s fail rate when deciding.'),
+  detail('tracegate.eval_routing.samples', 'int', '`eval_routing` policy decisions: results in the cohort\'s window when deciding.'),
+  detail('tracegate.eval_routing.threshold', 'double', '`eval_routing` policy decisions: the fail rate compared with (restoreBelow for `restore`).'),
 ] as const;
 
 /** Decision kinds whose details are also summarized as call-span attributes (the others repeat per attempt). */
@@ -286,11 +292,20 @@ export const ATTR_TRACEGATE_EVALUATION_THRESHOLD = attribute('tracegate', 'trace
   on: ['event', 'evaluation'],
   description: 'Threshold the score was compared with.',
 });
+export const ATTR_TRACEGATE_EVALUATION_SERVED_ALIAS = attribute('tracegate', 'tracegate.evaluation.served_alias', {
+  type: 'string',
+  on: ['evaluation'],
+  description: 'Evaluation span: the alias whose deployment produced the evaluated answer, when it differs from `tracegate.route` (fallback, redirect).',
+});
 export const ATTR_TRACEGATE_EVALUATION_EVALUATOR_VERSION = attribute('tracegate', 'tracegate.evaluation.evaluator_version', {
   type: 'string',
   on: ['event', 'evaluation'],
   description: 'Version of the evaluator.',
 });
+
+// ---- eval-aware routing -----------------------------------------------------------------------------
+/** Policy decisions of eval-aware routing (`tracegate/evals` EvalRoutingPolicy), as `tracegate.decision.action` values. */
+export const EVAL_ROUTING_POLICY_ACTIONS: ReadonlySet<string> = new Set(['demote', 'rollback', 'probe', 'restore']);
 
 // ---- metrics --------------------------------------------------------------------------------------
 export const METRIC_TRACEGATE_CALL_DURATION = metric('tracegate', 'tracegate.call.duration', {
@@ -318,6 +333,12 @@ export const METRIC_TRACEGATE_BUDGET_REJECTIONS = metric('tracegate', 'tracegate
   instrument: 'counter',
   unit: '{rejection}',
   description: 'Budget rejections (a call refused, or a deployment skipped for a route or provider budget), by route and budget name.',
+});
+export const METRIC_TRACEGATE_EVAL_ROUTING_DECISIONS = metric('tracegate', 'tracegate.eval_routing.decisions', {
+  instrument: 'counter',
+  unit: '{decision}',
+  description:
+    'Eval-aware routing policy decisions (`demote`, `rollback`, `probe`, `restore`), counted when published on the next call of the route, by route, deployment, action and evaluation name.',
 });
 export const METRIC_TRACEGATE_COST = metric('tracegate', 'tracegate.client.cost', {
   instrument: 'counter',

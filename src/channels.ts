@@ -141,6 +141,62 @@ export interface DecisionEvent {
   readonly detail: Readonly<Record<string, AttributeValue>>;
 }
 
+/** Route of an evaluated answer: the alias the caller asked for and what answered it. */
+export interface EvaluationRoute {
+  /** The alias the caller asked for. */
+  alias: string;
+  /** The alias whose deployment answered (after a fallback or a redirect), when it differs. */
+  servedAlias?: string;
+  provider: string;
+  model: string;
+  /** Deployment id. */
+  deployment: string;
+}
+
+/** Where an evaluation belongs: the span of the answer (the attempt span when known). */
+export interface EvaluationTargetRef {
+  traceId: string;
+  /** The answer's span: the attempt that produced it, else the logical call span. */
+  spanId: string;
+  /** W3C trace flags of the answer's trace (bit 0: sampled). */
+  traceFlags: number;
+  tracestate?: string;
+  /** The logical call span, when known and different from `spanId`. */
+  callSpanId?: string;
+}
+
+/** An evaluation result as published (plain data; see `tracegate/evals` for its meaning). */
+export interface EvaluationEventResult {
+  readonly name: string;
+  /** 0..1. */
+  readonly score: number;
+  readonly label: string;
+  readonly passed: boolean;
+  readonly threshold: number;
+  /** May contain user data: recorded only when content capture is on. */
+  readonly explanation?: string;
+  readonly evaluatorVersion?: string;
+  /** OpenInference annotator kind: `CODE`, `LLM` or `HUMAN`. */
+  readonly annotatorKind?: string;
+  /** The evaluated answer came from a mirrored (shadow) call. */
+  readonly shadow?: boolean;
+  readonly route?: EvaluationRoute;
+  /** Completion id of the evaluated answer. */
+  readonly responseId?: string;
+}
+
+/** How a subscriber recorded an evaluation (set synchronously by the subscriber). */
+export type EvaluationRecording = 'event' | 'span' | 'new_trace' | 'skipped';
+
+/** Published on `tracegate:evaluation` by `recordEvaluation` (tracegate/evals). */
+export interface EvaluationEvent {
+  readonly result: EvaluationEventResult;
+  /** Absent when the answer has no trace coordinates (tracing off when it was produced). */
+  readonly target?: EvaluationTargetRef;
+  /** Set by the instrumentation's evaluation bridge. */
+  recorded?: EvaluationRecording;
+}
+
 export const callChannel = dc.tracingChannel<object, CallEvent>(CHANNEL_NAMES.call);
 export const attemptChannel = dc.tracingChannel<object, AttemptEvent>(CHANNEL_NAMES.attempt);
 export const firstChunkChannel = dc.channel(CHANNEL_NAMES.firstChunk);
@@ -192,4 +248,10 @@ export function runInScope<T>(event: { runInScope?: ScopeRunner }, fn: () => T):
 
 export function publishDecision(event: DecisionEvent): void {
   if (decisionChannel.hasSubscribers) decisionChannel.publish(event);
+}
+
+/** Publishes an evaluation; returns how a subscriber recorded it (undefined: nobody recorded it). */
+export function publishEvaluation(event: EvaluationEvent): EvaluationRecording | undefined {
+  if (evaluationChannel.hasSubscribers) evaluationChannel.publish(event);
+  return event.recorded;
 }

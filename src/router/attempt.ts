@@ -139,10 +139,21 @@ export interface UnaryOperation<T> {
 export interface AttemptOutcome<T> {
   result: T;
   event: AttemptEvent;
+  /**
+   * Present when the settle was deferred (`holdOpen`): publishes the attempt's end. The caller
+   * must call it exactly once (post-call guardrails run while the attempt's span is still open,
+   * so their evaluations land on it).
+   */
+  settle?: () => void;
+}
+
+export interface UnaryAttemptOptions {
+  /** On success, leave the attempt unsettled and return `settle` (post-call guardrails run first). */
+  holdOpen?: boolean;
 }
 
 /** Runs a non-streaming attempt to completion. Throws a typed, scrubbed error. */
-export async function runUnaryAttempt<T>(call: CallState, plan: AttemptPlan, op: UnaryOperation<T>): Promise<AttemptOutcome<T>> {
+export async function runUnaryAttempt<T>(call: CallState, plan: AttemptPlan, op: UnaryOperation<T>, options: UnaryAttemptOptions = {}): Promise<AttemptOutcome<T>> {
   const d = plan.deployment;
   const ev = newAttemptEvent(call, plan, false);
   const started = performance.now();
@@ -177,6 +188,15 @@ export async function runUnaryAttempt<T>(call: CallState, plan: AttemptPlan, op:
       ev.cost = computeCost(usage, d.price) as Cost | null;
     }
     ev.result = result;
+    if (options.holdOpen) {
+      let settled = false;
+      const settle = (): void => {
+        if (settled) return;
+        settled = true;
+        settleAttempt(call, ev);
+      };
+      return { result, event: ev, settle };
+    }
     settleAttempt(call, ev);
     return { result, event: ev };
   } catch (err) {
@@ -377,8 +397,12 @@ export async function openStreamAttempt(call: CallState, plan: AttemptPlan): Pro
   }
 }
 
-/** Settles a streaming attempt once its stream has ended (see ChatCompletionStream). */
-export function settleStreamAttempt(call: CallState, opened: OpenedStream, d: Deployment, end: StreamEnd): void {
+/**
+ * Fills in a streaming attempt once its stream has ended (see ChatCompletionStream): duration,
+ * usage, cost, response fields. `publishStreamAttempt` then settles it (post-call guardrails run
+ * in between, while the attempt's span is still open).
+ */
+export function completeStreamAttempt(opened: OpenedStream, d: Deployment, end: StreamEnd): AttemptEvent {
   const ev = opened.event;
   const acc = end.accumulator;
   ev.durationMs = performance.now() - opened.startedAt;
@@ -395,5 +419,10 @@ export function settleStreamAttempt(call: CallState, opened: OpenedStream, d: De
   const finish = acc.finishReasons;
   if (finish.length) ev.finishReasons = finish;
   if (!end.error) ev.result = completion;
-  settleAttempt(call, ev, end.error);
+  return ev;
+}
+
+/** Publishes the end of a streaming attempt filled in by `completeStreamAttempt`. */
+export function publishStreamAttempt(call: CallState, ev: AttemptEvent, error?: TracegateError): void {
+  settleAttempt(call, ev, error);
 }

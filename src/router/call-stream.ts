@@ -5,7 +5,7 @@ import { AttemptSignal } from '../http/attempt-signal.js';
 import type { ChatCompletionCreateParams } from '../wire/chat-request.js';
 import type { ChatCompletion, ChatCompletionChunk } from '../wire/chat-response.js';
 import { releaseAttempt } from './admission.js';
-import { settleStreamAttempt } from './attempt.js';
+import { completeStreamAttempt, publishStreamAttempt } from './attempt.js';
 import type { CachedAnswer } from './cache.js';
 import { completionToChunks } from './cache.js';
 import { settleFailure, type LiveCall } from './call-lifecycle.js';
@@ -33,9 +33,20 @@ export async function startStream(
     unconsumedMs: d.timeouts.unconsumedMs,
     info,
     async onEnd(end) {
-      settleStreamAttempt(state, opened, d, end);
+      const ev = completeStreamAttempt(opened, d, end);
+      const completion = end.error ? undefined : end.accumulator.toCompletion();
+      if (completion && hooks.postCall?.length) {
+        // Before the attempt is published as ended: a guardrail's evaluation lands on its open span.
+        // The answer is already with the caller, so the hooks can only flag.
+        await runPostCallHooks(
+          state,
+          hooks.postCall,
+          { alias: answer.plan.alias, params: answer.plan.params as ChatCompletionCreateParams, completion, deployment: ev.deployment, repairs: 0, streamed: true },
+          new Map(),
+        ).catch(() => {});
+      }
+      publishStreamAttempt(state, ev, end.error);
       state.event.streamOutcome = end.outcome;
-      const ev = opened.event;
       const cause = end.error ? (((end.error as { cause?: TracegateError }).cause?.errorClass ? (end.error as { cause: TracegateError }).cause : end.error) as TracegateError) : undefined;
       await releaseAttempt(core, state, answer.ticket, {
         ...(cause ? { errorClass: cause.errorClass } : {}),
@@ -44,21 +55,12 @@ export async function startStream(
         ...(ev.ttftMs !== undefined ? { latencyMs: ev.ttftMs } : {}),
         stream: true,
       }).catch(() => {});
-      if (end.error) {
+      if (end.error || !completion) {
         settleFailure(core, state, end.error);
         return;
       }
       markSuccess(info, ev, state.startedAt);
-      const completion = end.accumulator.toCompletion();
       if (end.outcome === 'completed') store(completion);
-      if (hooks.postCall?.length) {
-        await runPostCallHooks(
-          state,
-          hooks.postCall,
-          { alias: answer.plan.alias, params: answer.plan.params as ChatCompletionCreateParams, completion, deployment: ev.deployment, repairs: 0, streamed: true },
-          new Map(),
-        ).catch(() => {});
-      }
       state.event.result = completion;
       publishSettled(callChannel, state.event);
     },

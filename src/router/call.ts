@@ -16,7 +16,7 @@ import type { RouterCore } from './core.js';
 import { decide } from './decisions.js';
 import { executeCall, type Answer } from './execute.js';
 import type { Deployment } from '../providers/types.js';
-import { mergeHooks, runPostCallHooks, runPreCallHooks } from './guardrails.js';
+import { mergeHooks, runPostCallHooks, runPreCallHooks, type PostCallDecision } from './guardrails.js';
 import { repairParams, type GuardrailHooks } from './hooks.js';
 import { mirrorCall } from './mirror.js';
 import { chatRunner, embeddingsRunner } from './operations.js';
@@ -68,8 +68,10 @@ async function runChat(core: RouterCore, state: LiveCall, params: ChatCompletion
   let pin: Deployment | undefined;
   let retryReason: string | undefined;
   let repairs = 0;
+  // With post-call hooks the answering attempt stays open until they ran (their evaluations land on its span).
+  const runner = chatRunner(state, { holdOpen: Boolean(hooks.postCall?.length) });
   for (;;) {
-    const answer: Answer<ChatCompletion> = await executeCall(core, state, chatRunner(state), {
+    const answer: Answer<ChatCompletion> = await executeCall(core, state, runner, {
       alias,
       params: request,
       visited,
@@ -77,14 +79,19 @@ async function runChat(core: RouterCore, state: LiveCall, params: ChatCompletion
       ...(pin ? { pin } : {}),
       ...(retryReason ? { retryReason } : {}),
     });
-    const post = hooks.postCall?.length
-      ? await runPostCallHooks(
+    let post: PostCallDecision = { action: 'pass' };
+    try {
+      if (hooks.postCall?.length) {
+        post = await runPostCallHooks(
           state,
           hooks.postCall,
           { alias: answer.plan.alias, params: request, completion: answer.value, deployment: answer.event.deployment, repairs, streamed: false },
           repairsByHook,
-        )
-      : ({ action: 'pass' } as const);
+        );
+      }
+    } finally {
+      answer.settle?.();
+    }
     if (post.action === 'pass') {
       markSuccess(state.event.info, answer.event, state.startedAt);
       cacheStore(core, state, slot, { operation: 'chat', result: answer.value, deployment: answer.event.deployment });

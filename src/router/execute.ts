@@ -29,7 +29,8 @@ import { fallbackKindFor, nextAliases, type FallbackKind } from './policy/fallba
 import { chooseWait, endsCall, isDeploymentError, isRequestError, isRetryable } from './policy/retry.js';
 
 export interface AttemptRunner<T> {
-  run(plan: AttemptPlan): Promise<{ value: T; event: AttemptEvent }>;
+  /** `settle` is returned when the runner left a successful attempt unsettled (see `holdOpen`). */
+  run(plan: AttemptPlan): Promise<{ value: T; event: AttemptEvent; settle?: () => void }>;
   /** Unary attempts are released here on success; streams are released by the caller at stream end. */
   releaseOnSuccess: boolean;
 }
@@ -39,6 +40,8 @@ export interface Answer<T> {
   event: AttemptEvent;
   plan: AttemptPlan;
   ticket: Ticket;
+  /** Publishes the end of the answering attempt when the runner held it open; call exactly once. */
+  settle?: () => void;
 }
 
 export interface ExecuteOptions {
@@ -217,7 +220,7 @@ class Run<T> {
       this.nextWait = 0;
       decide(call, 'route', 'select', { 'route.alias': alias, 'route.strategy': strategy.name, 'deployment.id': d.id, 'route.candidates': open.usable.length });
       const ticket = admitted.ticket;
-      let outcome: { value: T; event: AttemptEvent };
+      let outcome: { value: T; event: AttemptEvent; settle?: () => void };
       try {
         outcome = await this.runner.run(plan);
       } catch (err) {
@@ -247,14 +250,19 @@ class Run<T> {
       }
       if (this.runner.releaseOnSuccess) {
         const ev = outcome.event;
-        await releaseAttempt(core, state, ticket, {
-          ...(ev.usage ? { usage: ev.usage } : {}),
-          ...(ev.cost !== undefined ? { cost: ev.cost } : {}),
-          ...(ev.durationMs !== undefined ? { latencyMs: ev.durationMs } : {}),
-          stream: false,
-        });
+        try {
+          await releaseAttempt(core, state, ticket, {
+            ...(ev.usage ? { usage: ev.usage } : {}),
+            ...(ev.cost !== undefined ? { cost: ev.cost } : {}),
+            ...(ev.durationMs !== undefined ? { latencyMs: ev.durationMs } : {}),
+            stream: false,
+          });
+        } catch (err) {
+          outcome.settle?.();
+          throw err;
+        }
       }
-      return { value: outcome.value, event: outcome.event, plan, ticket };
+      return { value: outcome.value, event: outcome.event, plan, ticket, ...(outcome.settle ? { settle: outcome.settle } : {}) };
     }
   }
 

@@ -22,7 +22,7 @@ function record(state: CallState, rec: GuardrailVerdictRecord): void {
 
 function context(state: CallState, alias: string, params: ChatCompletionCreateParams): HookRequestContext {
   const ev = state.event;
-  return { callId: ev.callId, alias, params, metadata: ev.metadata, tags: ev.tags, shadow: ev.shadow };
+  return { callId: ev.callId, alias, params, metadata: ev.metadata, tags: ev.tags, shadow: ev.shadow, callInfo: ev.info };
 }
 
 /** Runs the pre-call hooks in order; returns the (possibly rewritten) request or throws GuardrailError. */

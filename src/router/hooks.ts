@@ -13,7 +13,7 @@
  */
 import type { ChatCompletionCreateParams } from '../wire/chat-request.js';
 import type { ChatCompletion } from '../wire/chat-response.js';
-import type { DeploymentRef, GuardrailVerdictRecord } from '../call-info.js';
+import type { CallInfo, DeploymentRef, GuardrailVerdictRecord } from '../call-info.js';
 
 export interface HookRequestContext {
   readonly callId: string;
@@ -22,6 +22,12 @@ export interface HookRequestContext {
   readonly metadata: Readonly<Record<string, string>>;
   readonly tags: readonly string[];
   readonly shadow: boolean;
+  /**
+   * The call's live info: the alias the caller asked for, and (when tracing is on) `trace`, whose
+   * `attemptSpanId` is the answering attempt's span during post-call hooks. Evaluator guardrails
+   * (`tracegate/evals`) record their results there.
+   */
+  readonly callInfo?: Readonly<CallInfo>;
 }
 
 export interface PostCallContext extends HookRequestContext {

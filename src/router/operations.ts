@@ -3,7 +3,7 @@ import { NotFoundError } from '../errors.js';
 import type { ChatCompletionCreateParams } from '../wire/chat-request.js';
 import type { ChatCompletion, Usage } from '../wire/chat-response.js';
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from '../wire/embeddings.js';
-import { openStreamAttempt, runUnaryAttempt, type AttemptPlan, type OpenedStream, type UnaryOperation } from './attempt.js';
+import { openStreamAttempt, runUnaryAttempt, type AttemptPlan, type OpenedStream, type UnaryAttemptOptions, type UnaryOperation } from './attempt.js';
 import type { CallState } from './call-state.js';
 import type { AttemptRunner } from './execute.js';
 
@@ -37,18 +37,19 @@ function embeddingsOperation(plan: AttemptPlan): UnaryOperation<CreateEmbeddingR
   };
 }
 
-function unaryRunner<T>(state: CallState, op: (plan: AttemptPlan) => UnaryOperation<T>): AttemptRunner<T> {
+function unaryRunner<T>(state: CallState, op: (plan: AttemptPlan) => UnaryOperation<T>, options: UnaryAttemptOptions = {}): AttemptRunner<T> {
   return {
     releaseOnSuccess: true,
     async run(plan) {
-      const { result, event } = await runUnaryAttempt(state, plan, op(plan));
-      return { value: result, event };
+      const { result, event, settle } = await runUnaryAttempt(state, plan, op(plan), options);
+      return settle ? { value: result, event, settle } : { value: result, event };
     },
   };
 }
 
-export function chatRunner(state: CallState): AttemptRunner<ChatCompletion> {
-  return unaryRunner(state, chatOperation);
+/** `holdOpen`: a successful attempt is settled by the caller, after the post-call guardrails. */
+export function chatRunner(state: CallState, options: UnaryAttemptOptions = {}): AttemptRunner<ChatCompletion> {
+  return unaryRunner(state, chatOperation, options);
 }
 
 export function embeddingsRunner(state: CallState): AttemptRunner<CreateEmbeddingResponse> {

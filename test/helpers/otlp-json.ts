@@ -1,7 +1,8 @@
 /** Reads an OTLP/JSON lines file (one ExportTraceServiceRequest per line) into flat span records. */
 import { readFileSync } from 'node:fs';
+import { otlpAttributes, type OtlpAttr, type OtlpKeyValue } from '../../src/evals/offline/otlp-json.js';
 
-export type AttrValue = string | number | boolean | AttrValue[] | null;
+export type AttrValue = OtlpAttr;
 
 export interface FlatSpan {
   traceId: string;
@@ -16,32 +17,8 @@ export interface FlatSpan {
   scope: string;
 }
 
-interface KeyValue {
-  key: string;
-  value: AnyValue;
-}
-interface AnyValue {
-  stringValue?: string;
-  intValue?: string | number;
-  doubleValue?: number;
-  boolValue?: boolean;
-  arrayValue?: { values?: AnyValue[] };
-}
-
-function decode(v: AnyValue): AttrValue {
-  if (v.stringValue !== undefined) return v.stringValue;
-  if (v.intValue !== undefined) return Number(v.intValue);
-  if (v.doubleValue !== undefined) return v.doubleValue;
-  if (v.boolValue !== undefined) return v.boolValue;
-  if (v.arrayValue) return (v.arrayValue.values ?? []).map(decode);
-  return null;
-}
-
-function attrs(list: KeyValue[] | undefined): Record<string, AttrValue> {
-  const out: Record<string, AttrValue> = {};
-  for (const kv of list ?? []) out[kv.key] = decode(kv.value);
-  return out;
-}
+type KeyValue = OtlpKeyValue;
+const attrs = otlpAttributes;
 
 export function parseOtlpJsonLines(text: string): FlatSpan[] {
   const spans: FlatSpan[] = [];

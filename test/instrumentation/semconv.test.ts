@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import * as incubating from '@opentelemetry/semantic-conventions/incubating';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Router } from '../../src/index.js';
+import { EvalRoutingPolicy, JsonSchemaValidation, evaluatorGuardrail, recordEvaluation } from '../../src/evals/index.js';
 import { PACKAGE_VERSION } from '../../instrumentations/index.js';
 import { semconvEntries } from '../../semconv/index.js';
 import { semconvMarkdown } from '../../semconv/markdown.js';
@@ -106,6 +107,19 @@ beforeAll(async () => {
     { model: 'unpriced', messages: [{ role: 'user', content: 'Hi' }] },
     { server: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', method: 'POST', route: '/v1/chat/completions' } },
   );
+  // evaluations: a guardrail's result on the open attempt span, a late evaluation span (explanations
+  // captured), and an eval-aware routing decision published on the next call
+  const json = JsonSchemaValidation({ schema: { type: 'object', required: ['a'] } });
+  const evaluated = await router.chat.completions.create(
+    { model: 'unpriced', messages: [{ role: 'user', content: 'Hi' }] },
+    { hooks: { postCall: [evaluatorGuardrail(json, { mode: 'flag' })] } },
+  );
+  recordEvaluation(evaluated, await json.evaluate({ response: evaluated }));
+  const policy = new EvalRoutingPolicy({ router, evaluator: 'json_schema', minSamples: 1, failRateThreshold: 0.5, action: 'demote', subscribe: false });
+  await policy.observe({ name: 'json_schema', score: 0, label: 'invalid', passed: false, threshold: 1, route: { alias: 'unpriced', provider: 'openai-compatible', model: 'local-model', deployment: 'unpriced#0' } });
+  await ask('unpriced');
+  policy.close();
+  await router.routing.clear();
   await new Promise((r) => setTimeout(r, 50)); // the shadow calls settle in the background
 });
 afterAll(async () => {
@@ -162,6 +176,10 @@ describe('semconv', () => {
       'tracegate.guardrail.verdicts',
       'tracegate.context_window.action',
       'tracegate.eval_routing.action',
+      'tracegate.eval_routing.evaluator',
+      'evaluations.0.evaluation.name',
+      'evaluations.0.evaluation.explanation',
+      'gen_ai.evaluation.explanation',
       'tracegate.routed_alias',
       'tracegate.mirror.alias',
       'tracegate.retry.reason',
