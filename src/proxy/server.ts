@@ -77,7 +77,9 @@ export function buildRouter(config: ProxyConfig, extra: Partial<RouterOptions> =
     };
   }
   try {
-    return new Router(options);
+    const router = new Router(options);
+    config.judge.bind(router);
+    return router;
   } catch (err) {
     if (err instanceof ConfigError) throw new ProxyConfigError(config.source, [routerIssue(config.origin, err.message)]);
     throw err;

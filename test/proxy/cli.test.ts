@@ -15,11 +15,12 @@ import { HELP, runProxy, type ProxyCommandIO } from '../../src/cli/commands/prox
 import { startMockServer, type MockServer } from '../../src/mock/index.js';
 import { hashKey } from '../../src/proxy/index.js';
 import { readOtlpJsonLines } from '../helpers/otlp-json.js';
-import { BIN, ensureBuilt } from './built-cli.js';
+import { ensureBuilt, ROOT } from '../helpers/build.js';
 
 const NATIVE = fileURLToPath(new URL('./fixtures/native.yaml', import.meta.url));
 const LITELLM = fileURLToPath(new URL('./fixtures/litellm-config.yaml', import.meta.url));
 const APP_KEY = 'sk-support-app-0001';
+const BIN = join(ROOT, 'bin/tracegate.cjs');
 
 let mock: MockServer;
 let dir: string;

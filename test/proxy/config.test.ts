@@ -147,16 +147,20 @@ describe('native config', () => {
     ]);
   });
 
-  it('guardrails: evaluators are "not available yet", a bad regex is an error', async () => {
+  it('guardrails: unknown evaluator, repair before the call, a judge alias that does not exist, a bad regex', async () => {
     const text = [
       'models: [{ name: a, provider: openai, model: gpt-4o }]',
       'guardrails:',
-      '  - { name: judge, type: evaluator, evaluator: groundedness }',
+      '  - { name: e1, type: evaluator, evaluator: telepathy }',
+      '  - { name: e2, type: evaluator, evaluator: prompt_injection, stage: pre, action: repair }',
+      '  - { name: e3, type: evaluator, evaluator: groundedness, options: { method: judge, alias: judge } }',
       "  - { name: re, type: regex, pattern: '(' }",
     ].join('\n');
     const issues = await issuesOf(() => parseProxyConfig(text, 'g.yaml', { env: {} }));
-    expect(issues[0]).toMatch(/^3: guardrails\[0\]\.type: evaluator guardrails are not available yet/);
-    expect(issues[1]).toMatch(/^4: guardrails\[1\]\.pattern: not a valid regular expression/);
+    expect(issues[0]).toMatch(/^3: guardrails\[0\]\.evaluator: unknown evaluator "telepathy" \(known: .*json_schema/);
+    expect(issues[1]).toBe('4: guardrails[1].action: repair is a post-call action (a pre-call guardrail has no answer to repair)');
+    expect(issues[2]).toBe('5: guardrails[2].options: judge alias "judge" is not one of the models');
+    expect(issues[3]).toMatch(/^6: guardrails\[3\]\.pattern: not a valid regular expression/);
   });
 
   it('a missing file is a clear error', async () => {

@@ -7,7 +7,7 @@
  */
 import type { RouterOptions } from '../../router/config.js';
 import { flattenIssues, type IssueLike } from '../../wire/validate.js';
-import { checkGuardrails, guardrailHooks } from '../guardrails.js';
+import { checkGuardrails, guardrailHooks, LateRouter } from '../guardrails.js';
 import { digestKey, parseKeyHash, type KeySpec } from '../keys.js';
 import { ProxyConfigSchema, type ProxyConfigFile, type TelemetrySettings } from './schema.js';
 import { formatConfigPath, parseConfigPath, type ConfigIssue, type Locator } from './source.js';
@@ -57,6 +57,8 @@ export interface ProxyConfig {
   warnings: string[];
   /** Where a native path comes from in the file (for errors found later, e.g. by the router). */
   origin: Origin;
+  /** The router evaluator guardrails call for judges and embeddings: bound to the router once built. */
+  judge: LateRouter;
 }
 
 export const IDENTITY_ORIGIN: Origin = { path: (p) => p, locate: () => undefined };
@@ -179,8 +181,8 @@ export function resolveConfigObject(raw: unknown, options: ResolveOptions): { co
   const file = parsed.data;
   const issues: ConfigIssue[] = [];
   issues.push(...keyChecks(file, origin));
-  issues.push(...checkGuardrails(file.guardrails ?? []).map((i) => issueAt(origin, parseConfigPath(i.path), i.message)));
   const aliases = new Set(file.models.map((m) => m.name));
+  issues.push(...checkGuardrails(file.guardrails ?? [], aliases).map((i) => issueAt(origin, parseConfigPath(i.path), i.message)));
   (file.guardrails ?? []).forEach((g, i) =>
     g.aliases?.forEach((a, j) => {
       if (!aliases.has(a)) issues.push(issueAt(origin, ['guardrails', i, 'aliases', j], `unknown alias "${a}"`));
@@ -206,7 +208,8 @@ export function resolveConfigObject(raw: unknown, options: ResolveOptions): { co
   }
   const router = { ...routerPart } as RouterOptions;
   if (keyBudgets.length) router.budgets = [...(router.budgets ?? []), ...keyBudgets];
-  const hooks = guardrailHooks(guardrails);
+  const judge = new LateRouter();
+  const hooks = guardrailHooks(guardrails, judge);
   if (hooks.preCall || hooks.postCall) router.hooks = hooks as RouterOptions['hooks'];
   return {
     config: {
@@ -218,6 +221,7 @@ export function resolveConfigObject(raw: unknown, options: ResolveOptions): { co
       telemetry,
       warnings: options.warnings ?? [],
       origin,
+      judge,
     },
   };
 }

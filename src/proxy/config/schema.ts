@@ -97,7 +97,21 @@ export const GuardrailSchema = z.discriminatedUnion('type', [
     keywords: z.array(z.string().min(1)).min(1),
     caseSensitive: z.boolean().optional(),
   }),
-  z.looseObject({ ...GuardrailBase, type: z.literal('evaluator'), evaluator: z.string().optional() }),
+  z.strictObject({
+    name: GuardrailBase.name,
+    stage: GuardrailBase.stage,
+    aliases: GuardrailBase.aliases,
+    type: z.literal('evaluator'),
+    /** A built-in evaluator (`json_schema`, `tool_selection`, `groundedness`, `prompt_injection`, `answer_relevancy`) or a registered one. */
+    evaluator: z.string().min(1),
+    /** The evaluator's options, as in a `tracegate eval` spec (`schema`, `method`, `alias` of a judge...). */
+    options: z.record(z.string(), z.unknown()).optional(),
+    /** What a failed evaluation does; `repair` (post-call only) asks the same deployment again. Default `flag`. */
+    action: z.enum(['block', 'flag', 'repair']).optional(),
+    maxRepairs: z.number().int().min(0).optional(),
+    /** When the evaluator itself fails (a judge that is down). */
+    onError: z.enum(['block', 'allow']).optional(),
+  }),
 ]);
 
 export const TelemetrySchema = z.strictObject({
