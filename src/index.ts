@@ -32,3 +32,19 @@ export { computeCost } from './providers/catalog/cost.js';
 export { registerCatalog, resolveModelInfo } from './providers/catalog/index.js';
 export type { CatalogEntry } from './providers/catalog/index.js';
 export * from './mock/index.js';
+export {
+  startProxy,
+  loadProxyConfig,
+  parseProxyConfig,
+  proxyConfigFromObject,
+  ProxyConfigError,
+  hashKey,
+  type ProxyOptions,
+  type ProxyServer,
+  type ProxyConfig,
+  type ProxyConfigInput,
+  type ServerSettings,
+  type ShutdownReport,
+  type ConfigIssue,
+  type ProxyLogger,
+} from './proxy/index.js';

@@ -120,6 +120,15 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
     return attachCallInfo(this.accumulator.toCompletion(), this.options.info);
   }
 
+  /**
+   * The upstream attempt serving this stream (deployment, alias, fallback depth, wait, time to
+   * first chunk), known from the moment the stream is returned; undefined for a cache replay.
+   * The proxy reads it to set its response headers before the stream has ended.
+   */
+  get servingAttempt(): Readonly<Pick<AttemptEvent, 'index' | 'deployment' | 'alias' | 'fallbackDepth' | 'waitMs' | 'ttftMs'>> | undefined {
+    return this.opened.event;
+  }
+
   /** What has been delivered to the consumer so far. */
   get deliveredSummary(): DeliveredSummary {
     return { ...this.delivered };

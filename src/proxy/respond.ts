@@ -1,0 +1,34 @@
+/** Writing JSON answers and OpenAI error bodies; `connection: close` while draining or after an unread body. */
+import { ClientGoneError, type BodyErrorMarks } from './body.js';
+import type { Exchange, ProxyState } from './context.js';
+import { scrubString } from '../errors.js';
+import { ShutdownError, toErrorResponse } from './errors.js';
+
+/** Sends a JSON body (already serialized). */
+export function sendJson(state: ProxyState, ex: Exchange, status: number, body: string, headers: Record<string, string> = {}): void {
+  const res = ex.res;
+  if (res.headersSent || res.destroyed) return;
+  headers['content-type'] = 'application/json';
+  headers['content-length'] = String(Buffer.byteLength(body));
+  if (state.draining) headers.connection = 'close';
+  res.writeHead(status, headers);
+  res.end(body);
+}
+
+/** Sends the OpenAI error response for `err` (nothing when the client is gone or a stream already started). */
+export function sendError(state: ProxyState, ex: Exchange, err: unknown): number {
+  const res = ex.res;
+  // The client left (while we read its body, or during the call): nobody to answer, nothing to log.
+  if (err instanceof ClientGoneError || ex.call.clientGone) return 499;
+  const e = ex.call.shutdown ? new ShutdownError() : err;
+  const r = toErrorResponse(e, state.secrets);
+  if (r.status >= 500 && r.status !== 503) {
+    const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    state.log.error(`tracegate proxy: ${ex.req.method} ${ex.route} → ${r.status}: ${scrubString(what, state.secrets).split('\n')[0]!.slice(0, 500)}`);
+  }
+  if (res.headersSent || res.destroyed) return r.status;
+  if ((err as BodyErrorMarks | undefined)?.closeConnection) r.headers.connection = 'close';
+  sendJson(state, ex, r.status, r.body, r.headers);
+  return r.status;
+}
+

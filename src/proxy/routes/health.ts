@@ -1,0 +1,51 @@
+/**
+ * `GET /health/liveness`: the process is up (always 200). `GET /health/readiness`: 200 when the
+ * proxy can serve: not draining, the state store answers, and some deployment is not behind an
+ * open breaker (an open breaker whose cooldown has passed counts as available: it takes a
+ * probe). 503 otherwise. The body lists each alias's deployments and breaker states.
+ */
+import type { Exchange, ProxyState } from '../context.js';
+import { sendJson } from '../respond.js';
+
+const STORE_TIMEOUT_MS = 1000;
+
+export async function liveness(state: ProxyState, ex: Exchange): Promise<void> {
+  sendJson(state, ex, 200, JSON.stringify({ status: 'ok' }));
+}
+
+async function storeReachable(state: ProxyState): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), STORE_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([state.router.store.get('tracegate:health').then(() => true, () => false), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function readiness(state: ProxyState, ex: Exchange): Promise<void> {
+  const router = state.router;
+  const now = router.clock.now();
+  const [breakers, store] = await Promise.all([router.breakerStates(), storeReachable(state)]);
+  const aliases: Record<string, { available: boolean; deployments: Record<string, unknown>[] }> = {};
+  let anyAvailable = false;
+  for (const b of breakers) {
+    const available = b.state !== 'open' || (b.retryAt !== undefined && b.retryAt <= now);
+    anyAvailable ||= available;
+    const group = (aliases[b.alias] ??= { available: false, deployments: [] });
+    group.available ||= available;
+    const d: Record<string, unknown> = { id: b.deployment, state: b.state, available };
+    if (b.retryAt !== undefined && b.state === 'open') d.retryAt = new Date(b.retryAt).toISOString();
+    group.deployments.push(d);
+  }
+  const reasons: string[] = [];
+  if (state.draining) reasons.push('draining');
+  if (!store) reasons.push('state store unreachable');
+  if (!anyAvailable) reasons.push('every deployment has an open circuit breaker');
+  const status = state.draining ? 'draining' : reasons.length ? 'unavailable' : 'ready';
+  const body: Record<string, unknown> = { status, store: { reachable: store }, aliases };
+  if (reasons.length) body.reasons = reasons;
+  sendJson(state, ex, reasons.length ? 503 : 200, JSON.stringify(body));
+}
