@@ -2,7 +2,9 @@
  * `--config`: the router or proxy configuration the traffic was meant to follow, read for the
  * aliases' configured deployments and their primary. Accepts YAML or JSON with the router's
  * `models` list (the native proxy config, or router options; also under `router:`), or a LiteLLM
- * `config.yaml` (`model_list` of `{model_name, litellm_params: {model: 'provider/model'}}`).
+ * `config.yaml` (`model_list` of `{model_name, litellm_params: {model: 'provider/model', order?,
+ * weight?}, model_info: {id?}}`, read as `tracegate proxy` converts it). Nothing is validated
+ * beyond what the report needs, and no environment variable is read: keys are never needed.
  * Deployment ids follow the router: the entry's `id`, else `<alias>#<n>` (n-th entry of the alias).
  * The primary of an alias: the first entry of its lowest `priority` tier with the highest weight.
  */
@@ -58,7 +60,9 @@ function fromLiteLLM(list: unknown[], file: string): RouteConfig {
     const model = slash > 0 ? params.model.slice(slash + 1) : params.model;
     const info = isObj(m.model_info) ? m.model_info : {};
     const id = typeof info.id === 'string' && info.id ? info.id : `${m.model_name}#${entries.length}`;
-    entries.push({ id, alias: m.model_name, provider, model, priority: num(params.order, 0), weight: num(params.weight, 1) });
+    // LiteLLM's `order` 1, 2, ... is the router's priority 0, 1, ... (as the proxy converts it).
+    const priority = typeof params.order === 'number' ? Math.max(0, Math.round(params.order) - 1) : 0;
+    entries.push({ id, alias: m.model_name, provider, model, priority, weight: num(params.weight, 1) });
     aliases.set(m.model_name, entries);
   });
   return { aliases };

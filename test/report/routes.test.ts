@@ -79,7 +79,11 @@ describe('route → provider distribution', () => {
     expect(d.reasons).toEqual({ fallback: 1, retry: 3, drift: 2, unconfigured: 1 });
   });
 
-  it('reads a LiteLLM config and a proxy config nesting; rejects one without models', async () => {
+  it('reads the proxy examples (native and LiteLLM), a LiteLLM config and a nesting; rejects one without models', async () => {
+    const native = await loadRouteConfig('examples/proxy/proxy.yaml');
+    expect(native.aliases.get('support-fast')!.map((d) => d.id)).toEqual(['support-fast#0', 'support-fast#1']);
+    const litellm = await loadRouteConfig('test/proxy/fixtures/litellm-config.yaml');
+    expect(litellm.aliases.get('gpt-4o-mini')!.map((d) => d.id)).toEqual(['mini-1']);
     const lite = join(dir, 'litellm.yaml');
     writeFileSync(
       lite,
@@ -94,7 +98,7 @@ describe('route → provider distribution', () => {
     const c = await loadRouteConfig(lite);
     expect(c.aliases.get('support-fast')!.map((d) => [d.id, d.provider, d.model, d.priority])).toEqual([
       ['support-fast#0', 'openai', 'gpt-4o-mini', 0],
-      ['support-fast#1', 'gemini', 'gemini-2.0-flash', 2],
+      ['support-fast#1', 'gemini', 'gemini-2.0-flash', 1],
     ]);
     const nested = join(dir, 'nested.json');
     writeFileSync(nested, JSON.stringify({ router: { models: [{ name: 'a', provider: 'openai', model: 'm' }] } }));
