@@ -7,7 +7,7 @@ import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import { Router } from '../dist/esm/src/index.js';
-import { startMockServer } from '../dist/esm/src/mock/index.js';
+import { startMockChild } from './lib.mjs';
 
 const arg = (name, def) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -16,8 +16,8 @@ const arg = (name, def) => {
 const N = arg('n', 2000);
 const WARMUP = Math.min(300, N);
 
-const mock = await startMockServer();
-const baseURL = mock.baseURL('openai');
+const mock = await startMockChild();
+const baseURL = mock.openai;
 // --plain: one deployment and no policy options (runs on the foundation router too, for comparison).
 const PLAIN = process.argv.includes('--plain');
 const router = new Router(PLAIN ? { models: [{ name: 'bench', provider: 'openai', model: 'gpt-4o-mini', apiKey: 'sk-bench-0000000000', baseURL }] } : {
