@@ -1,12 +1,12 @@
 /** `tracegate mock`, run in-process through the command module (and by spawning the built CLI when dist/ exists). */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { command, HELP, runMock, type MockCommandIO } from '../../src/cli/commands/mock.js';
 import { startMockServer } from '../../src/mock/index.js';
+import { ensureBuilt } from '../helpers/build.js';
 import { AUTH } from '../helpers/mock-client.js';
 
 let dir: string;
@@ -99,7 +99,8 @@ describe('tracegate mock', () => {
     }
   });
 
-  it.skipIf(!existsSync('dist/cjs/src/cli/main.js'))('the built CLI starts and stops on SIGTERM (runs when dist/ exists)', async () => {
+  it('the built CLI starts and stops on SIGTERM', async () => {
+    ensureBuilt();
     const child = spawn(process.execPath, ['bin/tracegate.cjs', 'mock', '--port', '0', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -111,5 +112,5 @@ describe('tracegate mock', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code).toBe(0);
     expect(output).toContain('stopped (SIGTERM)');
-  });
+  }, 120_000);
 });
