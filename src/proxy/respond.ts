@@ -1,5 +1,7 @@
 /** Writing JSON answers and OpenAI error bodies; `connection: close` while draining or after an unread body. */
+import { getCallInfo } from '../call-info.js';
 import { ClientGoneError, type BodyErrorMarks } from './body.js';
+import { callHeaders } from './call-headers.js';
 import type { Exchange, ProxyState } from './context.js';
 import { scrubString } from '../errors.js';
 import { ShutdownError, toErrorResponse } from './errors.js';
@@ -27,6 +29,7 @@ export function sendError(state: ProxyState, ex: Exchange, err: unknown): number
     state.log.error(`tracegate proxy: ${ex.req.method} ${ex.route} → ${r.status}: ${scrubString(what, state.secrets).split('\n')[0]!.slice(0, 500)}`);
   }
   if (res.headersSent || res.destroyed) return r.status;
+  callHeaders(getCallInfo(err), performance.now() - ex.arrived, r.headers);
   if ((err as BodyErrorMarks | undefined)?.closeConnection) r.headers.connection = 'close';
   sendJson(state, ex, r.status, r.body, r.headers);
   return r.status;

@@ -2,7 +2,7 @@
  * Beginning and settling a router call: the CallState, the logical call event, key-level rate
  * limiting, and settling exactly once (for streams: when the stream ends).
  */
-import { attachCallInfo, type CallInfo } from '../call-info.js';
+import { attachCallInfo, getCallInfo, type CallInfo } from '../call-info.js';
 import { callChannel, publishSettled, publishStart, runInScope, type CallEvent } from '../channels.js';
 import { NotFoundError, RateLimitError } from '../errors.js';
 import type { Deployment } from '../providers/types.js';
@@ -135,6 +135,9 @@ export function settleSuccess<T extends object>(core: RouterCore, state: LiveCal
 export function settleFailure(core: RouterCore, state: LiveCall, error: unknown): void {
   reconcileKey(core, state);
   markFailure(state.event.info, error, state.startedAt);
+  // The error reports its call too (attempts, trace), unless it already belongs to another call
+  // (a caller's abort reason shared by several calls).
+  if (error instanceof Error && getCallInfo(error) === undefined) attachCallInfo(error, state.event.info);
   publishSettled(callChannel, state.event, error);
 }
 

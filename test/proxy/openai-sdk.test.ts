@@ -122,6 +122,10 @@ describe('SDK error classes', () => {
     expect(err).toBeInstanceOf(OpenAI.RateLimitError);
     expect(err.headers.get('retry-after')).toBe('7');
     expect(err.headers.get('retry-after-ms')).toBe('7000');
+    // An error answer says what the call did, like a success does.
+    expect(err.headers.get('x-tracegate-attempts')).toBe('1');
+    expect(err.headers.get('x-tracegate-fallback')).toBe('false');
+    expect(Number(err.headers.get('x-tracegate-overhead-ms'))).toBeGreaterThanOrEqual(0);
   });
 
   it('5xx from upstream: InternalServerError; the provider key is not in the error', async () => {

@@ -119,6 +119,12 @@ describe('faults → typed errors (non-streaming)', () => {
     const e = await plainError('status500');
     expect(e).toBeInstanceOf(UpstreamUnavailableError);
     expect(e.status).toBe(500);
+    // The error reports its call like a result does (non-enumerable `tracegate`).
+    const info = getCallInfo(e)!;
+    expect(info.outcome).toBe('error');
+    expect(info.errorClass).toBe('upstream_unavailable');
+    expect(info.attempts.map((a) => [a.deployment.id, a.status, a.errorClass])).toEqual([['status500#0', 500, 'upstream_unavailable']]);
+    expect(Object.keys(e)).not.toContain('tracegate');
   });
 
   it('429 with retry-after-ms, retry-after seconds and an HTTP-date → RateLimitError with retryAfterMs', async () => {
