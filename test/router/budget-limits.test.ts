@@ -52,7 +52,8 @@ describe('budgets', () => {
     const r = makeRouter({ models: entries(up, 'a', ['bg2']), ...FAST, budgets: [{ scope: 'team', match: 't1', limitUsd: 0, window: 'hour' }] });
     const err = await r.chat.completions.create(hi, { identity: { team: 't1' } }).catch((e) => e);
     expect(err).toBeInstanceOf(BudgetExceededError);
-    expect(getCallInfo(err)).toBeUndefined();
+    // The error reports its call: rejected by the budget, no attempt made.
+    expect(getCallInfo(err)).toMatchObject({ outcome: 'budget_rejected', errorClass: 'budget_exceeded', attempts: [] });
     expect(up.calls('bg2')).toBe(0);
     // Another team is not limited.
     await r.chat.completions.create(hi, { identity: { team: 't2' } });
