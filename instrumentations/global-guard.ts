@@ -52,7 +52,3 @@ export function release(member: GuardMember): void {
     next.activateFromStandby();
   }
 }
-
-export function isOwner(member: GuardMember): boolean {
-  return guard().owner === member;
-}

@@ -18,10 +18,6 @@ function pad(text: string, width: number, align: 'left' | 'right'): string {
   return align === 'left' ? t + ' '.repeat(n) : ' '.repeat(n) + t;
 }
 
-export function tableWidth(columns: readonly Column<never>[]): number {
-  return columns.reduce((w, c) => w + c.width, 0) + Math.max(0, columns.length - 1);
-}
-
 export function renderTable<Row>(columns: readonly Column<Row>[], rows: readonly Row[]): string[] {
   const line = (cells: string[]): string => cells.join(' ').replace(/\s+$/, '');
   const out = [line(columns.map((c) => pad(c.header, c.width, c.align ?? 'right')))];
