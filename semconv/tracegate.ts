@@ -234,6 +234,8 @@ export const DECISION_DETAIL_ATTRIBUTES = [
   detail('tracegate.rate_limit.retry_after_ms', 'double', '`rate_limit`: ms until the window frees enough.'),
   detail('tracegate.cache.key', 'string', '`cache`: prefix of the request\'s cache key hash.'),
   detail('tracegate.cache.ttl_ms', 'double', '`cache/store`: lifetime of the stored entry.'),
+  detail('tracegate.cache.bytes', 'int', '`cache/skip`: size of the answer that was not stored (JSON bytes).'),
+  detail('tracegate.cache.max_entry_bytes', 'int', '`cache/skip`: the per-entry limit it exceeded.'),
   detail('tracegate.guardrail.name', 'string', '`guardrail`: the hook.'),
   detail('tracegate.guardrail.stage', 'string', '`guardrail`: `pre` or `post`.'),
   detail('tracegate.guardrail.reason', 'string', '`guardrail`: the hook\'s reason for its verdict.'),
