@@ -114,6 +114,12 @@ export const ATTR_TRACEGATE_STREAM_DELIVERED_CHUNKS = attribute('tracegate', 'tr
   on: ['attempt'],
   description: 'Chunks handed to the caller before the stream ended.',
 });
+export const ATTR_TRACEGATE_USAGE_ESTIMATED = attribute('tracegate', 'tracegate.usage.estimated', {
+  type: 'boolean',
+  on: ['attempt'],
+  description:
+    'The attempt\'s token counts and cost are tracegate\'s estimate, not the provider\'s: a stream that ended (client abort, stream error, timeout) before the provider reported usage is charged its estimated prompt plus the text received (see docs/router.md).',
+});
 export const ATTR_TRACEGATE_SHADOW = attribute('tracegate', 'tracegate.shadow', {
   type: 'boolean',
   on: ['call', 'attempt', 'event', 'evaluation'],
