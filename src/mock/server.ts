@@ -22,6 +22,8 @@ export interface MockServerOptions {
   seed?: number;
   /** Called for each call once its status is sent, or once it ended without one (hang, client gone). */
   onCall?: (call: MockCallRecord) => void;
+  /** Called when a call's connection closes before its answer was complete (the client went away); `closedEarlyAt` is set. */
+  onClosedEarly?: (call: MockCallRecord) => void;
   /** Keep only the newest N call records (long chaos runs); default: keep all. */
   maxCalls?: number;
 }
@@ -56,6 +58,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     nextSeq: () => ++seq,
     fixturesDir: options.fixturesDir !== undefined ? resolve(options.fixturesDir) : defaultFixturesDir(),
     onCall: options.onCall,
+    onClosedEarly: options.onClosedEarly,
     maxCalls: options.maxCalls,
   };
   const host = options.host ?? '127.0.0.1';
