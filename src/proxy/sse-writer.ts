@@ -102,6 +102,7 @@ export class SseWriter {
 
   /** The end of the response without `[DONE]` (APIs whose events name their own end). */
   end(): void {
+    this.uncork();
     if (this.open) this.res.end();
   }
 
