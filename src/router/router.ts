@@ -1,7 +1,8 @@
 /**
  * `Router`: the public entry point. `new Router({ models })` validates the configuration;
  * `router.chat.completions.create(params)` and `router.embeddings.create(params)` take OpenAI
- * params and return OpenAI shapes (a `ChatCompletionStream` for `stream: true`).
+ * params and return OpenAI shapes (a `ChatCompletionStream` for `stream: true`);
+ * `router.responses.create(params)` takes Responses API params over the same call path.
  * Routing strategies, retries, fallbacks, breakers, budgets, rate limits, cache, mirroring and
  * guardrail hooks are configured in the same options (see docs/router.md).
  */
@@ -28,6 +29,7 @@ import { MemoryStore } from './store/memory.js';
 import type { StateStore } from './store/types.js';
 import { createStrategy, type RoutingStrategy, type StrategyName } from './strategies/index.js';
 import type { ChatCompletionStream } from './stream.js';
+import { Responses } from './ingress/responses.js';
 
 export type ChatCompletionCreateParamsStreaming = ChatCompletionCreateParams & { stream: true };
 export type ChatCompletionCreateParamsNonStreaming = ChatCompletionCreateParams & { stream?: false | null };
@@ -45,6 +47,8 @@ export class Router implements RouterCore {
   readonly maxRequestDepth: number;
   readonly chat: { completions: ChatCompletions };
   readonly embeddings: { create(params: EmbeddingCreateParams, options?: RequestOptions): Promise<CreateEmbeddingResponse> };
+  /** The OpenAI Responses API over the chat call path (create, retrieve, delete; see docs/ingress.md). */
+  readonly responses: Responses;
   readonly policies: Policies;
   readonly store: StateStore;
   readonly clock: Clock;
@@ -91,6 +95,7 @@ export class Router implements RouterCore {
       },
     };
     this.embeddings = { create: (params, opts) => createEmbeddings(this, params, opts) };
+    this.responses = new Responses(this);
   }
 
   /** The adjustments API under the name the call path uses. */
