@@ -71,7 +71,12 @@ export class Router implements RouterCore {
     this.policies = resolvePolicies(parsed, this.all);
     this.clock = parsed.clock ?? systemClock;
     this.random = parsed.random ?? Math.random;
-    this.store = parsed.store ?? new MemoryStore({ clock: this.clock, cacheMaxEntries: this.policies.cache.maxEntries });
+    this.store = parsed.store ?? new MemoryStore({
+        clock: this.clock,
+        cacheMaxEntries: this.policies.cache.maxEntries,
+        cacheMaxBytes: this.policies.cache.maxBytes,
+        cacheMaxEntryBytes: this.policies.cache.maxEntryBytes,
+      });
     this.breakers = new CircuitBreakers(this.policies.breaker, this.store, this.clock);
     this.budgets = new Budgets(this.policies.budgets, this.store, this.clock);
     this.limiter = new RateLimiter(this.store, this.clock);
