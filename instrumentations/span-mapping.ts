@@ -51,6 +51,10 @@ export function callStartAttributes(ev: CallEvent): Attributes {
     if (ev.server.method) a[S.ATTR_HTTP_REQUEST_METHOD] = ev.server.method;
     if (ev.server.route) a[S.ATTR_HTTP_ROUTE] = ev.server.route;
   }
+  if (ev.ingress) {
+    a[S.ATTR_TRACEGATE_INGRESS_API] = ev.ingress.api;
+    if (ev.ingress.droppedTools?.length) a[S.ATTR_TRACEGATE_INGRESS_DROPPED_TOOLS] = [...ev.ingress.droppedTools];
+  }
   return a;
 }
 
@@ -269,6 +273,7 @@ export function attemptEndAttributes(ev: AttemptEvent): Attributes {
   }
   if (ev.finishReasons?.length) a[S.ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = [...ev.finishReasons];
   if (ev.usage) Object.assign(a, usageAttributes(ev.usage, ev.call.operation === 'chat'));
+  if (ev.usageEstimated) a[S.ATTR_TRACEGATE_USAGE_ESTIMATED] = true;
   Object.assign(a, costAttributes(ev.cost));
   if (ev.stream) {
     if (ev.ttftMs !== undefined) a[S.ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = ev.ttftMs / 1000;

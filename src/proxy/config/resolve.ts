@@ -62,6 +62,10 @@ export interface ProxyConfig {
   origin: Origin;
   /** The router evaluator guardrails call for judges and embeddings: bound to the router once built. */
   judge: LateRouter;
+  /** Client model names → aliases (config `modelAliases`; a LiteLLM file's `model_group_alias`). */
+  modelAliases: Record<string, string>;
+  /** How long stored Responses API responses live. */
+  responsesTtlMs?: number;
 }
 
 export const IDENTITY_ORIGIN: Origin = { path: (p) => p, locate: () => undefined };
@@ -212,10 +216,13 @@ export function resolveConfigObject(raw: unknown, options: ResolveOptions): { co
       if (!aliases.has(a)) issues.push(issueAt(origin, ['guardrails', i, 'aliases', j], `unknown alias "${a}"`));
     }),
   );
+  for (const [from, to] of Object.entries(file.modelAliases ?? {})) {
+    if (!aliases.has(to)) issues.push(issueAt(origin, ['modelAliases', from], `unknown alias "${to}"`));
+  }
   const server = serverSettings(file, origin, issues);
   if (issues.length) return { issues: inFileOrder(issues) };
 
-  const { server: _s, masterKey, keys = [], guardrails = [], telemetry = {}, enforceUserParam, ...routerPart } = file;
+  const { server: _s, masterKey, keys = [], guardrails = [], telemetry = {}, enforceUserParam, modelAliases = {}, responses, ...routerPart } = file;
   const warnings = [...(options.warnings ?? [])];
   if (typeof masterKey === 'string' && masterKey.length < 8) {
     warnings.push(`${formatConfigPath(origin.path(['masterKey']))}: the master key has only ${masterKey.length} characters: anyone who guesses it controls the proxy; use a long random key (e.g. \`openssl rand -hex 24\`)`);
@@ -251,6 +258,8 @@ export function resolveConfigObject(raw: unknown, options: ResolveOptions): { co
       warnings,
       origin,
       judge,
+      modelAliases,
+      ...(responses?.storeTtlMs !== undefined ? { responsesTtlMs: responses.storeTtlMs } : {}),
     },
   };
 }
