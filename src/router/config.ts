@@ -126,11 +126,18 @@ export class ModelEntriesError extends ConfigError {
   }
 }
 
+/** Settings any entry may have besides the schema's fields, kept in `Deployment.options` (read by the router's ingress). */
+const COMMON_SETTINGS = {
+  /** A Responses / Messages request with a tool chat completions cannot run is a 400 instead of the tool being dropped. */
+  strictTools: z.boolean().optional(),
+} satisfies z.ZodRawShape;
+
 /** The entry's provider-specific settings, checked against what its adapter declares (strict). */
-function entrySettings(entry: Record<string, unknown>, i: number, settings: z.ZodRawShape | undefined, problems: EntryProblem[]): Record<string, unknown> {
+function entrySettings(entry: Record<string, unknown>, i: number, declared: z.ZodRawShape | undefined, problems: EntryProblem[]): Record<string, unknown> {
   const extra: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(entry)) if (!KNOWN_KEYS.has(k)) extra[k] = v;
-  if (!settings) return extra;
+  if (!declared) return extra;
+  const settings: z.ZodRawShape = { ...COMMON_SETTINGS, ...declared };
   const known = [...KNOWN_KEYS, ...Object.keys(settings)];
   for (const k of Object.keys(extra)) {
     if (!(k in settings)) {
