@@ -1,6 +1,10 @@
-/** Writing JSON answers and OpenAI error bodies; `connection: close` while draining or after an unread body. */
+/**
+ * Writing JSON answers and OpenAI error bodies; `connection: close` while draining or while the
+ * request's body is still unread (node then closes the connection once the answer is written,
+ * instead of reading the rest of the body to reach the next request).
+ */
 import { getCallInfo } from '../call-info.js';
-import { ClientGoneError, type BodyErrorMarks } from './body.js';
+import { bodyPending, ClientGoneError, type BodyErrorMarks } from './body.js';
 import { callHeaders } from './call-headers.js';
 import type { Exchange, ProxyState } from './context.js';
 import { scrubString } from '../errors.js';
@@ -12,7 +16,7 @@ export function sendJson(state: ProxyState, ex: Exchange, status: number, body: 
   if (res.headersSent || res.destroyed) return;
   headers['content-type'] = 'application/json';
   headers['content-length'] = String(Buffer.byteLength(body));
-  if (state.draining) headers.connection = 'close';
+  if (state.draining || bodyPending(ex.req)) headers.connection = 'close';
   res.writeHead(status, headers);
   res.end(body);
 }

@@ -13,6 +13,7 @@ import type { Deployment, Timeouts } from '../providers/types.js';
 import type { ChatCompletionCreateParams } from '../wire/chat-request.js';
 import type { ChatCompletion } from '../wire/chat-response.js';
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from '../wire/embeddings.js';
+import { DEFAULT_MAX_REQUEST_DEPTH } from '../wire/nesting.js';
 import { deploymentRef } from './attempt.js';
 import { CircuitBreakers, type BreakerSnapshot } from './breaker.js';
 import { Budgets } from './budget.js';
@@ -43,6 +44,7 @@ export class Router implements RouterCore {
   readonly groups: ReadonlyMap<string, readonly Deployment[]>;
   readonly timeouts: Timeouts;
   readonly maxResponseBytes: number;
+  readonly maxRequestDepth: number;
   readonly chat: { completions: ChatCompletions };
   readonly embeddings: { create(params: EmbeddingCreateParams, options?: RequestOptions): Promise<CreateEmbeddingResponse> };
   /** The OpenAI Responses API over the chat call path (create, retrieve, delete; see docs/ingress.md). */
@@ -64,6 +66,7 @@ export class Router implements RouterCore {
     const parsed = parseRouterOptions(RouterOptionsSchema, options);
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...parsed.timeouts };
     this.maxResponseBytes = parsed.maxResponseBytes ?? 32 * 1024 * 1024;
+    this.maxRequestDepth = parsed.maxRequestDepth ?? DEFAULT_MAX_REQUEST_DEPTH;
     this.all = resolveDeployments(parsed.models, parsed.timeouts, parsed.propagateTraceContext);
     const groups = new Map<string, Deployment[]>();
     for (const d of this.all) {
