@@ -4,7 +4,7 @@
  * Totals of a call use `tracegate.usage.*` / `tracegate.cost.*`, never `gen_ai.usage.*` or
  * `llm.token_count.*`, so backends summing those do not count a call twice.
  */
-import type { DecisionKind } from '../src/channels.js';
+import type { DecisionKind } from './decision-kind.js';
 import { attribute, event, metric, spanName } from './registry.js';
 import { GEN_AI_DURATION_BUCKETS } from './gen-ai.js';
 
