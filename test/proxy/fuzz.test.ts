@@ -3,9 +3,11 @@
  * fixed seed — broken JSON, wrong types, deep nesting, bad headers, truncated bodies, broken
  * chunked framing and header syntax over raw sockets — against the proxy in front of
  * `tracegate mock`. Bad input must never get a 5xx, never hang, never log an error, never
- * count against a breaker; a valid request succeeds afterwards. Same seed, same requests.
+ * count against a breaker; a valid request succeeds afterwards. Same seed, same requests (the
+ * mock's mulberry32 PRNG).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPrng } from '../../src/mock/answer/prng.js';
 import { KEY_ALL, PROVIDER_KEY, raw, startStack, type Stack } from './helpers.js';
 import { rawExchange, statusOf } from './raw-socket.js';
 
@@ -13,18 +15,6 @@ const SEED = 0x11c0ffee;
 const HTTP_CASES = 1600;
 const RAW_CASES = 400;
 const CONCURRENCY = 16;
-
-/** mulberry32: a small seeded PRNG (deterministic across runs and Node versions). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rand = () => number;
 const int = (r: Rand, n: number) => Math.floor(r() * n);
@@ -148,7 +138,7 @@ async function inBatches<T>(items: T[], run: (item: T) => Promise<void>): Promis
 
 describe('fuzzing the proxy with malformed requests', () => {
   it(`${HTTP_CASES} HTTP requests and ${RAW_CASES} raw ones: no 5xx, no hang, no error logged, breakers untouched`, { timeout: 60_000 }, async () => {
-    const r = prng(SEED);
+    const r = createPrng(SEED);
     const cases = Array.from({ length: HTTP_CASES }, () => httpCase(r));
     const raws = Array.from({ length: RAW_CASES }, () => rawCase(r));
     const statuses = new Map<number, number>();
