@@ -77,6 +77,13 @@ export interface Deployment {
   price?: ModelPrice;
   /** Send W3C trace context upstream. */
   propagateTraceContext: boolean;
+  /**
+   * Connections kept per upstream origin (undici pool size). Deployments with the same value
+   * (and connect timeout) share one pool per origin. Unset: 128.
+   */
+  connections?: number;
+  /** Attempts in flight at once in this process; unset: no cap. */
+  maxInFlight?: number;
   /** Every secret value of this deployment, to be scrubbed from errors. */
   secrets: readonly string[];
 }

@@ -171,7 +171,7 @@ export async function runUnaryAttempt<T>(call: CallState, plan: AttemptPlan, op:
       const ctx: AdapterContext = { deployment: d, stream: false };
       const spec = withPropagation(await op.build(adapter, ctx), ev, d);
       signal.phase('first_token', d.timeouts.firstTokenMs);
-      const res = await sendRequest(spec, { signal, connectTimeoutMs: d.timeouts.connectMs });
+      const res = await sendRequest(spec, { signal, connectTimeoutMs: d.timeouts.connectMs, ...(d.connections !== undefined ? { connections: d.connections } : {}) });
       ev.status = res.status;
       if (res.status >= 400) throw await readErrorResponse(res, signal, adapter, ctx);
       const type = mediaType(res.headers);
@@ -360,7 +360,7 @@ export async function openStreamAttempt(call: CallState, plan: AttemptPlan): Pro
       const ctx: AdapterContext = { deployment: d, stream: true };
       const spec = withPropagation(await adapter.chatRequest(plan.params as never, ctx), ev, d);
       signal.phase('first_token', d.timeouts.firstTokenMs);
-      const res = await sendRequest(spec, { signal, connectTimeoutMs: d.timeouts.connectMs });
+      const res = await sendRequest(spec, { signal, connectTimeoutMs: d.timeouts.connectMs, ...(d.connections !== undefined ? { connections: d.connections } : {}) });
       ev.status = res.status;
       if (res.status >= 400) throw await readErrorResponse(res, signal, adapter, ctx);
       const type = mediaType(res.headers);

@@ -10,6 +10,9 @@ import type { Deployment, ModelCapabilities, ModelPrice, Timeouts } from '../pro
 import { formatIssues } from '../wire/validate.js';
 import { PolicyOptionsShape } from './config-policies.js';
 
+/** Connections per upstream origin when neither the entry nor the router says. */
+export const DEFAULT_CONNECTIONS = 128;
+
 export const DEFAULT_TIMEOUTS: Timeouts = {
   connectMs: 10_000,
   firstTokenMs: 120_000,
@@ -66,6 +69,10 @@ export const ModelEntrySchema = z.looseObject({
   capabilities: CapabilitiesSchema.optional(),
   price: PriceSchema.optional(),
   propagateTraceContext: z.boolean().optional(),
+  /** Connections kept to this deployment's origin (undici pool size); default the router's `connections`. */
+  connections: z.number().int().positive().optional(),
+  /** Attempts in flight on this deployment at once, in this process; past it the deployment is skipped (fast 429 when none is left). */
+  maxInFlight: z.number().int().positive().optional(),
   /** Catalog provider to read capabilities/prices from (e.g. `openai` for an Azure deployment). */
   catalogProvider: z.string().optional(),
 });
@@ -81,6 +88,8 @@ export const RouterOptionsShape = {
   maxRequestDepth: z.number().int().min(8).max(1000).optional(),
   /** Send W3C trace context to upstreams; default: only to entries with a custom baseURL. */
   propagateTraceContext: z.boolean().optional(),
+  /** Default connections per upstream origin for entries without their own `connections` (128). */
+  connections: z.number().int().positive().optional(),
   ...PolicyOptionsShape,
 };
 
@@ -103,6 +112,7 @@ export function resolveDeployments(
   entries: z.infer<typeof ModelEntrySchema>[],
   routerTimeouts: Partial<Timeouts> | undefined,
   propagateDefault: boolean | undefined,
+  connectionsDefault: number = DEFAULT_CONNECTIONS,
 ): Deployment[] {
   const counters = new Map<string, number>();
   const seen = new Set<string>();
@@ -144,8 +154,10 @@ export function resolveDeployments(
       timeouts: { ...DEFAULT_TIMEOUTS, ...stripUndefined(routerTimeouts), ...stripUndefined(entry.timeouts) },
       capabilities: info.capabilities,
       propagateTraceContext: entry.propagateTraceContext ?? propagateDefault ?? entry.baseURL !== undefined,
+      connections: entry.connections ?? connectionsDefault,
       secrets,
     };
+    if (entry.maxInFlight !== undefined) deployment.maxInFlight = entry.maxInFlight;
     if (entry.apiKey !== undefined) deployment.apiKey = entry.apiKey;
     if (entry.baseURL !== undefined) deployment.baseURL = entry.baseURL;
     if (entry.rpm !== undefined) deployment.rpm = entry.rpm;

@@ -67,7 +67,7 @@ export class Router implements RouterCore {
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...parsed.timeouts };
     this.maxResponseBytes = parsed.maxResponseBytes ?? 32 * 1024 * 1024;
     this.maxRequestDepth = parsed.maxRequestDepth ?? DEFAULT_MAX_REQUEST_DEPTH;
-    this.all = resolveDeployments(parsed.models, parsed.timeouts, parsed.propagateTraceContext);
+    this.all = resolveDeployments(parsed.models, parsed.timeouts, parsed.propagateTraceContext, parsed.connections);
     const groups = new Map<string, Deployment[]>();
     for (const d of this.all) {
       const list = groups.get(d.name) ?? [];
