@@ -27,10 +27,19 @@ import {
 } from './exporters/from-env.js';
 import { TracegateInstrumentation } from './instrumentation.js';
 import { installFlushHooks } from './lifecycle.js';
+import { createSdkInstrumentations, selectSdkIds, type SdkInstrumentation, type SdkSelection } from './sdk/index.js';
 
 export interface RegisterOptions {
-  /** Instrumentation settings (content capture, redaction, propagation). */
+  /** Instrumentation settings (content capture, redaction, propagation); the SDK instrumentations share them. */
   instrumentation?: TracegateInstrumentationConfig;
+  /**
+   * Instrument the official provider SDKs (`openai`, `@anthropic-ai/sdk`, `@google/genai`,
+   * `@aws-sdk/client-bedrock-runtime`) too: `true` (default), `false`, or per id
+   * (`{ anthropic: false }`). `OTEL_NODE_DISABLED_INSTRUMENTATIONS`,
+   * `OTEL_NODE_ENABLED_INSTRUMENTATIONS` and `TRACEGATE_DISABLED_INSTRUMENTATIONS` apply (ids
+   * `openai`, `anthropic`, `google-genai`, `bedrock-runtime`).
+   */
+  sdk?: SdkSelection;
   /** Trace exporters: names (as in `OTEL_TRACES_EXPORTER`) or exporter instances. Default: from the environment (`otlp`). */
   traces?: TraceExporterName | SpanExporter | readonly (TraceExporterName | SpanExporter)[];
   /** OTLP traces URL, e.g. `http://localhost:4318/v1/traces`. */
@@ -55,6 +64,8 @@ export interface RegisterOptions {
 
 export interface Registration {
   readonly instrumentation: TracegateInstrumentation;
+  /** The provider SDK instrumentations turned on (each can be `disable()`d on its own). */
+  readonly sdkInstrumentations: readonly SdkInstrumentation[];
   /** The provider register() created; undefined when the application's own provider is used. */
   readonly tracerProvider: NodeTracerProvider | undefined;
   readonly meterProvider: MeterProvider | undefined;
@@ -170,6 +181,7 @@ export function register(options: RegisterOptions = {}): Registration {
 
   const instrumentation = new TracegateInstrumentation(options.instrumentation);
   if (meterProvider) instrumentation.setMeterProvider(meterProvider);
+  const sdkInstrumentations = createSdkInstrumentations(selectSdkIds(options.sdk, env), { ...options.instrumentation });
 
   const flush = async (): Promise<void> => {
     const appProvider = tracerProvider ?? ((trace.getTracerProvider() as { getDelegate?: () => unknown }).getDelegate?.() as { forceFlush?: () => Promise<void> } | undefined);
@@ -193,6 +205,7 @@ export function register(options: RegisterOptions = {}): Registration {
 
   const registration: Registration = {
     instrumentation,
+    sdkInstrumentations,
     tracerProvider,
     meterProvider,
     loggerProvider,
@@ -201,6 +214,7 @@ export function register(options: RegisterOptions = {}): Registration {
     async shutdown() {
       removeHooks?.();
       instrumentation.disable();
+      for (const sdk of sdkInstrumentations) sdk.disable();
       await flush();
       await Promise.allSettled([tracerProvider?.shutdown(), meterProvider?.shutdown(), loggerProvider?.shutdown()]);
       if (tracerProvider) trace.disable();

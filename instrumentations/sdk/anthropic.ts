@@ -1,0 +1,105 @@
+/**
+ * `@anthropic-ai/sdk`: `messages.create`, plain and `stream: true`, which the `messages.stream()`
+ * helper calls too. Answers and stream events are decoded by the router's Anthropic adapter,
+ * errors classified by it; the span records the same attributes as an attempt span of an
+ * `anthropic` deployment.
+ */
+import { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
+import { genAiProviderName } from '../provider-names.js';
+import { AdapterStream, classifySdkError, decodeAnswer } from './adapters.js';
+import { SdkInstrumentation, type SdkInstrumentationConfig } from './base.js';
+import { completionEnd } from './model-call.js';
+import { anthropicParams } from './shapes/anthropic.js';
+import { isCustomBaseURL, observeApiPromise, serverOf, withTraceHeaders, type StainlessCall } from './stainless.js';
+
+type Rec = Record<string, unknown>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyFn = (...args: any[]) => any;
+
+export const ANTHROPIC_SDK = '@anthropic-ai/sdk';
+const PROVIDER = 'anthropic';
+const PUBLIC_HOSTS = ['api.anthropic.com'];
+const OTHER_SCOPES = ['@arizeai/openinference-instrumentation-anthropic', '@traceloop/instrumentation-anthropic'];
+
+interface AnthropicModule {
+  Anthropic?: { Messages?: { prototype: object } };
+  default?: AnthropicModule['Anthropic'];
+}
+
+function messagesProto(mod: AnthropicModule): object | undefined {
+  return (mod?.Anthropic ?? mod?.default)?.Messages?.prototype;
+}
+
+export class AnthropicSdkInstrumentation extends SdkInstrumentation {
+  constructor(config: SdkInstrumentationConfig = {}) {
+    super('anthropic', OTHER_SCOPES, config);
+  }
+
+  protected init() {
+    return [
+      new InstrumentationNodeModuleDefinition(
+        ANTHROPIC_SDK,
+        ['>=0.20.0 <2'],
+        (mod: AnthropicModule) => {
+          this.patchMethod(messagesProto(mod), 'create', (original) => this.wrapCreate(original));
+          return mod;
+        },
+        (mod: AnthropicModule) => {
+          if (mod) this.unpatchMethod(messagesProto(mod), 'create');
+        },
+      ),
+    ];
+  }
+
+  private wrapCreate(original: AnyFn): AnyFn {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const self = this;
+    return function tracedCreate(this: { _client?: Rec }, ...args: unknown[]) {
+      const body = args[0] as Rec | undefined;
+      if (!body || typeof body !== 'object') return original.apply(this, args);
+      const client = this?._client;
+      const model = typeof body.model === 'string' ? body.model : '';
+      const stream = body.stream === true;
+      const span = self.begin(() => ({
+        sdk: ANTHROPIC_SDK,
+        method: 'messages.create',
+        catalogProvider: PROVIDER,
+        operation: 'chat',
+        genAiProvider: genAiProviderName(PROVIDER),
+        model,
+        params: anthropicParams(body),
+        stream,
+        ...serverOf(client?.baseURL),
+      }));
+      if (!span) return original.apply(this, args);
+      let callArgs = args;
+      try {
+        if (self.resolved.traceContextPropagation && isCustomBaseURL(client?.baseURL, PUBLIC_HOSTS)) callArgs = withTraceHeaders(args, 1, span.traceHeaders());
+      } catch (err) {
+        self.report('trace context', err);
+      }
+      const call: StainlessCall<Rec> = {
+        span,
+        stream,
+        answer: (data) => completionEnd(decodeAnswer(PROVIDER, model, data)),
+        streamState: () => {
+          const s = new AdapterStream(PROVIDER, model);
+          return {
+            item: (ev) => s.push({ event: typeof ev.type === 'string' ? ev.type : undefined, data: JSON.stringify(ev) } as { event?: string; data: string }),
+            end: () => completionEnd(s.completion()),
+          };
+        },
+        classify: (err) => classifySdkError(PROVIDER, model, stream, err, (e) => e.error),
+        report: (where, err) => self.report(where, err),
+      };
+      let promise: unknown;
+      try {
+        promise = span.run(() => original.apply(this, callArgs));
+      } catch (err) {
+        span.end({ error: call.classify(err), thrown: err });
+        throw err;
+      }
+      return observeApiPromise(promise, call);
+    };
+  }
+}
