@@ -27,6 +27,7 @@ import {
 } from './exporters/from-env.js';
 import { TracegateInstrumentation } from './instrumentation.js';
 import { installFlushHooks } from './lifecycle.js';
+import { preferTracegateSpans } from './sdk/anthropic.js';
 import { createSdkInstrumentations, selectSdkIds, type SdkInstrumentation, type SdkSelection } from './sdk/index.js';
 
 export interface RegisterOptions {
@@ -181,7 +182,9 @@ export function register(options: RegisterOptions = {}): Registration {
 
   const instrumentation = new TracegateInstrumentation(options.instrumentation);
   if (meterProvider) instrumentation.setMeterProvider(meterProvider);
-  const sdkInstrumentations = createSdkInstrumentations(selectSdkIds(options.sdk, env), { ...options.instrumentation });
+  const sdkIds = selectSdkIds(options.sdk, env);
+  if (sdkIds.includes('anthropic')) preferTracegateSpans();
+  const sdkInstrumentations = createSdkInstrumentations(sdkIds, { ...options.instrumentation });
 
   const flush = async (): Promise<void> => {
     const appProvider = tracerProvider ?? ((trace.getTracerProvider() as { getDelegate?: () => unknown }).getDelegate?.() as { forceFlush?: () => Promise<void> } | undefined);

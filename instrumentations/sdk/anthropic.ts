@@ -3,6 +3,12 @@
  * helper calls too. Answers and stream events are decoded by the router's Anthropic adapter,
  * errors classified by it; the span records the same attributes as an attempt span of an
  * `anthropic` deployment.
+ *
+ * Recent SDK versions trace their own calls (scope `com.anthropic.sdk.typescript`, switched by
+ * `ANTHROPIC_OPEN_TELEMETRY`). `register()` sets `ANTHROPIC_OPEN_TELEMETRY=false` when the
+ * environment leaves it unset, so each call gets one span, tracegate's. A client whose own tracing
+ * is on anyway (the variable set to `true`, or its `openTelemetry` option) keeps its spans, and
+ * tracegate records none for it.
  */
 import { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import { genAiProviderName } from '../provider-names.js';
@@ -19,7 +25,12 @@ type AnyFn = (...args: any[]) => any;
 export const ANTHROPIC_SDK = '@anthropic-ai/sdk';
 const PROVIDER = 'anthropic';
 const PUBLIC_HOSTS = ['api.anthropic.com'];
-const OTHER_SCOPES = ['@arizeai/openinference-instrumentation-anthropic', '@traceloop/instrumentation-anthropic'];
+const OTHER_SCOPES = ['@arizeai/openinference-instrumentation-anthropic', '@traceloop/instrumentation-anthropic', 'com.anthropic.sdk.typescript'];
+
+/** Turns the SDK's own spans off for clients created from now on, unless the environment decided. */
+export function preferTracegateSpans(env: NodeJS.ProcessEnv = process.env): void {
+  if (env.ANTHROPIC_OPEN_TELEMETRY === undefined) env.ANTHROPIC_OPEN_TELEMETRY = 'false';
+}
 
 interface AnthropicModule {
   Anthropic?: { Messages?: { prototype: object } };
@@ -58,6 +69,8 @@ export class AnthropicSdkInstrumentation extends SdkInstrumentation {
       const body = args[0] as Rec | undefined;
       if (!body || typeof body !== 'object') return original.apply(this, args);
       const client = this?._client;
+      // The client traces its own calls: its span is the one (see the module comment).
+      if (client?._tracer && self.getConfig().yieldToOtherInstrumentations !== false) return original.apply(this, args);
       const model = typeof body.model === 'string' ? body.model : '';
       const stream = body.stream === true;
       const span = self.begin(() => ({

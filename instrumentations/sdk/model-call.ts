@@ -71,6 +71,12 @@ export function completionEnd(completion: unknown): SdkCallEnd {
   };
 }
 
+/** The SDK's error class name (`RateLimitError`, `ThrottlingException`, `ApiError`). */
+function exceptionType(thrown: unknown, classified: unknown): string {
+  if (!(thrown instanceof Error)) return errorType(classified);
+  return thrown.name && thrown.name !== 'Error' ? thrown.name : (thrown.constructor?.name ?? 'Error');
+}
+
 /** Span name as for attempt spans: `{operation} {model}`. */
 function spanName(start: SdkCallStart): string {
   return `${start.operation} ${start.model}`;
@@ -176,7 +182,7 @@ export class SdkCallSpan {
       if (e.error !== undefined) {
         const thrown = e.thrown ?? e.error;
         const message = errorMessage(thrown);
-        span.addEvent(S.EVENT_EXCEPTION, { [S.ATTR_EXCEPTION_TYPE]: thrown instanceof Error ? thrown.name : errorType(e.error), [S.ATTR_EXCEPTION_MESSAGE]: message });
+        span.addEvent(S.EVENT_EXCEPTION, { [S.ATTR_EXCEPTION_TYPE]: exceptionType(thrown, e.error), [S.ATTR_EXCEPTION_MESSAGE]: message });
         span.setStatus({ code: SpanStatusCode.ERROR, message });
       }
     } finally {
