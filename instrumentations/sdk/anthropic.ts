@@ -16,7 +16,7 @@ import { AdapterStream, classifySdkError, decodeAnswer } from './adapters.js';
 import { SdkInstrumentation, type SdkInstrumentationConfig } from './base.js';
 import { completionEnd } from './model-call.js';
 import { anthropicParams } from './shapes/anthropic.js';
-import { isCustomBaseURL, observeApiPromise, serverOf, withTraceHeaders, type StainlessCall } from './stainless.js';
+import { serverOf, wrapStainlessMethod } from './stainless.js';
 
 type Rec = Record<string, unknown>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -63,56 +63,35 @@ export class AnthropicSdkInstrumentation extends SdkInstrumentation {
   }
 
   private wrapCreate(original: AnyFn): AnyFn {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const self = this;
-    return function tracedCreate(this: { _client?: Rec }, ...args: unknown[]) {
-      const body = args[0] as Rec | undefined;
-      if (!body || typeof body !== 'object') return original.apply(this, args);
-      const client = this?._client;
+    return wrapStainlessMethod<Rec>(this, original, {
+      publicHosts: PUBLIC_HOSTS,
       // The client traces its own calls: its span is the one (see the module comment).
-      if (client?._tracer && self.getConfig().yieldToOtherInstrumentations !== false) return original.apply(this, args);
-      const model = typeof body.model === 'string' ? body.model : '';
-      const stream = body.stream === true;
-      const span = self.begin(() => ({
+      skip: (client) => !!client?._tracer && this.getConfig().yieldToOtherInstrumentations !== false,
+      describe: (client, body) => ({
         sdk: ANTHROPIC_SDK,
         method: 'messages.create',
         catalogProvider: PROVIDER,
         operation: 'chat',
         genAiProvider: genAiProviderName(PROVIDER),
-        model,
+        model: typeof body.model === 'string' ? body.model : '',
         params: anthropicParams(body),
-        stream,
+        stream: body.stream === true,
         ...serverOf(client?.baseURL),
-      }));
-      if (!span) return original.apply(this, args);
-      let callArgs = args;
-      try {
-        if (self.resolved.traceContextPropagation && isCustomBaseURL(client?.baseURL, PUBLIC_HOSTS)) callArgs = withTraceHeaders(args, 1, span.traceHeaders());
-      } catch (err) {
-        self.report('trace context', err);
-      }
-      const call: StainlessCall<Rec> = {
-        span,
-        stream,
-        answer: (data) => completionEnd(decodeAnswer(PROVIDER, model, data)),
-        streamState: () => {
-          const s = new AdapterStream(PROVIDER, model);
-          return {
-            item: (ev) => s.push({ event: typeof ev.type === 'string' ? ev.type : undefined, data: JSON.stringify(ev) } as { event?: string; data: string }),
-            end: () => completionEnd(s.completion()),
-          };
-        },
-        classify: (err) => classifySdkError(PROVIDER, model, stream, err, (e) => e.error),
-        report: (where, err) => self.report(where, err),
-      };
-      let promise: unknown;
-      try {
-        promise = span.run(() => original.apply(this, callArgs));
-      } catch (err) {
-        span.end({ error: call.classify(err), thrown: err });
-        throw err;
-      }
-      return observeApiPromise(promise, call);
-    };
+      }),
+      meaning: (body) => {
+        const model = typeof body.model === 'string' ? body.model : '';
+        return {
+          answer: (data) => completionEnd(decodeAnswer(PROVIDER, model, data)),
+          streamState: () => {
+            const s = new AdapterStream(PROVIDER, model);
+            return {
+              item: (ev) => s.push({ ...(typeof ev.type === 'string' ? { event: ev.type } : {}), data: JSON.stringify(ev) }),
+              end: () => completionEnd(s.completion()),
+            };
+          },
+          classify: (err) => classifySdkError(PROVIDER, model, body.stream === true, err, (e) => e.error),
+        };
+      },
+    });
   }
 }

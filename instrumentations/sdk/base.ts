@@ -13,6 +13,7 @@ import { trace, type Span } from '@opentelemetry/api';
 import { InstrumentationBase, isWrapped } from '@opentelemetry/instrumentation';
 import { resolveConfig, type ResolvedConfig, type TracegateInstrumentationConfig } from '../config.js';
 import { ContentMapper } from '../content.js';
+import { liveView } from '../live-view.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { SdkCallSpan, sdkCallActive, type SdkCallStart, type SdkHost } from './model-call.js';
 
@@ -75,20 +76,12 @@ export abstract class SdkInstrumentation extends InstrumentationBase<SdkInstrume
   }
 
   protected host(): SdkHost {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const self = this;
-    return {
-      get tracer() {
-        return self.tracer;
-      },
-      get resolved() {
-        return self.resolved;
-      },
-      get content() {
-        return self.content;
-      },
-      report: (where, err) => self.report(where, err),
-    };
+    return liveView<SdkHost>({
+      tracer: () => this.tracer,
+      resolved: () => this.resolved,
+      content: () => this.content,
+      report: () => (where: string, err: unknown) => this.report(where, err),
+    });
   }
 
   private yields(): boolean {
@@ -99,7 +92,7 @@ export abstract class SdkInstrumentation extends InstrumentationBase<SdkInstrume
    * The span of a call, or undefined when this call is not to be recorded (disabled, nested,
    * another instrumentation's span is active) or starting it failed: then call the original.
    */
-  protected begin(describe: () => SdkCallStart): SdkCallSpan | undefined {
+  begin(describe: () => SdkCallStart): SdkCallSpan | undefined {
     if (!this.isEnabled() || sdkCallActive()) return undefined;
     try {
       if (this.otherScopes.length && this.yields()) {
@@ -137,13 +130,33 @@ export abstract class SdkInstrumentation extends InstrumentationBase<SdkInstrume
     if (typeof current === 'function' && (current as { __tracegate?: boolean }).__tracegate) this._unwrap(target as Record<string, AnyFn>, name);
   }
 
-  /** Runs `fn`, ending `span` with the error if it throws synchronously. */
-  protected callOriginal<T>(span: SdkCallSpan, fn: () => T, onThrow: (err: unknown) => void): T {
+  /**
+   * Runs a promise-returning SDK call with `span` active: `onResult` ends the span from the
+   * result (and may return a replacement, e.g. an observed stream); a rejection ends it with the
+   * classified error and is passed on unchanged.
+   */
+  protected tracePromise(span: SdkCallSpan, call: () => unknown, onResult: (result: unknown) => unknown, classify: (err: unknown) => unknown, status: (err: unknown) => number | undefined): Promise<unknown> {
+    let promise: unknown;
     try {
-      return span.run(fn);
+      promise = span.run(call);
     } catch (err) {
-      onThrow(err);
+      span.end({ error: classify(err), thrown: err });
       throw err;
     }
+    return Promise.resolve(promise).then(
+      (result) => {
+        try {
+          return onResult(result);
+        } catch (err) {
+          this.report('sdk answer', err);
+          if (!span.isEnded) span.end({});
+          return result;
+        }
+      },
+      (err: unknown) => {
+        span.end({ status: status(err), error: classify(err), thrown: err });
+        throw err;
+      },
+    );
   }
 }

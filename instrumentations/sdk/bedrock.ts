@@ -99,28 +99,16 @@ export class BedrockSdkInstrumentation extends SdkInstrumentation {
         () => undefined,
       );
       const classify = (err: unknown): unknown => classifySdkError(PROVIDER, model, stream, err, bedrockErrorBody);
-      let promise: Promise<unknown>;
-      try {
-        promise = span.run(() => original.apply(this, args));
-      } catch (err) {
-        span.end({ error: classify(err), thrown: err });
-        throw err;
-      }
-      return Promise.resolve(promise).then(
+      return self.tracePromise(
+        span,
+        () => original.apply(this, args),
         (output) => {
-          try {
-            if (stream) self.observeStream(span, model, output as Rec, classify);
-            else span.end({ ...answerEnd(model, output), status: httpStatus(output), answer: output as object });
-          } catch (err) {
-            self.report('sdk answer', err);
-            if (!span.isEnded) span.end({});
-          }
+          if (stream) self.observeStream(span, model, output as Rec, classify);
+          else span.end({ ...answerEnd(model, output), status: httpStatus(output), answer: output as object });
           return output;
         },
-        (err: unknown) => {
-          span.end({ status: httpStatus(err), error: classify(err), thrown: err });
-          throw err;
-        },
+        classify,
+        httpStatus,
       );
     };
   }

@@ -7,7 +7,7 @@
  */
 import { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import { genAiProviderName } from '../provider-names.js';
-import { AdapterStream, classifySdkError, decodeAnswer } from './adapters.js';
+import { AdapterStream, classifySdkError, decodeAnswer, errorStatus } from './adapters.js';
 import { SdkInstrumentation, type SdkInstrumentationConfig } from './base.js';
 import { completionEnd, type SdkCallSpan } from './model-call.js';
 import { geminiModel, geminiParams } from './shapes/gemini.js';
@@ -84,28 +84,16 @@ export class GoogleGenAISdkInstrumentation extends SdkInstrumentation {
       }));
       if (!span) return original.apply(this, args);
       const classify = (err: unknown): unknown => classifySdkError(PROVIDER, model, stream, err, googleErrorBody);
-      let promise: Promise<unknown>;
-      try {
-        promise = span.run(() => original.apply(this, args));
-      } catch (err) {
-        span.end({ error: classify(err), thrown: err });
-        throw err;
-      }
-      return Promise.resolve(promise).then(
+      return self.tracePromise(
+        span,
+        () => original.apply(this, args),
         (result) => {
           if (stream) return self.observeStream(span, model, result, classify);
-          try {
-            span.end({ ...completionEnd(decodeAnswer(PROVIDER, model, result)), status: 200, answer: result as object });
-          } catch (err) {
-            self.report('sdk answer', err);
-            if (!span.isEnded) span.end({});
-          }
+          span.end({ ...completionEnd(decodeAnswer(PROVIDER, model, result)), status: 200, answer: result as object });
           return result;
         },
-        (err: unknown) => {
-          span.end({ status: typeof (err as Rec)?.status === 'number' ? ((err as Rec).status as number) : undefined, error: classify(err), thrown: err });
-          throw err;
-        },
+        classify,
+        errorStatus,
       );
     };
   }

@@ -142,6 +142,11 @@ export class SdkCallSpan {
     if (this.ttftMs === undefined) this.ttftMs = performance.now() - this.startedAt;
   }
 
+  /** The call asked for a stream. */
+  get stream(): boolean {
+    return this.start.stream;
+  }
+
   get isEnded(): boolean {
     return this.ended;
   }

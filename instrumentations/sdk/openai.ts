@@ -11,9 +11,9 @@ import { ChunkAccumulator } from '../../src/wire/accumulate.js';
 import type { ChatCompletionChunk } from '../../src/wire/chat-response.js';
 import { SdkInstrumentation, type SdkInstrumentationConfig } from './base.js';
 import { classifySdkError } from './adapters.js';
-import { completionEnd, type SdkCallEnd, type SdkCallStart } from './model-call.js';
+import { completionEnd, type SdkCallStart } from './model-call.js';
 import { responseAsCompletion, responsesParams } from './shapes/responses.js';
-import { isCustomBaseURL, observeApiPromise, serverOf, withTraceHeaders, type StainlessCall } from './stainless.js';
+import { serverOf, wrapStainlessMethod, type StreamState } from './stainless.js';
 
 type Rec = Record<string, unknown>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -82,44 +82,24 @@ export class OpenAISdkInstrumentation extends SdkInstrumentation {
   }
 
   private wrapCreate(kind: Kind, original: AnyFn): AnyFn {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const self = this;
-    return function tracedCreate(this: { _client?: Rec }, ...args: unknown[]) {
-      const body = args[0];
-      if (!body || typeof body !== 'object') return original.apply(this, args);
-      const client = this?._client;
-      const span = self.begin(() => self.describe(kind, client, body as Rec));
-      if (!span) return original.apply(this, args);
-      const stream = (body as Rec).stream === true && kind !== 'embeddings';
-      const model = String((body as Rec).model ?? '');
-      let callArgs = args;
-      try {
-        if (self.resolved.traceContextPropagation && isCustomBaseURL(client?.baseURL, PUBLIC_HOSTS)) callArgs = withTraceHeaders(args, 1, span.traceHeaders());
-      } catch (err) {
-        self.report('trace context', err);
-      }
-      const call: StainlessCall<Rec> = {
-        span,
-        stream,
-        answer: (data) => (kind === 'responses' ? completionEnd(responseAsCompletion(data)) : completionEnd(data)),
-        streamState: () => (kind === 'responses' ? responsesStream() : chatStream()),
-        classify: (err) => classifySdkError('openai', model, stream, err, openaiErrorBody),
-        report: (where, err) => self.report(where, err),
-      };
-      let promise: unknown;
-      try {
-        promise = span.run(() => original.apply(this, callArgs));
-      } catch (err) {
-        span.end({ error: call.classify(err), thrown: err });
-        throw err;
-      }
-      return observeApiPromise(promise, call);
-    };
+    return wrapStainlessMethod<Rec>(this, original, {
+      publicHosts: PUBLIC_HOSTS,
+      describe: (client, body) => this.describe(kind, client, body),
+      meaning: (body) => {
+        const model = typeof body.model === 'string' ? body.model : '';
+        const stream = kind !== 'embeddings' && body.stream === true;
+        return {
+          answer: (data) => completionEnd(kind === 'responses' ? responseAsCompletion(data) : data),
+          streamState: () => (kind === 'responses' ? responsesStream() : chatStream()),
+          classify: (err) => classifySdkError('openai', model, stream, err, openaiErrorBody),
+        };
+      },
+    });
   }
 }
 
 /** Chat completion chunks → the completion they add up to. */
-function chatStream(): { item(value: Rec): void; end(): SdkCallEnd } {
+function chatStream(): StreamState<Rec> {
   const acc = new ChunkAccumulator();
   return {
     item: (chunk) => acc.add(chunk as unknown as ChatCompletionChunk),
@@ -128,7 +108,7 @@ function chatStream(): { item(value: Rec): void; end(): SdkCallEnd } {
 }
 
 /** Responses stream events: the final `response.completed` (or `.incomplete` / `.failed`) event carries the whole response. */
-function responsesStream(): { item(value: Rec): void; end(): SdkCallEnd } {
+function responsesStream(): StreamState<Rec> {
   let final: unknown;
   return {
     item: (ev) => {

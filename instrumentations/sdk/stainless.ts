@@ -10,10 +10,13 @@
  */
 import * as S from '../../semconv/index.js';
 import { headerValue } from './adapters.js';
-import type { SdkCallEnd, SdkCallSpan } from './model-call.js';
+import type { SdkInstrumentation } from './base.js';
+import type { SdkCallEnd, SdkCallSpan, SdkCallStart } from './model-call.js';
 import { observeIterator } from './stream.js';
 
 type Rec = Record<string, unknown>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyFn = (...args: any[]) => any;
 
 interface ApiPromiseLike {
   responsePromise: Promise<{ response?: { status?: number; headers?: unknown } }>;
@@ -24,17 +27,60 @@ function isApiPromise(v: unknown): v is ApiPromiseLike {
   return !!v && typeof (v as ApiPromiseLike)._thenUnwrap === 'function' && typeof (v as ApiPromiseLike).responsePromise?.then === 'function';
 }
 
+/** A stream accumulator: `item` per event, `end` builds the call's end. */
+export interface StreamState<Item> {
+  item(value: Item): void;
+  end(): SdkCallEnd;
+}
+
 /** The per-SDK part: what an answer, a stream and an error mean. */
 export interface StainlessCall<Item> {
   span: SdkCallSpan;
   stream: boolean;
   /** The end of a non-streamed call from its answer. */
   answer(data: unknown): SdkCallEnd;
-  /** A stream accumulator: `item` per event, `end` builds the call's end. */
-  streamState(): { item(value: Item): void; end(): SdkCallEnd };
+  streamState(): StreamState<Item>;
   /** The error as tracegate classifies it. */
   classify(err: unknown): unknown;
   report(where: string, err: unknown): void;
+}
+
+/** One wrapped `create` method of a Stainless SDK. */
+export interface StainlessMethod<Item> {
+  /** The provider's own public hosts: no trace context is sent to them. */
+  publicHosts: readonly string[];
+  /** True when this call is to run untouched (e.g. the client traces itself). */
+  skip?(client: Rec | undefined): boolean;
+  describe(client: Rec | undefined, body: Rec): SdkCallStart;
+  /** What answers, streams and errors of this call mean. */
+  meaning(body: Rec): Pick<StainlessCall<Item>, 'answer' | 'streamState' | 'classify'>;
+}
+
+/** Wraps a Stainless `create(body, options)`: span, trace context headers, observed APIPromise. */
+export function wrapStainlessMethod<Item>(inst: SdkInstrumentation, original: AnyFn, method: StainlessMethod<Item>): AnyFn {
+  return function tracedCreate(this: { _client?: Rec }, ...args: unknown[]) {
+    const body = args[0] as Rec | undefined;
+    if (!body || typeof body !== 'object') return original.apply(this, args);
+    const client = this?._client;
+    if (method.skip?.(client)) return original.apply(this, args);
+    const span = inst.begin(() => method.describe(client, body));
+    if (!span) return original.apply(this, args);
+    let callArgs = args;
+    try {
+      if (inst.resolved.traceContextPropagation && isCustomBaseURL(client?.baseURL, method.publicHosts)) callArgs = withTraceHeaders(args, 1, span.traceHeaders());
+    } catch (err) {
+      inst.report('trace context', err);
+    }
+    const call: StainlessCall<Item> = { span, stream: span.stream, ...method.meaning(body), report: (where, err) => inst.report(where, err) };
+    let promise: unknown;
+    try {
+      promise = span.run(() => original.apply(this, callArgs));
+    } catch (err) {
+      span.end({ error: call.classify(err), thrown: err });
+      throw err;
+    }
+    return observeApiPromise(promise, call);
+  };
 }
 
 function proxied(headers: unknown): boolean {

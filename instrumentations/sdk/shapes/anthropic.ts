@@ -3,18 +3,8 @@
  * become messages (text, `tool_use` as tool calls, `tool_result` as tool messages), sampling
  * parameters keep their meaning (`stop_sequences` → `stop`), tools keep their names.
  */
-type Rec = Record<string, unknown>;
+import { blocksText, isRec, type Rec } from './util.js';
 
-function isRec(v: unknown): v is Rec {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function blocksText(content: unknown): string | undefined {
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return undefined;
-  const texts = content.filter((b): b is Rec => isRec(b) && b.type === 'text' && typeof b.text === 'string').map((b) => b.text as string);
-  return texts.length ? texts.join('') : undefined;
-}
 
 export function anthropicMessages(system: unknown, messages: unknown): Rec[] {
   const out: Rec[] = [];

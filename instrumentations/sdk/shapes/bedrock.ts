@@ -3,17 +3,8 @@
  * become messages (`toolUse` as tool calls, `toolResult` as tool messages), `inferenceConfig`
  * its chat names, `toolConfig` tools their names.
  */
-type Rec = Record<string, unknown>;
+import { blocksText, isRec, type Rec } from './util.js';
 
-function isRec(v: unknown): v is Rec {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function blocksText(blocks: unknown): string | undefined {
-  if (!Array.isArray(blocks)) return undefined;
-  const texts = blocks.filter((b): b is Rec => isRec(b) && typeof b.text === 'string').map((b) => b.text as string);
-  return texts.length ? texts.join('') : undefined;
-}
 
 export function converseParams(input: Rec): Rec {
   const messages: Rec[] = [];

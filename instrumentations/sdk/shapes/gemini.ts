@@ -4,11 +4,7 @@
  * (`functionCall` parts as tool calls, `functionResponse` parts as tool messages), `config`'s
  * sampling settings their chat names, function declarations their names.
  */
-type Rec = Record<string, unknown>;
-
-function isRec(v: unknown): v is Rec {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+import { isRec, type Rec } from './util.js';
 
 function partsOf(content: unknown): Rec[] {
   if (typeof content === 'string') return [{ text: content }];

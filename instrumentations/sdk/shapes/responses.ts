@@ -4,20 +4,10 @@
  * a `Response` becomes a completion (text of `message` items, `function_call` items as tool
  * calls, `status` as finish reason) with chat-style usage (cached and reasoning tokens included).
  */
+import { blocksText, isRec, type Rec } from './util.js';
 import type { Usage } from '../../../src/wire/chat-response.js';
 
-type Rec = Record<string, unknown>;
 
-function isRec(v: unknown): v is Rec {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function textOf(content: unknown): string | undefined {
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return undefined;
-  const parts = content.filter((p): p is Rec => isRec(p) && typeof p.text === 'string').map((p) => p.text as string);
-  return parts.length ? parts.join('') : undefined;
-}
 
 export function responsesParams(body: Rec): Rec {
   const messages: Rec[] = [];
@@ -29,7 +19,7 @@ export function responsesParams(body: Rec): Rec {
       if (!isRec(item)) continue;
       if (item.type === 'function_call_output') messages.push({ role: 'tool', tool_call_id: item.call_id, content: typeof item.output === 'string' ? item.output : JSON.stringify(item.output) });
       else if (item.type === 'function_call') messages.push({ role: 'assistant', content: null, tool_calls: [{ id: item.call_id, type: 'function', function: { name: item.name, arguments: item.arguments } }] });
-      else if (typeof item.role === 'string') messages.push({ role: item.role, content: textOf(item.content) ?? '' });
+      else if (typeof item.role === 'string') messages.push({ role: item.role, content: blocksText(item.content) ?? '' });
     }
   }
   const out: Rec = { model: body.model, messages };
@@ -65,7 +55,7 @@ export function responseAsCompletion(r: unknown): Rec | undefined {
   for (const item of Array.isArray(r.output) ? r.output : []) {
     if (!isRec(item)) continue;
     if (item.type === 'message') {
-      const t = textOf(item.content);
+      const t = blocksText(item.content);
       if (t !== undefined) text = (text ?? '') + t;
     } else if (item.type === 'function_call') {
       toolCalls.push({ id: item.call_id, type: 'function', function: { name: item.name, arguments: typeof item.arguments === 'string' ? item.arguments : '' } });
