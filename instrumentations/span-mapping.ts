@@ -51,6 +51,10 @@ export function callStartAttributes(ev: CallEvent): Attributes {
     if (ev.server.method) a[S.ATTR_HTTP_REQUEST_METHOD] = ev.server.method;
     if (ev.server.route) a[S.ATTR_HTTP_ROUTE] = ev.server.route;
   }
+  if (ev.ingress) {
+    a[S.ATTR_TRACEGATE_INGRESS_API] = ev.ingress.api;
+    if (ev.ingress.droppedTools?.length) a[S.ATTR_TRACEGATE_INGRESS_DROPPED_TOOLS] = [...ev.ingress.droppedTools];
+  }
   return a;
 }
 
@@ -299,6 +303,8 @@ export interface ModelCallEnd {
   readonly finishReasons?: readonly string[] | undefined;
   /** Left out for calls whose usage and cost are recorded elsewhere (an SDK call through a tracegate proxy). */
   readonly usage?: Usage | undefined;
+  /** The usage was estimated by tracegate (the provider reported none). */
+  readonly usageEstimated?: boolean | undefined;
   readonly cost?: Cost | null | undefined;
   readonly ttftMs?: number | undefined;
   readonly streamOutcome?: string | undefined;
@@ -318,6 +324,7 @@ export function modelCallEndAttributes(e: ModelCallEnd): Attributes {
   }
   if (e.finishReasons?.length) a[S.ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = [...e.finishReasons];
   if (e.usage) Object.assign(a, usageAttributes(e.usage, e.operation === 'chat'));
+  if (e.usageEstimated) a[S.ATTR_TRACEGATE_USAGE_ESTIMATED] = true;
   Object.assign(a, costAttributes(e.cost));
   if (e.stream) {
     if (e.ttftMs !== undefined) a[S.ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = e.ttftMs / 1000;

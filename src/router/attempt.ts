@@ -6,7 +6,7 @@
  */
 import type { Cost, DeploymentRef } from '../call-info.js';
 import { attemptChannel, firstChunkChannel, publishSettled, publishStart, runInScope, type AttemptEvent } from '../channels.js';
-import { InvalidResponseError, TimeoutError, TracegateError, isTracegateError, scrubSecrets, type TimeoutKind } from '../errors.js';
+import { InvalidResponseError, TimeoutError, TracegateError, internalError, isTracegateError, scrubSecrets, type TimeoutKind } from '../errors.js';
 import { AttemptSignal } from '../http/attempt-signal.js';
 import { acceptsStreamMediaType, createFramer, type EventFramer } from '../http/framing.js';
 import { destroyBody, mapTransportError, mediaType, readBody, sendRequest, type UpstreamResponse } from '../http/transport.js';
@@ -17,6 +17,7 @@ import type { ChatCompletionChunk, Usage } from '../wire/chat-response.js';
 import type { CallState } from './call-state.js';
 import { nextId } from './ids.js';
 import { recordAttempt } from './outcome.js';
+import { estimateCompletionTokens } from './token-estimate.js';
 import type { StreamEnd } from './stream.js';
 
 const ERROR_BODY_LIMIT = 1 << 20;
@@ -77,9 +78,14 @@ function newAttemptEvent(call: CallState, plan: AttemptPlan, stream: boolean): A
   return ev;
 }
 
-/** Normalizes anything thrown during an attempt into a scrubbed, attributed TracegateError. */
+/**
+ * Normalizes anything thrown during an attempt into a scrubbed, attributed TracegateError.
+ * Transport errors were typed where they happened (sendRequest, readBody, the stream reader);
+ * anything else untyped failed in tracegate's own code (encoding, decoding) and is an
+ * InternalError, never a connection error.
+ */
 export function toAttemptError(err: unknown, signal: AttemptSignal, d: Deployment): TracegateError {
-  let e: TracegateError = isTracegateError(err) ? err : mapTransportError(err, signal, d.timeouts.connectMs);
+  let e: TracegateError = isTracegateError(err) ? err : internalError(err);
   if (signal.aborted && isTracegateError(signal.reason)) e = signal.reason;
   if (e.provider === undefined) e.provider = d.provider;
   if (e.deployment === undefined) e.deployment = d.id;
@@ -253,7 +259,7 @@ export class UpstreamChunkSource {
       try {
         item = await this.iterator.next();
       } catch (err) {
-        throw toAttemptError(err, this.signal, d);
+        throw toAttemptError(mapTransportError(err, this.signal, d.timeouts.connectMs), this.signal, d);
       } finally {
         this.signal.clearPhase();
       }
@@ -402,18 +408,24 @@ export async function openStreamAttempt(call: CallState, plan: AttemptPlan): Pro
  * usage, cost, response fields. `publishStreamAttempt` then settles it (post-call guardrails run
  * in between, while the attempt's span is still open).
  */
-export function completeStreamAttempt(opened: OpenedStream, d: Deployment, end: StreamEnd): AttemptEvent {
+export function completeStreamAttempt(opened: OpenedStream, d: Deployment, end: StreamEnd, promptTokens: number): AttemptEvent {
   const ev = opened.event;
   const acc = end.accumulator;
   ev.durationMs = performance.now() - opened.startedAt;
   ev.streamOutcome = end.outcome;
   ev.delivered = end.delivered;
-  const usage = acc.lastUsage;
-  if (usage) {
-    ev.usage = usage;
-    ev.cost = computeCost(usage, d.price) as Cost | null;
-  }
   const completion = acc.toCompletion();
+  // The provider's usage when it arrived; else (an abort, a cut, a timeout before the usage
+  // chunk) an estimate: the estimated prompt plus the text received so far. The provider bills
+  // the stream either way, so it is charged to budgets, spans and metrics like a real usage.
+  let usage = acc.lastUsage;
+  if (!usage) {
+    const out = estimateCompletionTokens(completion);
+    usage = { prompt_tokens: promptTokens, completion_tokens: out, total_tokens: promptTokens + out };
+    ev.usageEstimated = true;
+  }
+  ev.usage = usage;
+  ev.cost = computeCost(usage, d.price) as Cost | null;
   if (completion.id) ev.responseId = completion.id;
   if (completion.model) ev.responseModel = completion.model;
   const finish = acc.finishReasons;

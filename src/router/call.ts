@@ -8,6 +8,7 @@ import { AbortedError, GuardrailError } from '../errors.js';
 import { ChatCompletionCreateParamsSchema, type ChatCompletionCreateParams } from '../wire/chat-request.js';
 import type { ChatCompletion } from '../wire/chat-response.js';
 import { EmbeddingCreateParamsSchema, type CreateEmbeddingResponse } from '../wire/embeddings.js';
+import { assertDepth } from '../wire/nesting.js';
 import { parseOrThrow } from '../wire/validate.js';
 import { cacheKey, type CachedAnswer } from './cache.js';
 import { admitKey, beginCall, groupFor, guarded, settleSuccess, type LiveCall, type RequestOptions } from './call-lifecycle.js';
@@ -22,6 +23,7 @@ import { mirrorCall } from './mirror.js';
 import { chatRunner, embeddingsRunner } from './operations.js';
 import { markCacheHit, markSuccess } from './outcome.js';
 import { nextAliases } from './policy/fallback.js';
+import { jsonBytes } from './store/byte-lru.js';
 import type { ChatCompletionStream } from './stream.js';
 import { estimateChatPromptTokens } from './token-estimate.js';
 
@@ -52,7 +54,12 @@ function cacheStore(core: RouterCore, state: LiveCall, slot: CacheSlot | undefin
   if (!slot) return;
   const now = core.clock.now();
   const value: CachedAnswer = { ...answer, result: structuredClone(answer.result), storedAt: now };
-  void core.store.cacheSet(slot.key, value, slot.ttlMs, now).then(
+  const bytes = jsonBytes(value);
+  if (bytes > core.policies.cache.maxEntryBytes) {
+    decide(state.event, 'cache', 'skip', { 'cache.key': slot.key.slice(6, 22), 'cache.bytes': bytes, 'cache.max_entry_bytes': core.policies.cache.maxEntryBytes });
+    return;
+  }
+  void core.store.cacheSet(slot.key, value, slot.ttlMs, now, bytes).then(
     () => decide(state.event, 'cache', 'store', { 'cache.key': slot.key.slice(6, 22), 'cache.ttl_ms': slot.ttlMs }),
     () => {},
   );
@@ -130,6 +137,7 @@ async function runChat(core: RouterCore, state: LiveCall, params: ChatCompletion
 }
 
 export async function createChatCompletion(core: RouterCore, rawParams: unknown, options: RequestOptions = {}): Promise<ChatCompletion | ChatCompletionStream> {
+  assertDepth(rawParams, core.maxRequestDepth);
   const parsed = parseOrThrow(ChatCompletionCreateParamsSchema, rawParams, 'chat completion request');
   groupFor(core, parsed.model);
   const stream = parsed.stream === true;
@@ -166,6 +174,7 @@ export async function createChatCompletion(core: RouterCore, rawParams: unknown,
 }
 
 export async function createEmbeddings(core: RouterCore, rawParams: unknown, options: RequestOptions = {}): Promise<CreateEmbeddingResponse> {
+  assertDepth(rawParams, core.maxRequestDepth);
   const params = parseOrThrow(EmbeddingCreateParamsSchema, rawParams, 'embeddings request');
   groupFor(core, params.model);
   const state = beginCall(core, 'embeddings', params.model, params, false, options);
