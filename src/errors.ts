@@ -22,7 +22,8 @@ export type ErrorClass =
   | 'guardrail'
   | 'aborted'
   | 'stream_interrupted'
-  | 'config';
+  | 'config'
+  | 'store_unavailable';
 
 export type TimeoutKind = 'connect' | 'headers' | 'first_token' | 'idle' | 'total' | 'unconsumed';
 
@@ -265,6 +266,18 @@ export class StreamInterruptedError extends TracegateError {
       },
     );
     this.delivered = delivered;
+  }
+}
+
+/**
+ * The shared state store (Redis) did not answer in time and the feature's failure policy is to
+ * fail closed (budgets by default): the call is refused before any upstream call.
+ */
+export class StoreUnavailableError extends TracegateError {
+  readonly errorClass = 'store_unavailable' as const;
+  readonly type = 'api_error';
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 503, { code: 'store_unavailable', ...options });
   }
 }
 

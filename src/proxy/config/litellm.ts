@@ -346,6 +346,18 @@ function budgetWindow(c: Converter, raw: unknown, path: ConfigPath): string | nu
   return n * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[unit as 's' | 'm' | 'h' | 'd' | 'w'];
 }
 
+/** `router_settings.redis_url`, or a URL from `redis_host` / `redis_port` / `redis_password` (LiteLLM's shared state). */
+function litellmRedisUrl(c: Converter, router: Obj): string | undefined {
+  const p = (key: string): ConfigPath => ['router_settings', key];
+  if (router.redis_url !== undefined) return c.str(router.redis_url, p('redis_url'));
+  if (router.redis_host === undefined) return undefined;
+  const host = c.str(router.redis_host, p('redis_host'));
+  const port = router.redis_port !== undefined ? c.num(router.redis_port, p('redis_port')) : 6379;
+  const password = router.redis_password !== undefined ? c.str(router.redis_password, p('redis_password')) : undefined;
+  if (!host || port === undefined) return undefined;
+  return `redis://${password ? `:${encodeURIComponent(password)}@` : ''}${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
 function convertSettings(c: Converter, doc: Obj, out: Obj): void {
   const router = isObj(doc.router_settings) ? doc.router_settings : {};
   const lite = isObj(doc.litellm_settings) ? doc.litellm_settings : {};
@@ -419,14 +431,21 @@ function convertSettings(c: Converter, doc: Obj, out: Obj): void {
         }
       } else if (section === 'litellm_settings' && key === 'budget_duration') {
         // read with max_budget
+      } else if (section === 'router_settings' && /^redis_(host|port|password|url)$/.test(key)) {
+        // read together after the loop: the shared state store
       } else if (/^redis_|^cache_kwargs$/.test(key)) {
-        c.ignore(`${section}.${key}`, 'shared state stores are not available yet; state is per process');
+        c.ignore(`${section}.${key}`, 'the shared store is chosen by router_settings.redis_url, or redis_host / redis_port / redis_password');
       } else if (/callback/.test(key)) {
         c.ignore(`${section}.${key}`, 'tracegate traces every call with OpenTelemetry: see the `telemetry` settings');
       } else {
         c.ignore(`${section}.${key}`);
       }
     }
+  }
+  const redisUrl = litellmRedisUrl(c, router);
+  if (redisUrl) {
+    out.store = { redis: { url: redisUrl } };
+    c.from(['store'], ['router_settings', router.redis_url !== undefined ? 'redis_url' : 'redis_host']);
   }
   if (Object.keys(retry).length) out.retry = retry;
   if (Object.keys(breaker).length) out.breaker = breaker;
