@@ -270,6 +270,7 @@ export function attemptEndAttributes(ev: AttemptEvent): Attributes {
   }
   if (ev.finishReasons?.length) a[S.ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = [...ev.finishReasons];
   if (ev.usage) Object.assign(a, usageAttributes(ev.usage, ev.call.operation === 'chat'));
+  if (ev.usageEstimated) a[S.ATTR_TRACEGATE_USAGE_ESTIMATED] = true;
   Object.assign(a, costAttributes(ev.cost));
   if (ev.stream) {
     if (ev.ttftMs !== undefined) a[S.ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = ev.ttftMs / 1000;

@@ -114,6 +114,12 @@ export const ATTR_TRACEGATE_STREAM_DELIVERED_CHUNKS = attribute('tracegate', 'tr
   on: ['attempt'],
   description: 'Chunks handed to the caller before the stream ended.',
 });
+export const ATTR_TRACEGATE_USAGE_ESTIMATED = attribute('tracegate', 'tracegate.usage.estimated', {
+  type: 'boolean',
+  on: ['attempt'],
+  description:
+    'The attempt\'s token counts and cost are tracegate\'s estimate, not the provider\'s: a stream that ended (client abort, stream error, timeout) before the provider reported usage is charged its estimated prompt plus the text received (see docs/router.md).',
+});
 export const ATTR_TRACEGATE_SHADOW = attribute('tracegate', 'tracegate.shadow', {
   type: 'boolean',
   on: ['call', 'attempt', 'event', 'evaluation'],
@@ -239,6 +245,8 @@ export const DECISION_DETAIL_ATTRIBUTES = [
   detail('tracegate.rate_limit.retry_after_ms', 'double', '`rate_limit`: ms until the window frees enough.'),
   detail('tracegate.cache.key', 'string', '`cache`: prefix of the request\'s cache key hash.'),
   detail('tracegate.cache.ttl_ms', 'double', '`cache/store`: lifetime of the stored entry.'),
+  detail('tracegate.cache.bytes', 'int', '`cache/skip`: size of the answer that was not stored (JSON bytes).'),
+  detail('tracegate.cache.max_entry_bytes', 'int', '`cache/skip`: the per-entry limit it exceeded.'),
   detail('tracegate.guardrail.name', 'string', '`guardrail`: the hook.'),
   detail('tracegate.guardrail.stage', 'string', '`guardrail`: `pre` or `post`.'),
   detail('tracegate.guardrail.reason', 'string', '`guardrail`: the hook\'s reason for its verdict.'),

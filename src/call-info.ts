@@ -60,6 +60,8 @@ export interface AttemptRecord {
   usage?: Usage;
   /** USD; null when the deployment has no known price, undefined when no usage was reported. */
   cost?: Cost | null;
+  /** `usage` and `cost` are estimated (a stream that ended before the provider reported usage). */
+  usageEstimated?: boolean;
   /** Why this attempt exists when it is not the first (the previous attempt's error class, or `repair`). */
   retryReason?: string;
 }

@@ -95,6 +95,12 @@ export interface AttemptEvent {
   finishReasons?: string[];
   usage?: Usage;
   cost?: Cost | null;
+  /**
+   * `usage` (and so `cost`) is tracegate's estimate, not the provider's: a stream that ended
+   * before the provider reported usage (abort, error, timeout) is charged its estimated prompt
+   * plus the text received.
+   */
+  usageEstimated?: boolean;
   /** Time from attempt start to the first chunk (streams) or the full answer (non-streams). */
   ttftMs?: number;
   durationMs?: number;

@@ -44,6 +44,8 @@ export interface MockCallRecord {
   replay?: string;
   /** The status sent; 0 while none was sent (hang, or still waiting). */
   status: number;
+  /** When the connection closed before the answer was complete (the client went away), ms since the epoch. */
+  closedEarlyAt?: number;
   headersPresent: HeadersPresent;
   /** Request headers, credential values replaced by `[redacted]`. */
   headers: Record<string, string>;

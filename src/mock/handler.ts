@@ -29,6 +29,7 @@ export interface HandlerContext {
   nextSeq(): number;
   fixturesDir: string;
   onCall?: ((call: MockCallRecord) => void) | undefined;
+  onClosedEarly?: ((call: MockCallRecord) => void) | undefined;
   maxCalls?: number | undefined;
 }
 
@@ -52,7 +53,20 @@ export async function handleExchange(ex: Exchange, ctx: HandlerContext): Promise
     record.status = status;
     report();
   });
-  ex.signal.addEventListener('abort', report, { once: true });
+  ex.signal.addEventListener(
+    'abort',
+    () => {
+      report();
+      if (!ex.closedEarly) return;
+      record.closedEarlyAt = Date.now();
+      try {
+        ctx.onClosedEarly?.(record);
+      } catch {
+        // As for onCall.
+      }
+    },
+    { once: true },
+  );
   ex.setDefaultHeader('x-mock-seq', String(seq));
 
   const found = findRoute(ex.method, url.pathname, ex.headers);

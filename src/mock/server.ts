@@ -21,6 +21,8 @@ export interface MockServerOptions {
   seed?: number;
   /** Called for each call once its status is sent, or once it ended without one (hang, client gone). */
   onCall?: (call: MockCallRecord) => void;
+  /** Called when a call's connection closes before its answer was complete (the client went away); `closedEarlyAt` is set. */
+  onClosedEarly?: (call: MockCallRecord) => void;
   /** Keep only the newest N call records (long chaos runs); default: keep all. */
   maxCalls?: number;
 }
@@ -55,6 +57,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     nextSeq: () => ++seq,
     fixturesDir: resolve(options.fixturesDir ?? 'test/fixtures/providers'),
     onCall: options.onCall,
+    onClosedEarly: options.onClosedEarly,
     maxCalls: options.maxCalls,
   };
   const host = options.host ?? '127.0.0.1';

@@ -22,7 +22,7 @@ export interface Ticket {
 
 export type AdmitResult =
   | { ok: true; ticket: Ticket }
-  | { ok: false; reason: 'breaker'; retryAt?: number }
+  | { ok: false; reason: 'breaker'; retryAt?: number; rateLimited?: boolean }
   | { ok: false; reason: 'rate_limit'; retryAfterMs: number; limit: string }
   | { ok: false; reason: 'budget'; slot: BudgetSlot; spentUsd: number; callLevel: boolean };
 
@@ -41,7 +41,7 @@ export async function admitAttempt(core: RouterCore, state: CallState, alias: st
   if (!gate.ok) {
     const check = await core.breakers.check(d.id);
     decide(call, 'breaker', 'skip', { 'deployment.id': d.id, 'breaker.state': check.state });
-    return { ok: false, reason: 'breaker', ...(check.retryAt !== undefined ? { retryAt: check.retryAt } : {}) };
+    return { ok: false, reason: 'breaker', ...(check.retryAt !== undefined ? { retryAt: check.retryAt } : {}), ...(check.rateLimited ? { rateLimited: true } : {}) };
   }
   if (gate.transition === 'half_open') decide(call, 'breaker', 'half_open', { 'deployment.id': d.id });
   const ticket: Ticket = { deployment: d, probe: gate.probe };
@@ -90,7 +90,7 @@ export async function releaseAttempt(core: RouterCore, state: CallState, ticket:
     core.stats.observe(d.id, result.stream ? 'ttft' : 'latency', result.latencyMs);
   }
   const verdict = core.breakers.verdictOf(result.errorClass);
-  const transition = await core.breakers.record(d.id, verdict, ticket.probe);
+  const transition = await core.breakers.record(d.id, verdict, ticket.probe, result.errorClass);
   if (transition) {
     const snap = await core.breakers.snapshot(d.id);
     decide(state.event, 'breaker', transition, {

@@ -17,6 +17,7 @@ import type { ChatCompletionChunk, Usage } from '../wire/chat-response.js';
 import type { CallState } from './call-state.js';
 import { nextId } from './ids.js';
 import { recordAttempt } from './outcome.js';
+import { estimateCompletionTokens } from './token-estimate.js';
 import type { StreamEnd } from './stream.js';
 
 const ERROR_BODY_LIMIT = 1 << 20;
@@ -402,18 +403,24 @@ export async function openStreamAttempt(call: CallState, plan: AttemptPlan): Pro
  * usage, cost, response fields. `publishStreamAttempt` then settles it (post-call guardrails run
  * in between, while the attempt's span is still open).
  */
-export function completeStreamAttempt(opened: OpenedStream, d: Deployment, end: StreamEnd): AttemptEvent {
+export function completeStreamAttempt(opened: OpenedStream, d: Deployment, end: StreamEnd, promptTokens: number): AttemptEvent {
   const ev = opened.event;
   const acc = end.accumulator;
   ev.durationMs = performance.now() - opened.startedAt;
   ev.streamOutcome = end.outcome;
   ev.delivered = end.delivered;
-  const usage = acc.lastUsage;
-  if (usage) {
-    ev.usage = usage;
-    ev.cost = computeCost(usage, d.price) as Cost | null;
-  }
   const completion = acc.toCompletion();
+  // The provider's usage when it arrived; else (an abort, a cut, a timeout before the usage
+  // chunk) an estimate: the estimated prompt plus the text received so far. The provider bills
+  // the stream either way, so it is charged to budgets, spans and metrics like a real usage.
+  let usage = acc.lastUsage;
+  if (!usage) {
+    const out = estimateCompletionTokens(completion);
+    usage = { prompt_tokens: promptTokens, completion_tokens: out, total_tokens: promptTokens + out };
+    ev.usageEstimated = true;
+  }
+  ev.usage = usage;
+  ev.cost = computeCost(usage, d.price) as Cost | null;
   if (completion.id) ev.responseId = completion.id;
   if (completion.model) ev.responseModel = completion.model;
   const finish = acc.finishReasons;

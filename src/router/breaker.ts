@@ -58,6 +58,8 @@ interface BreakerRecord {
   until?: number;
   probes: number;
   reason?: string;
+  /** Opened by rate limiting: the failure that opened it was a `rate_limit` (a 429). */
+  rateLimited?: boolean;
 }
 
 /** What `router.breakerStates()` returns for each deployment. */
@@ -71,12 +73,16 @@ export interface BreakerSnapshot {
   /** Epoch ms from which an open breaker lets a probe through. */
   retryAt?: number;
   reason?: string;
+  /** Open because the deployment rate-limited (429s), not because it failed. */
+  rateLimited?: boolean;
 }
 
 export interface BreakerCheck {
   allowed: boolean;
   state: BreakerState;
   retryAt?: number;
+  /** Not allowed because the breaker was opened by rate limiting (answer 429, not 503). */
+  rateLimited?: boolean;
 }
 
 export type BreakerTransition = 'open' | 'half_open' | 'close' | 'reopen';
@@ -102,10 +108,10 @@ export class CircuitBreakers {
     const now = this.clock.now();
     if (rec.state === 'open') {
       if (now >= (rec.until ?? 0)) return { allowed: true, state: 'open' };
-      return { allowed: false, state: 'open', retryAt: rec.until! };
+      return { allowed: false, state: 'open', retryAt: rec.until!, ...(rec.rateLimited ? { rateLimited: true } : {}) };
     }
     if (rec.probes < this.config.halfOpenProbes) return { allowed: true, state: 'half_open' };
-    return { allowed: false, state: 'half_open', retryAt: now + Math.min(this.config.cooldownMs, 1000) };
+    return { allowed: false, state: 'half_open', retryAt: now + Math.min(this.config.cooldownMs, 1000), ...(rec.rateLimited ? { rateLimited: true } : {}) };
   }
 
   /** Atomically takes the right to send an attempt. `probe` is true for a half-open probe. */
@@ -136,8 +142,11 @@ export class CircuitBreakers {
     return result;
   }
 
-  /** Records an attempt's result; returns the transition it caused, if any. */
-  async record(id: string, verdict: AttemptVerdict, probe: boolean): Promise<BreakerTransition | undefined> {
+  /**
+   * Records an attempt's result; returns the transition it caused, if any. `errorClass` (of a
+   * failure) marks a breaker opened by a `rate_limit` failure as rate-limited.
+   */
+  async record(id: string, verdict: AttemptVerdict, probe: boolean, errorClass?: ErrorClass): Promise<BreakerTransition | undefined> {
     if (!this.config.enabled) return undefined;
     const c = this.config;
     const now = this.clock.now();
@@ -154,7 +163,7 @@ export class CircuitBreakers {
           return { state: 'closed', consecutive: 0, buckets: [], probes: 0 };
         }
         transition = 'reopen';
-        return { ...rec, state: 'open', openedAt: now, until: now + c.cooldownMs, probes: 0, reason: 'probe failed' };
+        return withCause({ ...rec, state: 'open', openedAt: now, until: now + c.cooldownMs, probes: 0, reason: 'probe failed' }, errorClass);
       }
       if (rec.state === 'closed' && verdict === 'failure') {
         const { requests, failures } = totals(rec, now, c.windowMs);
@@ -163,7 +172,7 @@ export class CircuitBreakers {
         else if (requests >= c.minRequests && failures / requests >= c.failureRate) reason = `failure rate ${failures}/${requests}`;
         if (reason) {
           transition = 'open';
-          return { ...rec, state: 'open', openedAt: now, until: now + c.cooldownMs, probes: 0, reason };
+          return withCause({ ...rec, state: 'open', openedAt: now, until: now + c.cooldownMs, probes: 0, reason }, errorClass);
         }
       }
       return rec;
@@ -187,6 +196,7 @@ export class CircuitBreakers {
     if (rec.openedAt !== undefined) snap.openedAt = rec.openedAt;
     if (rec.state === 'open' && rec.until !== undefined) snap.retryAt = rec.until;
     if (rec.reason !== undefined && rec.state !== 'closed') snap.reason = rec.reason;
+    if (rec.rateLimited && rec.state !== 'closed') snap.rateLimited = true;
     return snap;
   }
 
@@ -194,6 +204,15 @@ export class CircuitBreakers {
   async reset(id: string): Promise<void> {
     await this.store.delete(key(id));
   }
+}
+
+/** Marks an opening record with what opened it (the reason names a rate limit). */
+function withCause(rec: BreakerRecord, errorClass: ErrorClass | undefined): BreakerRecord {
+  const rateLimited = errorClass === 'rate_limit';
+  const out: BreakerRecord = { ...rec, reason: rateLimited ? `${rec.reason} (rate limited)` : rec.reason! };
+  if (rateLimited) out.rateLimited = true;
+  else delete out.rateLimited;
+  return out;
 }
 
 function key(id: string): string {

@@ -5,7 +5,8 @@
  * `stream`, `stream_options`, `user` and `metadata` (so a streamed call can be answered from a
  * plain one and the other way round), plus the caller's key when `perKey` is set. Only
  * successful answers are stored, never errors or interrupted streams; a streamed call is
- * replayed from the cache as a stream.
+ * replayed from the cache as a stream. Bounded by count, by total bytes and per entry (an answer
+ * above `maxEntryBytes` is not stored), each entry with a TTL.
  */
 import { createHash } from 'node:crypto';
 import type { DeploymentRef } from '../call-info.js';
@@ -16,11 +17,22 @@ export interface CacheConfig {
   enabled: boolean;
   ttlMs: number;
   maxEntries: number;
+  /** Total bytes of the in-memory store's cached answers (JSON length); LRU eviction past it. */
+  maxBytes: number;
+  /** An answer whose JSON is larger than this is not cached (any store). */
+  maxEntryBytes: number;
   /** Separate entries per caller key (identity.key). */
   perKey: boolean;
 }
 
-export const DEFAULT_CACHE: CacheConfig = { enabled: false, ttlMs: 300_000, maxEntries: 1000, perKey: false };
+export const DEFAULT_CACHE: CacheConfig = {
+  enabled: false,
+  ttlMs: 300_000,
+  maxEntries: 1000,
+  maxBytes: 64 * 1024 * 1024,
+  maxEntryBytes: 1024 * 1024,
+  perKey: false,
+};
 
 export interface CachedAnswer {
   operation: 'chat' | 'embeddings';

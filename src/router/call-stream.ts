@@ -33,7 +33,7 @@ export async function startStream(
     unconsumedMs: d.timeouts.unconsumedMs,
     info,
     async onEnd(end) {
-      const ev = completeStreamAttempt(opened, d, end);
+      const ev = completeStreamAttempt(opened, d, end, state.promptTokens);
       const completion = end.error ? undefined : end.accumulator.toCompletion();
       if (completion && hooks.postCall?.length) {
         // Before the attempt is published as ended: a guardrail's evaluation lands on its open span.

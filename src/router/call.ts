@@ -22,6 +22,7 @@ import { mirrorCall } from './mirror.js';
 import { chatRunner, embeddingsRunner } from './operations.js';
 import { markCacheHit, markSuccess } from './outcome.js';
 import { nextAliases } from './policy/fallback.js';
+import { jsonBytes } from './store/byte-lru.js';
 import type { ChatCompletionStream } from './stream.js';
 import { estimateChatPromptTokens } from './token-estimate.js';
 
@@ -52,7 +53,12 @@ function cacheStore(core: RouterCore, state: LiveCall, slot: CacheSlot | undefin
   if (!slot) return;
   const now = core.clock.now();
   const value: CachedAnswer = { ...answer, result: structuredClone(answer.result), storedAt: now };
-  void core.store.cacheSet(slot.key, value, slot.ttlMs, now).then(
+  const bytes = jsonBytes(value);
+  if (bytes > core.policies.cache.maxEntryBytes) {
+    decide(state.event, 'cache', 'skip', { 'cache.key': slot.key.slice(6, 22), 'cache.bytes': bytes, 'cache.max_entry_bytes': core.policies.cache.maxEntryBytes });
+    return;
+  }
+  void core.store.cacheSet(slot.key, value, slot.ttlMs, now, bytes).then(
     () => decide(state.event, 'cache', 'store', { 'cache.key': slot.key.slice(6, 22), 'cache.ttl_ms': slot.ttlMs }),
     () => {},
   );

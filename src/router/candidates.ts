@@ -47,17 +47,20 @@ export interface BreakerFilter {
   open: Deployment[];
   /** Earliest time an open breaker lets a probe through. */
   retryAt?: number;
+  /** How many of `open` were opened by rate limiting (429s). */
+  rateLimited: number;
   usable: Deployment[];
 }
 
 export async function filterBreakers(core: RouterCore, pool: readonly Deployment[]): Promise<BreakerFilter> {
-  if (!core.breakers.enabled) return { open: [], usable: pool.slice() };
-  const out: BreakerFilter = { open: [], usable: [] };
+  if (!core.breakers.enabled) return { open: [], rateLimited: 0, usable: pool.slice() };
+  const out: BreakerFilter = { open: [], rateLimited: 0, usable: [] };
   for (const d of pool) {
     const c = await core.breakers.check(d.id);
     if (c.allowed) out.usable.push(d);
     else {
       out.open.push(d);
+      if (c.rateLimited) out.rateLimited++;
       if (c.retryAt !== undefined) out.retryAt = Math.min(out.retryAt ?? Infinity, c.retryAt);
     }
   }

@@ -102,6 +102,8 @@ export const PolicyOptionsShape = {
       enabled: z.boolean().optional(),
       ttlMs: posInt().optional(),
       maxEntries: posInt().optional(),
+      maxBytes: posInt().optional(),
+      maxEntryBytes: posInt().optional(),
       perKey: z.boolean().optional(),
     })
     .optional(),
@@ -227,6 +229,8 @@ export function resolvePolicies(input: PolicyInput, deployments: readonly Deploy
       enabled: c.enabled ?? DEFAULT_CACHE.enabled,
       ttlMs: c.ttlMs ?? DEFAULT_CACHE.ttlMs,
       maxEntries: c.maxEntries ?? DEFAULT_CACHE.maxEntries,
+      maxBytes: c.maxBytes ?? DEFAULT_CACHE.maxBytes,
+      maxEntryBytes: c.maxEntryBytes ?? DEFAULT_CACHE.maxEntryBytes,
       perKey: c.perKey ?? DEFAULT_CACHE.perKey,
     },
     mirror: input.mirror ?? {},

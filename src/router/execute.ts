@@ -58,6 +58,8 @@ export interface ExecuteOptions {
 interface Exclusions {
   breakerRetryAt?: number;
   breaker: number;
+  /** Of `breaker`: open because the deployment rate-limited. */
+  breakerRateLimited: number;
   rateRetryAfterMs?: number;
   rate: number;
   context: number;
@@ -68,7 +70,7 @@ interface Exclusions {
 class Run<T> {
   private lastError: TracegateError | undefined;
   private readonly counts = new Map<string, number>();
-  private readonly excl: Exclusions = { breaker: 0, rate: 0, context: 0, rule: 0 };
+  private readonly excl: Exclusions = { breaker: 0, breakerRateLimited: 0, rate: 0, context: 0, rule: 0 };
   private readonly reportedWeights = new Set<string>();
   private nextReason: string | undefined;
   private nextWait = 0;
@@ -170,6 +172,7 @@ class Run<T> {
       const open = await filterBreakers(core, pool.filter((d) => !tried.has(d.id) && !banned.has(d.id)));
       if (open.open.length) {
         this.excl.breaker += open.open.length;
+        this.excl.breakerRateLimited += open.rateLimited;
         if (open.retryAt !== undefined) this.excl.breakerRetryAt = Math.min(this.excl.breakerRetryAt ?? Infinity, open.retryAt);
         for (const d of open.open) tried.add(d.id);
       }
@@ -199,6 +202,7 @@ class Run<T> {
         tried.add(d.id);
         if (admitted.reason === 'breaker') {
           this.excl.breaker++;
+          if (admitted.rateLimited) this.excl.breakerRateLimited++;
           if (admitted.retryAt !== undefined) this.excl.breakerRetryAt = Math.min(this.excl.breakerRetryAt ?? Infinity, admitted.retryAt);
         } else if (admitted.reason === 'rate_limit') {
           this.excl.rate++;
@@ -295,9 +299,12 @@ class Run<T> {
     const alias = this.opts.alias;
     if (x.budget) return this.budgetError();
     const now = this.core.clock.now();
-    if (x.rate > 0) {
+    // Held back by rate limiting only (our RPM/TPM windows, or breakers that 429s opened): a 429
+    // with the earliest retry time, not an outage (a breaker opened by real failures answers 503).
+    if (x.rate > 0 || (x.breakerRateLimited > 0 && x.breakerRateLimited === x.breaker)) {
       const retry = Math.min(x.rateRetryAfterMs ?? Infinity, x.breakerRetryAt !== undefined ? x.breakerRetryAt - now : Infinity);
-      return new RateLimitError(`every deployment of "${alias}" is at its rate limit`, { code: 'rate_limit_exceeded', ...(Number.isFinite(retry) ? { retryAfterMs: Math.max(0, Math.round(retry)) } : {}) });
+      const what = x.rate > 0 ? 'is at its rate limit' : 'is rate limited by its provider (circuit open after 429s)';
+      return new RateLimitError(`every deployment of "${alias}" ${what}`, { code: 'rate_limit_exceeded', ...(Number.isFinite(retry) ? { retryAfterMs: Math.max(0, Math.round(retry)) } : {}) });
     }
     if (x.breaker > 0) {
       const at = x.breakerRetryAt;

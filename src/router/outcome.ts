@@ -33,6 +33,7 @@ export function recordAttempt(info: CallInfo, ev: AttemptEvent): AttemptRecord {
   if (ev.ttftMs !== undefined) rec.ttftMs = ev.ttftMs;
   if (ev.usage) rec.usage = ev.usage;
   if (ev.cost !== undefined) rec.cost = ev.cost;
+  if (ev.usageEstimated) rec.usageEstimated = true;
   if (isTracegateError(ev.error)) {
     rec.errorClass = ev.error.errorClass;
     rec.errorMessage = ev.error.message;

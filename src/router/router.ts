@@ -72,7 +72,12 @@ export class Router implements RouterCore {
     this.policies = resolvePolicies(parsed, this.all);
     this.clock = parsed.clock ?? systemClock;
     this.random = parsed.random ?? Math.random;
-    const chosen = createStore(parsed.store, { clock: this.clock, cacheMaxEntries: this.policies.cache.maxEntries });
+    const chosen = createStore(parsed.store, {
+      clock: this.clock,
+      cacheMaxEntries: this.policies.cache.maxEntries,
+      cacheMaxBytes: this.policies.cache.maxBytes,
+      cacheMaxEntryBytes: this.policies.cache.maxEntryBytes,
+    });
     this.store = chosen.store;
     this.ownsStore = chosen.owned;
     this.breakers = new CircuitBreakers(this.policies.breaker, this.store, this.clock);

@@ -68,6 +68,10 @@ describe('stream lifecycle', () => {
     expect(attempt.attributes['tracegate.stream.outcome']).toBe('error');
     expect(attempt.attributes['error.type']).toBe('stream_interrupted');
     expect(attempt.attributes['tracegate.stream.delivered_chunks']).toBeGreaterThan(0);
+    // Cut before the usage chunk: the attempt is charged an estimate, and says so.
+    expect(attempt.attributes['tracegate.usage.estimated']).toBe(true);
+    expect(attempt.attributes['gen_ai.usage.output_tokens']).toBeGreaterThan(0);
+    expect(attempt.attributes['llm.cost.total']).toBeGreaterThan(0);
     expect(call.attributes['tracegate.outcome']).toBe('stream_interrupted');
     expect(call.status.code).toBe(2);
     expect(attempt.status.code).toBe(2);
@@ -83,6 +87,22 @@ describe('stream lifecycle', () => {
     expect(attempt.attributes['tracegate.stream.outcome']).toBe('aborted');
     expect(call.attributes['tracegate.outcome']).toBe('aborted');
     expect(call.attributes['error.type']).toBe('aborted');
+    // An aborted stream is not free: its estimated usage and cost are on the attempt span.
+    expect(attempt.attributes['tracegate.usage.estimated']).toBe(true);
+    expect(attempt.attributes['gen_ai.usage.input_tokens']).toBe(3 + 4 + 1); // the estimate of 'Hi'
+    expect(attempt.attributes['gen_ai.usage.output_tokens']).toBeGreaterThan(0);
+    expect(attempt.attributes['llm.cost.total']).toBeGreaterThan(0);
+    expect(getCallInfo(stream)!.attempts[0]).toMatchObject({ usageEstimated: true, cost: { total: expect.any(Number) } });
+  });
+
+  it('completed with the provider usage: not estimated', async () => {
+    const stream = await t.router.chat.completions.create(params);
+    for await (const _ of stream) {
+      /* consume */
+    }
+    const { attempt } = endedOnce();
+    expect(attempt.attributes['tracegate.usage.estimated']).toBeUndefined();
+    expect(attempt.attributes['gen_ai.usage.output_tokens']).toBeGreaterThan(0);
   });
 
   it('the consumer breaks out early: cancelled, not an error', async () => {

@@ -128,7 +128,7 @@ describe('client disconnect', () => {
     expect(proxy.inflight).toBe(0);
   });
 
-  it('mid-stream: the upstream connection is closed, the stream ends aborted, the reservation is released', async () => {
+  it('mid-stream: the upstream connection is closed, the stream ends aborted, the reservation is settled to the estimate of what was received', async () => {
     // 40 chunks, 100 ms apart: four seconds of stream unless cancelled.
     mock.enqueue({ model: 'gpt-4o-mini' }, { kind: 'ok', reply: { text: 'word '.repeat(40) }, stream: { chunks: 40, delayMs: 100 } });
     const bytesBefore = new Map(relay.connections.map((c) => [c, c.bytesFromMock]));
@@ -153,7 +153,11 @@ describe('client disconnect', () => {
     await until(() => settled.length === 1);
     expect(settled[0]!.streamOutcome).toBe('aborted');
     expect(settled[0]!.info.outcome).toBe('aborted');
-    await until(async () => (await budgetUsage()) === 0);
+    // The worst-case reservation is replaced by the estimate of what was received (not released to 0).
+    const attempt = settled[0]!.info.attempts[0]!;
+    expect(attempt.usageEstimated).toBe(true);
+    await until(async () => Math.abs((await budgetUsage()) - attempt.cost!.total) < 1e-12);
+    expect(attempt.cost!.total).toBeGreaterThan(0);
     expect(received).not.toContain('[DONE]');
   });
 });

@@ -2,6 +2,7 @@ import dc from 'node:diagnostics_channel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL_NAMES, GuardrailError, getCallInfo, type DecisionEvent } from '../../src/index.js';
 import type { PostCallHook, PreCallHook } from '../../src/router/hooks.js';
+import { MemoryStore } from '../../src/router/store/memory.js';
 import { FAST, entries, hi, makeRouter } from './helpers/router.js';
 import { startUpstream, type Upstream } from './helpers/upstream.js';
 
@@ -63,6 +64,31 @@ describe('exact-match cache', () => {
     expect(plain.choices[0]!.message.content).toBe('one two');
     expect(up.calls('c1')).toBe(1);
     await r.close();
+  });
+
+  it('bounded by bytes: an answer above maxEntryBytes is not stored; the total evicts the least recently used', async () => {
+    const big = 'b'.repeat(3000);
+    const r = makeRouter({ models: entries(up, 'a', ['c2']), ...FAST, cache: { enabled: true, maxBytes: 5000, maxEntryBytes: 2500 } });
+    up.script('c2', { kind: 'ok', text: big }, { kind: 'ok', text: big }, { kind: 'ok', text: 's'.repeat(200) }, { kind: 'ok', text: 't'.repeat(200) }, { kind: 'ok', text: 'u'.repeat(200) });
+    const d = collectDecisions();
+    await r.chat.completions.create(hi);
+    await r.chat.completions.create(hi); // not cached: the answer's JSON is above 2500 bytes
+    expect(up.calls('c2')).toBe(2);
+    expect(d.list.some((e) => e.kind === 'cache' && e.action === 'skip' && (e.detail['cache.bytes'] as number) > 3000)).toBe(true);
+    d.stop();
+    const q = (content: string) => ({ ...hi, messages: [{ role: 'user' as const, content }] });
+    // Each small answer costs about 600 bytes of JSON (the text, the completion, the deployment); with a 1000-byte total only one fits.
+    const r2 = makeRouter({ models: entries(up, 'a', ['c2']), ...FAST, cache: { enabled: true, maxBytes: 1000, maxEntryBytes: 1000 } });
+    await r2.chat.completions.create(q('one'));
+    expect(getCallInfo(await r2.chat.completions.create(q('one')))!.cacheHit).toBe(true);
+    await r2.chat.completions.create(q('two')); // evicts 'one'
+    expect(getCallInfo(await r2.chat.completions.create(q('two')))!.cacheHit).toBe(true);
+    expect(getCallInfo(await r2.chat.completions.create(q('one')))!.cacheHit).toBe(false);
+    expect(up.calls('c2')).toBe(5);
+    expect((r2.store as MemoryStore).cacheBytes).toBeGreaterThan(500);
+    expect((r2.store as MemoryStore).cacheBytes).toBeLessThanOrEqual(1000);
+    await r.close();
+    await r2.close();
   });
 });
 

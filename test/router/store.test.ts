@@ -31,6 +31,27 @@ describe('MemoryStore', () => {
     expect(await s.cacheGet('a', 100)).toBeUndefined(); // expired
   });
 
+  it('the cache is bounded by bytes too: total and per entry', async () => {
+    const s = new MemoryStore({ cacheMaxBytes: 100, cacheMaxEntryBytes: 60 });
+    const text = (n: number) => 'x'.repeat(n - 2); // JSON adds the two quotes
+    await s.cacheSet('a', text(40), 1000, 0);
+    await s.cacheSet('b', text(40), 1000, 0);
+    expect(s.cacheBytes).toBe(80);
+    await s.cacheSet('c', text(40), 1000, 0); // 120 > 100: the least recently used (a) goes
+    expect(await s.cacheGet('a', 1)).toBeUndefined();
+    expect(await s.cacheGet('b', 1)).toBe(text(40));
+    expect(s.cacheBytes).toBe(80);
+    await s.cacheSet('big', text(61), 1000, 0); // above the per-entry limit: not stored, nothing evicted
+    expect(await s.cacheGet('big', 1)).toBeUndefined();
+    expect(s.cacheSize).toBe(2);
+    await s.cacheSet('b', text(10), 1000, 0); // replacing an entry gives its bytes back
+    expect(s.cacheBytes).toBe(50);
+    expect(await s.cacheGet('c', 1000)).toBeUndefined(); // TTL still applies
+    expect(s.cacheBytes).toBe(10);
+    await s.cacheSet('sized', 'tiny', 1000, 0, 55); // the caller's size is what counts
+    expect(s.cacheBytes).toBe(65);
+  });
+
   it('update is an atomic read-modify-write; ttl expires values', async () => {
     const t = { now: 0 };
     const s = new MemoryStore({ clock: { now: () => t.now } });

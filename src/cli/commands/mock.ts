@@ -90,6 +90,9 @@ export async function runMock(argv: string[], io: MockCommandIO = processIO): Pr
         served++;
         if (!values.quiet) io.out(describeCall(call));
       },
+      onClosedEarly: (call: MockCallRecord) => {
+        if (!values.quiet) io.out(`#${call.seq} connection closed before the answer was complete`);
+      },
     };
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;

@@ -13,6 +13,8 @@ export interface Exchange {
   readonly protocol: 'http/1.1' | 'h2';
   /** The response ended, or the connection / stream went away. */
   readonly closed: boolean;
+  /** The connection / stream went away before the answer was complete (not by `end` or `cut`). */
+  readonly closedEarly: boolean;
   readonly headersSent: boolean;
   /** Aborted once `closed`; pass to timers. */
   readonly signal: AbortSignal;
@@ -61,6 +63,7 @@ async function drained(pending: () => number): Promise<void> {
 function createExchange(req: AnyRequest, res: AnyResponse, protocol: Exchange['protocol'], cut: () => Promise<void>): Exchange {
   const controller = new AbortController();
   let closed = false;
+  let finishing = false;
   let status = 0;
   const headListeners: ((status: number) => void)[] = [];
   const defaultHeaders: Record<string, string> = {};
@@ -80,6 +83,9 @@ function createExchange(req: AnyRequest, res: AnyResponse, protocol: Exchange['p
     protocol,
     get closed() {
       return closed;
+    },
+    get closedEarly() {
+      return closed && !finishing;
     },
     get headersSent() {
       return res.headersSent;
@@ -136,11 +142,13 @@ function createExchange(req: AnyRequest, res: AnyResponse, protocol: Exchange['p
     },
     end(chunk) {
       if (closed) return;
+      finishing = true;
       if (chunk === undefined) response.end();
       else response.end(chunk);
     },
     async cut() {
       if (closed) return;
+      finishing = true;
       await cut();
       close();
     },

@@ -29,6 +29,10 @@ export type StoreConfig = z.input<typeof StoreConfigSchema>;
 export interface StoreContext {
   clock: Clock;
   cacheMaxEntries: number;
+  /** In-memory cache: total bytes. */
+  cacheMaxBytes?: number;
+  /** Largest cached answer (JSON bytes), any store. */
+  cacheMaxEntryBytes?: number;
   env?: Record<string, string | undefined>;
 }
 
@@ -37,8 +41,17 @@ export function createStore(given: StateStore | StoreConfig | undefined, ctx: St
   if (given && !isStoreConfig(given)) return { store: given, owned: false };
   const env = ctx.env ?? process.env;
   const redis = given?.redis ?? (env.TRACEGATE_REDIS_URL ? { url: env.TRACEGATE_REDIS_URL } : undefined);
-  if (!redis) return { store: new MemoryStore({ clock: ctx.clock, cacheMaxEntries: ctx.cacheMaxEntries }), owned: false };
-  return { store: new RedisStore({ ...redis, clock: ctx.clock, cacheMaxEntries: ctx.cacheMaxEntries }), owned: true };
+  if (!redis) return {
+      store: new MemoryStore({
+        clock: ctx.clock,
+        cacheMaxEntries: ctx.cacheMaxEntries,
+        ...(ctx.cacheMaxBytes !== undefined ? { cacheMaxBytes: ctx.cacheMaxBytes } : {}),
+        ...(ctx.cacheMaxEntryBytes !== undefined ? { cacheMaxEntryBytes: ctx.cacheMaxEntryBytes } : {}),
+      }),
+      owned: false,
+    };
+  const entryBytes = redis.cacheMaxEntryBytes ?? ctx.cacheMaxEntryBytes;
+  return { store: new RedisStore({ ...redis, clock: ctx.clock, cacheMaxEntries: ctx.cacheMaxEntries, ...(entryBytes !== undefined ? { cacheMaxEntryBytes: entryBytes } : {}) }), owned: true };
 }
 
 function isStoreConfig(v: StateStore | StoreConfig): v is StoreConfig {

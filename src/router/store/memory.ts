@@ -3,6 +3,7 @@
  * between awaits. Expired entries are dropped when read and by a sweep every few thousand writes.
  */
 import { systemClock, type Clock } from '../clock.js';
+import { ByteLru, jsonBytes } from './byte-lru.js';
 import type { ReserveAllResult, ReserveResult, ReserveSlot, StateStore, WindowAddResult } from './types.js';
 
 interface Entry<T> {
@@ -22,7 +23,14 @@ export interface MemoryStoreOptions {
   clock?: Clock;
   /** Cache entries kept (least recently used are evicted first). Default 1000. */
   cacheMaxEntries?: number;
+  /** Total bytes of the cached answers (their JSON length), least recently used evicted first. Default 64 MiB. */
+  cacheMaxBytes?: number;
+  /** A single answer larger than this is not cached. Default 1 MiB. */
+  cacheMaxEntryBytes?: number;
 }
+
+export const DEFAULT_CACHE_MAX_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_CACHE_MAX_ENTRY_BYTES = 1024 * 1024;
 
 const SWEEP_EVERY = 4096;
 
@@ -30,14 +38,17 @@ export class MemoryStore implements StateStore {
   private readonly kv = new Map<string, Entry<unknown>>();
   private readonly counters = new Map<string, Entry<number>>();
   private readonly windows = new Map<string, SlidingLog>();
-  private readonly cache = new Map<string, Entry<unknown>>();
+  private readonly cache: ByteLru<unknown>;
   private readonly clock: Clock;
-  private readonly cacheMax: number;
   private writes = 0;
 
   constructor(options: MemoryStoreOptions = {}) {
     this.clock = options.clock ?? systemClock;
-    this.cacheMax = options.cacheMaxEntries ?? 1000;
+    this.cache = new ByteLru({
+      maxEntries: options.cacheMaxEntries ?? 1000,
+      maxBytes: options.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES,
+      maxEntryBytes: options.cacheMaxEntryBytes ?? DEFAULT_CACHE_MAX_ENTRY_BYTES,
+    });
   }
 
   async get<T>(key: string): Promise<T | undefined> {
@@ -119,30 +130,21 @@ export class MemoryStore implements StateStore {
   }
 
   async cacheGet<T>(key: string, now: number): Promise<T | undefined> {
-    const e = this.cache.get(key);
-    if (!e) return undefined;
-    if (e.expiresAt !== undefined && e.expiresAt <= now) {
-      this.cache.delete(key);
-      return undefined;
-    }
-    // Refresh recency: Map iteration order is insertion order.
-    this.cache.delete(key);
-    this.cache.set(key, e);
-    return e.value as T;
+    return this.cache.get(key, now) as T | undefined;
   }
 
-  async cacheSet<T>(key: string, value: T, ttlMs: number, now: number): Promise<void> {
-    this.cache.delete(key);
-    this.cache.set(key, { value, expiresAt: now + ttlMs });
-    while (this.cache.size > this.cacheMax) {
-      const oldest = this.cache.keys().next().value as string;
-      this.cache.delete(oldest);
-    }
+  async cacheSet<T>(key: string, value: T, ttlMs: number, now: number, sizeBytes?: number): Promise<void> {
+    this.cache.set(key, value, sizeBytes ?? jsonBytes(value), ttlMs, now);
   }
 
   /** Number of cache entries (tests, metrics). */
   get cacheSize(): number {
     return this.cache.size;
+  }
+
+  /** Bytes held by the cache entries (tests, metrics). */
+  get cacheBytes(): number {
+    return this.cache.bytes;
   }
 
   async close(): Promise<void> {
@@ -206,3 +208,4 @@ function retryAfter(log: SlidingLog, amount: number, limit: number, windowMs: nu
   }
   return windowMs;
 }
+

@@ -55,9 +55,14 @@ export interface StateStore {
   /** Sum of the sliding window at `now`. */
   windowUsage(key: string, windowMs: number, now: number): Promise<number>;
 
-  /** Response cache: bounded (LRU) and TTL'd by the implementation. */
+  /**
+   * Response cache: bounded (LRU, by count and by bytes) and TTL'd by the implementation.
+   * `sizeBytes` is the byte length of the value's JSON form when the caller knows it (the router
+   * always passes it, and never passes a value above its per-entry limit); an implementation
+   * may use it to bound its memory instead of measuring the value again.
+   */
   cacheGet<T>(key: string, now: number): Promise<T | undefined>;
-  cacheSet<T>(key: string, value: T, ttlMs: number, now: number): Promise<void>;
+  cacheSet<T>(key: string, value: T, ttlMs: number, now: number, sizeBytes?: number): Promise<void>;
 
   /**
    * Reserves `amount` on every counter (each admitted while strictly below its own limit), or on
