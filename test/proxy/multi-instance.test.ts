@@ -19,6 +19,7 @@ const BIN = join(ROOT, 'bin/tracegate.cjs');
 const BUDGET_KEY = 'sk-budget-key-0000001';
 const RPM_KEY = 'sk-rpm-key-000000001';
 const FREE_KEY = 'sk-free-key-00000001';
+const MASTER_KEY = 'sk-master-multi-0001';
 const PREFIX = 'tgmulti:';
 /** $1 per output token: a request with max_tokens 10 reserves at most $10 (plus its prompt at $0). */
 const MAX_TOKENS = 10;
@@ -86,7 +87,7 @@ describeRedis(
     }
 
     async function readiness(p: Proxy): Promise<any> {
-      const res = await fetch(`${p.url}/health/readiness`, { signal: AbortSignal.timeout(5000) });
+      const res = await fetch(`${p.url}/health/readiness`, { headers: { authorization: `Bearer ${MASTER_KEY}` }, signal: AbortSignal.timeout(5000) });
       return res.json();
     }
 
@@ -114,6 +115,7 @@ describeRedis(
         retry: { maxAttempts: 1 },
         breaker: { consecutiveFailures: 3, cooldownMs: 600_000 },
         cache: { enabled: true },
+        masterKey: MASTER_KEY,
         keys: [
           { id: 'budgeted', key: BUDGET_KEY, budgets: [{ limitUsd: 300, window: 'day' }] },
           { id: 'limited', key: RPM_KEY, rpm: 20 },

@@ -46,6 +46,7 @@ export function fallbackKindFor(errorClass: ErrorClass | undefined): FallbackKin
     case 'budget_exceeded':
     case 'config':
     case 'store_unavailable':
+    case 'internal':
       return undefined;
     default:
       return 'general';
