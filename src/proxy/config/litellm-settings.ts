@@ -260,6 +260,11 @@ function litellmRedisUrl(c: Converter, router: Obj): string | undefined {
   const port = router.redis_port !== undefined ? c.num(router.redis_port, p('redis_port')) : 6379;
   const password = router.redis_password !== undefined ? c.str(router.redis_password, p('redis_password')) : undefined;
   if (!host || port === undefined) return undefined;
+  if (!/^[A-Za-z0-9.-]+$|^[0-9A-Fa-f:]+$/.test(host)) {
+    // A placeholder such as "<your redis host>" (LiteLLM's sample configs): no store rather than a broken one.
+    c.ignore('router_settings.redis_host', `"${host}" is not a host name; state stays per process`);
+    return undefined;
+  }
   return `redis://${password ? `:${encodeURIComponent(password)}@` : ''}${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
