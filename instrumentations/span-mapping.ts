@@ -51,6 +51,10 @@ export function callStartAttributes(ev: CallEvent): Attributes {
     if (ev.server.method) a[S.ATTR_HTTP_REQUEST_METHOD] = ev.server.method;
     if (ev.server.route) a[S.ATTR_HTTP_ROUTE] = ev.server.route;
   }
+  if (ev.ingress) {
+    a[S.ATTR_TRACEGATE_INGRESS_API] = ev.ingress.api;
+    if (ev.ingress.droppedTools?.length) a[S.ATTR_TRACEGATE_INGRESS_DROPPED_TOOLS] = [...ev.ingress.droppedTools];
+  }
   return a;
 }
 

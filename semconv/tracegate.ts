@@ -146,6 +146,16 @@ export const ATTR_TRACEGATE_METADATA = attribute('tracegate', 'tracegate.metadat
   on: ['call'],
   description: 'Each entry of the call\'s `metadata` request option.',
 });
+export const ATTR_TRACEGATE_INGRESS_API = attribute('tracegate', 'tracegate.ingress.api', {
+  type: 'string',
+  on: ['call'],
+  description: 'The API the request came in on when it is not chat completions: `responses` (OpenAI Responses API) or `messages` (Anthropic Messages API); the call itself runs as a chat call.',
+});
+export const ATTR_TRACEGATE_INGRESS_DROPPED_TOOLS = attribute('tracegate', 'tracegate.ingress.dropped_tools', {
+  type: 'string[]',
+  on: ['call'],
+  description: 'Tools of the request that the alias cannot run and that were dropped (hosted or custom tool types, as `<type>` or `<type>:<name>`).',
+});
 export const ATTR_TRACEGATE_INSTRUMENTATION_DISABLED = attribute('tracegate', 'tracegate.instrumentation.disabled', {
   type: 'boolean',
   on: ['call', 'attempt'],

@@ -54,6 +54,8 @@ export interface CallEvent {
    * SERVER span continuing the client's trace context.
    */
   readonly server?: { traceparent?: string; tracestate?: string; method?: string; route?: string };
+  /** Set when the request came in on another API than chat completions (translated to a chat call). */
+  readonly ingress?: IngressInfo;
   /** Live call info; the core fills it in as the call proceeds, subscribers may set `trace`. */
   readonly info: CallInfo;
   /** The result (completion, embeddings or stream) once settled. */
@@ -63,6 +65,12 @@ export interface CallEvent {
   streamOutcome?: StreamOutcome;
   /** Set by a subscriber at start. */
   runInScope?: ScopeRunner;
+}
+
+/** The API a chat call was translated from, and the tools it dropped. */
+export interface IngressInfo {
+  readonly api: 'responses' | 'messages';
+  readonly droppedTools?: readonly string[];
 }
 
 export type StreamOutcome = 'completed' | 'error' | 'aborted' | 'cancelled' | 'abandoned';

@@ -22,7 +22,8 @@ export type ErrorClass =
   | 'guardrail'
   | 'aborted'
   | 'stream_interrupted'
-  | 'config';
+  | 'config'
+  | 'internal';
 
 export type TimeoutKind = 'connect' | 'headers' | 'first_token' | 'idle' | 'total' | 'unconsumed';
 
@@ -277,6 +278,28 @@ export class ConfigError extends TracegateError {
   }
 }
 
+/**
+ * A failure inside tracegate's own code during a call (a bug, or a limit of the runtime such as
+ * a stack overflow), as opposed to a failure of the upstream or its connection. Never retried,
+ * never a fallback, never counted against a deployment's circuit breaker; `cause` holds the
+ * original error.
+ */
+export class InternalError extends TracegateError {
+  readonly errorClass = 'internal' as const;
+  readonly type = 'internal_error';
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 500, options);
+  }
+}
+
+/** Wraps anything thrown by tracegate's own code during a call (not the transport's). */
+export function internalError(err: unknown): InternalError {
+  const e = err as { name?: unknown; message?: unknown } | undefined;
+  const name = typeof e?.name === 'string' ? e.name : 'Error';
+  const message = typeof e?.message === 'string' ? e.message : String(err);
+  return new InternalError(`internal error (${name}): ${message}`, { cause: err });
+}
+
 /** An input file of `tracegate report` (traces, evaluations, config) is missing, unreadable or holds no usable data. */
 export class ReportInputError extends TracegateError {
   readonly errorClass = 'bad_request' as const;
@@ -298,19 +321,45 @@ export function isTracegateError(value: unknown): value is TracegateError {
 
 const REDACTED = '[REDACTED]';
 
-/** Replaces every occurrence of each secret in a string. Secrets shorter than 6 chars are ignored. */
+/**
+ * Strings shaped like well-known credentials, redacted from upstream error text even when they
+ * are not in the config (a provider echoing another key, a key pasted into a prompt):
+ * OpenAI/Anthropic-style `sk-…` (`sk-proj-…`, `sk-ant-…`), AWS access key ids (`AKIA…`,
+ * `ASIA…`), Google API keys (`AIza…`), Groq `gsk_…`, xAI `xai-…`.
+ */
+const KEY_SHAPES = /\b(?:sk-[A-Za-z0-9_-]{16,}|(?:AKIA|ASIA)[0-9A-Z]{16}\b|AIza[0-9A-Za-z_-]{35}|gsk_[A-Za-z0-9]{20,}|xai-[A-Za-z0-9]{20,})/g;
+
+const secretPatterns = new Map<string, RegExp>();
+
+/** A secret matched case-insensitively, with any whitespace (spaces, line breaks) between its characters. */
+function secretPattern(secret: string): RegExp {
+  let re = secretPatterns.get(secret);
+  if (!re) {
+    const chars = [...secret].map((c) => c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'));
+    re = new RegExp(chars.join('\\s*'), 'gi');
+    if (secretPatterns.size > 1000) secretPatterns.clear();
+    secretPatterns.set(secret, re);
+  }
+  return re;
+}
+
+/**
+ * Replaces every occurrence of each secret in a string: case-insensitively and across
+ * whitespace or line breaks inside it (secrets shorter than 6 chars are ignored), then anything
+ * shaped like a known credential (see KEY_SHAPES).
+ */
 export function scrubString(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const secret of secrets) {
-    if (secret && secret.length >= 6 && out.includes(secret)) out = out.split(secret).join(REDACTED);
+    if (secret && secret.length >= 6) out = out.replace(secretPattern(secret), REDACTED);
   }
-  return out;
+  return out.replace(KEY_SHAPES, REDACTED);
 }
 
-/** Deep-copies a JSON-like value with every secret replaced. */
+/** Deep-copies a JSON-like value with every secret replaced (objects nested past 20 levels are dropped). */
 export function scrubValue(value: unknown, secrets: readonly string[], depth = 0): unknown {
-  if (secrets.length === 0 || depth > 20) return value;
   if (typeof value === 'string') return scrubString(value, secrets);
+  if (depth > 20 && value && typeof value === 'object') return '[nested too deep to scrub]';
   if (Array.isArray(value)) return value.map((v) => scrubValue(v, secrets, depth + 1));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
@@ -323,7 +372,6 @@ export function scrubValue(value: unknown, secrets: readonly string[], depth = 0
 /** Removes secrets from an error's message and provider body, in place. */
 export function scrubSecrets<E extends Error>(err: E, secrets: readonly string[]): E {
   const live = secrets.filter((s) => s && s.length >= 6);
-  if (live.length === 0) return err;
   err.message = scrubString(err.message, live);
   if (err.stack) err.stack = scrubString(err.stack, live);
   if (err instanceof TracegateError && err.providerError !== undefined) {

@@ -9,6 +9,7 @@ import {
   InvalidResponseError,
   TimeoutError,
   TracegateError,
+  internalError,
   isTracegateError,
 } from '../errors.js';
 import type { AttemptSignal } from './attempt-signal.js';
@@ -67,10 +68,40 @@ const CONNECTION_CODES = new Set([
   'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
 ]);
 
-/** Classifies an error thrown by undici (or by reading its body). */
+/** undici errors that reject the request itself (an invalid header value...), not the connection. */
+const REQUEST_CODES = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED', 'UND_ERR_INVALID_RETURN_VALUE']);
+
+/**
+ * True for a failure of the network or the HTTP exchange: an undici error (`UND_ERR_*`), a
+ * system error (`ECONNRESET`, `syscall` set), a TLS or stream error (`ERR_TLS_*`, certificate
+ * codes, `ERR_STREAM_PREMATURE_CLOSE`), an abort. A RangeError, TypeError or schema error
+ * from tracegate's own code (or anything else without such a code) is not.
+ */
+export function isTransportFailure(err: unknown): boolean {
+  if (!err || typeof err !== 'object') return false;
+  const e = err as { code?: unknown; syscall?: unknown; name?: unknown; cause?: { code?: unknown } };
+  if (e.name === 'AbortError') return true;
+  if (typeof e.syscall === 'string') return true;
+  const code = typeof e.code === 'string' ? e.code : typeof e.cause?.code === 'string' ? e.cause.code : undefined;
+  if (!code || REQUEST_CODES.has(code)) return false;
+  return (
+    CONNECTION_CODES.has(code) ||
+    code.startsWith('UND_ERR_') ||
+    /^E[A-Z]+$/.test(code) ||
+    /^ERR_(TLS|SSL|SOCKET|STREAM|HTTP|OSSL)_/.test(code) ||
+    /CERT|SIGNATURE|ISSUER|SELF_SIGNED/.test(code)
+  );
+}
+
+/**
+ * Classifies an error thrown by undici (or by reading its body): a transport failure is a
+ * ConnectionError or a TimeoutError; anything else (our own code failing, an invalid request
+ * option) is an InternalError, which is never retried or counted against the deployment.
+ */
 export function mapTransportError(err: unknown, signal: AttemptSignal, connectTimeoutMs: number): TracegateError {
   if (signal.aborted && isTracegateError(signal.reason)) return signal.reason;
   if (isTracegateError(err)) return err;
+  if (!isTransportFailure(err)) return internalError(err);
   const e = err as { code?: string; message?: string; name?: string; cause?: { code?: string } };
   const code = e?.code ?? e?.cause?.code;
   if (code === 'UND_ERR_CONNECT_TIMEOUT') return new TimeoutError('connect', connectTimeoutMs, { cause: err });

@@ -9,7 +9,7 @@ export function authenticate(state: ProxyState, req: IncomingMessage): VirtualKe
   if (!state.keys.enabled) return undefined;
   const presented = presentedKey(req.headers);
   if (presented === undefined) {
-    throw new AuthenticationError('missing API key: send "Authorization: Bearer <key>" (or an "api-key" header)', { code: 'missing_api_key' });
+    throw new AuthenticationError('missing API key: send "Authorization: Bearer <key>" (or an "api-key" or "x-api-key" header)', { code: 'missing_api_key' });
   }
   const key = state.keys.authenticate(presented);
   if (!key) throw new AuthenticationError('invalid API key', { code: 'invalid_api_key' });

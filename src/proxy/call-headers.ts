@@ -4,9 +4,10 @@
  * the proxy outside upstream attempts and the waits between them (body read, validation,
  * routing, admission, serialization). For a stream they are computed when the first chunk is
  * ready, from the attempts so far and the serving attempt's time to first chunk; the cost is
- * not known yet then and is left out.
+ * not known yet then and is left out. The cost is in fixed notation (`0.00000002`, never `2e-8`).
  */
 import type { CallInfo } from '../call-info.js';
+import { plainNumber } from '../format-number.js';
 
 /** The attempt serving a stream (see ChatCompletionStream.servingAttempt). */
 export interface ServingAttempt {
@@ -31,7 +32,7 @@ export function callHeaders(info: CallInfo | undefined, elapsedMs: number, heade
   headers['x-tracegate-fallback'] = info.fallbackUsed ? (info.fallbackAlias ?? 'true') : 'false';
   if (info.deployment) headers['x-tracegate-deployment'] = info.deployment.id;
   if (info.cacheHit) headers['x-tracegate-cache'] = 'hit';
-  if (typeof info.totalCostUsd === 'number') headers['x-tracegate-cost-usd'] = String(info.totalCostUsd);
+  if (typeof info.totalCostUsd === 'number') headers['x-tracegate-cost-usd'] = plainNumber(info.totalCostUsd);
   headers['x-tracegate-overhead-ms'] = ms(elapsedMs - upstream);
 }
 

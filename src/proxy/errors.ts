@@ -3,8 +3,9 @@
  * `{ error: { message, type, param, code } }` and headers (`retry-after`, `retry-after-ms`).
  * A failure the client cannot fix (the proxy's provider key rejected, a model missing at the
  * provider) is a 502, not a 401/404 that would blame the client's key or request. Every
- * message is scrubbed of provider secrets. Anything that is not a typed error is a 500 with a
- * fixed message; its details go to the log only.
+ * message is scrubbed of provider secrets. Anything that is not a typed error, and an
+ * InternalError (a failure in tracegate's own code), is a 500 with a fixed message; its
+ * details go to the log only.
  */
 import { BadRequestError, isTracegateError, scrubString, type TracegateError } from '../errors.js';
 
@@ -59,6 +60,7 @@ function statusFor(err: TracegateError): number {
     case 'stream_interrupted':
       return 502;
     case 'config':
+    case 'internal':
       return 500;
   }
 }
@@ -84,7 +86,7 @@ export function toErrorResponse(err: unknown, secrets: readonly string[]): Error
   if (err instanceof ShutdownError) {
     return { status: 503, headers: { 'retry-after': '1' }, body: errorBody(err.message, 'server_shutdown', null, 'server_shutdown') };
   }
-  if (!isTracegateError(err)) {
+  if (!isTracegateError(err) || err.errorClass === 'internal') {
     return { status: 500, headers: {}, body: errorBody('internal error in the proxy', 'internal_error', null, null) };
   }
   const status = statusFor(err);

@@ -48,14 +48,17 @@ export function parseKeyHash(text: string): Buffer {
   return Buffer.from(m[1]!, 'hex');
 }
 
-/** The key a request presents: `Authorization: Bearer <key>`, else the `api-key` header (Azure-style clients). */
+/**
+ * The key a request presents: `Authorization: Bearer <key>`, else the `api-key` header
+ * (Azure-style clients), else `x-api-key` (Anthropic-style clients).
+ */
 export function presentedKey(headers: IncomingHttpHeaders): string | undefined {
   const auth = headers.authorization;
   if (auth !== undefined) {
     const m = /^\s*Bearer\s+(\S+)\s*$/i.exec(auth);
     return m ? m[1] : undefined;
   }
-  const apiKey = headers['api-key'];
+  const apiKey = headers['api-key'] ?? headers['x-api-key'];
   const v = Array.isArray(apiKey) ? apiKey[0] : apiKey;
   return v ? v.trim() : undefined;
 }

@@ -13,6 +13,7 @@ import type { ProxyConfig } from './config/resolve.js';
 import { routerIssue } from './config/resolve.js';
 import { ProxyConfigError } from './config/source.js';
 import type { Exchange, ProxyState } from './context.js';
+import { failBody } from './body.js';
 import { errorBody, ShutdownError } from './errors.js';
 import { Inflight } from './inflight.js';
 import { KeyRing } from './keys.js';
@@ -97,6 +98,36 @@ function clientErrorResponse(err: NodeJS.ErrnoException): string {
   return `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
 }
 
+/** Sockets whose client error was handled: the parser repeats its error on every later read. */
+const failedSockets = new WeakSet<Socket>();
+
+/**
+ * A request the HTTP parser could not read. With no answer pending, a JSON 4xx written raw and
+ * the connection closed. With an answer pending (garbage after a complete request, or a body
+ * whose chunked framing breaks), nothing more is read from the connection: the pending request
+ * still gets its answer (a 400 from its body reader when the break was inside its body), with
+ * `connection: close`, and the connection closes once it is sent.
+ */
+function onClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (failedSockets.has(socket)) return;
+  failedSockets.add(socket);
+  const pending = (socket as Socket & { _httpMessage?: http.ServerResponse })._httpMessage;
+  if (err.code === 'ECONNRESET' || !socket.writable || (pending && !err.code?.startsWith('HPE_'))) {
+    socket.destroy();
+    return;
+  }
+  if (!pending) {
+    socket.end(clientErrorResponse(err));
+    return;
+  }
+  socket.pause();
+  if (!pending.headersSent) pending.shouldKeepAlive = false;
+  const close = () => socket.destroySoon();
+  pending.once('finish', close);
+  pending.once('close', close);
+  if (!pending.req.complete) failBody(pending.req);
+}
+
 async function serve(state: ProxyState, ex: Exchange, route: Route | undefined, path: string): Promise<void> {
   const method = ex.req.method ?? 'GET';
   if (!route) throw notFound(method, path);
@@ -133,6 +164,7 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyServer> {
     secrets: configSecrets(config),
     log: options.logger ?? consoleLogger,
     startedAt: Math.floor(Date.now() / 1000),
+    ingress: { modelAliases: config.modelAliases ?? {}, ...(config.responsesTtlMs !== undefined ? { responsesTtlMs: config.responsesTtlMs } : {}) },
     draining: false,
   };
 
@@ -167,17 +199,7 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyServer> {
   );
   server.keepAliveTimeout = settings.keepAliveTimeoutMs;
   server.timeout = 0;
-  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
-    // With a response pending on the socket its own handler answers (or the socket just goes):
-    // raw bytes written now could come before that response.
-    const pending = (socket as Socket & { _httpMessage?: http.ServerResponse })._httpMessage;
-    if (err.code === 'ECONNRESET' || !socket.writable || pending) {
-      socket.destroy();
-      return;
-    }
-    socket.end(clientErrorResponse(err));
-  });
-
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => onClientError(err, socket));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(settings.port, settings.host, () => {

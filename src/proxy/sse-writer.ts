@@ -1,5 +1,6 @@
 /**
- * Server-sent events exactly as OpenAI sends them: `data: <json>\n\n` per chunk, `data: [DONE]\n\n`
+ * Server-sent events exactly as OpenAI sends them: `data: <json>\n\n` per chunk (with an
+ * `event: <name>` line for the Responses and Messages APIs), `data: [DONE]\n\n`
  * at the end, and an error after the first chunk as `data: {"error": {...}}\n\n` followed by the
  * end of the stream (no [DONE]; the official SDKs raise an APIError on it). Writes honour
  * backpressure: when the socket buffer is full, `send` resolves only after `drain` (or the
@@ -66,14 +67,14 @@ export class SseWriter {
    * is gone. Events written in the same turn of the event loop leave in one socket write: the
    * socket is corked until `setImmediate` (see the module comment).
    */
-  send(json: string): Promise<boolean> | boolean {
+  send(json: string, event?: string): Promise<boolean> | boolean {
     if (!this.open) return false;
     const socket = this.res.socket;
     if (!this.corked && socket) {
       socket.cork();
       this.corked = { socket, release: setImmediate(this.uncork) };
     }
-    const room = this.res.write(`data: ${json}\n\n`);
+    const room = this.res.write(event === undefined ? `data: ${json}\n\n` : `event: ${event}\ndata: ${json}\n\n`);
     if (room) return true;
     return this.drained();
   }
@@ -97,6 +98,12 @@ export class SseWriter {
   done(): void {
     this.uncork();
     if (this.open) this.res.end('data: [DONE]\n\n');
+  }
+
+  /** The end of the response without `[DONE]` (APIs whose events name their own end). */
+  end(): void {
+    this.uncork();
+    if (this.open) this.res.end();
   }
 
   /** An error event, then the end of the response (no [DONE]). */

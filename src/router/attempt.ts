@@ -6,7 +6,7 @@
  */
 import type { Cost, DeploymentRef } from '../call-info.js';
 import { attemptChannel, firstChunkChannel, publishSettled, publishStart, runInScope, type AttemptEvent } from '../channels.js';
-import { InvalidResponseError, TimeoutError, TracegateError, isTracegateError, scrubSecrets, type TimeoutKind } from '../errors.js';
+import { InvalidResponseError, TimeoutError, TracegateError, internalError, isTracegateError, scrubSecrets, type TimeoutKind } from '../errors.js';
 import { AttemptSignal } from '../http/attempt-signal.js';
 import { acceptsStreamMediaType, createFramer, type EventFramer } from '../http/framing.js';
 import { destroyBody, mapTransportError, mediaType, readBody, sendRequest, type UpstreamResponse } from '../http/transport.js';
@@ -78,9 +78,14 @@ function newAttemptEvent(call: CallState, plan: AttemptPlan, stream: boolean): A
   return ev;
 }
 
-/** Normalizes anything thrown during an attempt into a scrubbed, attributed TracegateError. */
+/**
+ * Normalizes anything thrown during an attempt into a scrubbed, attributed TracegateError.
+ * Transport errors were typed where they happened (sendRequest, readBody, the stream reader);
+ * anything else untyped failed in tracegate's own code (encoding, decoding) and is an
+ * InternalError, never a connection error.
+ */
 export function toAttemptError(err: unknown, signal: AttemptSignal, d: Deployment): TracegateError {
-  let e: TracegateError = isTracegateError(err) ? err : mapTransportError(err, signal, d.timeouts.connectMs);
+  let e: TracegateError = isTracegateError(err) ? err : internalError(err);
   if (signal.aborted && isTracegateError(signal.reason)) e = signal.reason;
   if (e.provider === undefined) e.provider = d.provider;
   if (e.deployment === undefined) e.deployment = d.id;
@@ -254,7 +259,7 @@ export class UpstreamChunkSource {
       try {
         item = await this.iterator.next();
       } catch (err) {
-        throw toAttemptError(err, this.signal, d);
+        throw toAttemptError(mapTransportError(err, this.signal, d.timeouts.connectMs), this.signal, d);
       } finally {
         this.signal.clearPhase();
       }

@@ -183,7 +183,7 @@ export class CircuitBreakers {
   /** Classifies an attempt's error for the breaker. */
   verdictOf(errorClass: ErrorClass | undefined): AttemptVerdict {
     if (errorClass === undefined) return 'success';
-    if (errorClass === 'aborted') return 'neutral';
+    if (NEVER_FAILURES.has(errorClass)) return 'neutral';
     return this.config.failureClasses.includes(errorClass) ? 'failure' : 'neutral';
   }
 
@@ -205,6 +205,12 @@ export class CircuitBreakers {
     await this.store.delete(key(id));
   }
 }
+
+/**
+ * Classes that say nothing about a deployment's health whatever `failureClasses` lists: the
+ * caller's own request was wrong or was withdrawn, or tracegate's own code failed.
+ */
+const NEVER_FAILURES: ReadonlySet<ErrorClass> = new Set<ErrorClass>(['aborted', 'bad_request', 'context_window', 'content_policy', 'guardrail', 'budget_exceeded', 'internal', 'config']);
 
 /** Marks an opening record with what opened it (the reason names a rate limit). */
 function withCause(rec: BreakerRecord, errorClass: ErrorClass | undefined): BreakerRecord {

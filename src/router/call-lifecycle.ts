@@ -26,6 +26,8 @@ export interface RequestOptions {
   tags?: string[];
   /** Set by the proxy when the call serves an incoming HTTP request. */
   server?: CallEvent['server'];
+  /** Set by an ingress that translated another API (Responses, Messages) into this chat call. */
+  ingress?: CallEvent['ingress'];
   /** A mirrored (shadow) call: marked on its CallInfo and spans, never mirrored again. */
   shadow?: boolean;
   /** Who is calling (the proxy passes its virtual key's id, user and team): budgets and key rate limits. */
@@ -75,6 +77,7 @@ export function beginCall(
     shadow,
     info: newCallInfo(callId, operation, alias, shadow),
     ...(options.server ? { server: options.server } : {}),
+    ...(options.ingress ? { ingress: options.ingress } : {}),
   };
   const totalMs = options.timeout ?? core.timeouts.totalMs;
   const startedAt = performance.now();

@@ -8,6 +8,7 @@ import { AbortedError, GuardrailError } from '../errors.js';
 import { ChatCompletionCreateParamsSchema, type ChatCompletionCreateParams } from '../wire/chat-request.js';
 import type { ChatCompletion } from '../wire/chat-response.js';
 import { EmbeddingCreateParamsSchema, type CreateEmbeddingResponse } from '../wire/embeddings.js';
+import { assertDepth } from '../wire/nesting.js';
 import { parseOrThrow } from '../wire/validate.js';
 import { cacheKey, type CachedAnswer } from './cache.js';
 import { admitKey, beginCall, groupFor, guarded, settleSuccess, type LiveCall, type RequestOptions } from './call-lifecycle.js';
@@ -136,6 +137,7 @@ async function runChat(core: RouterCore, state: LiveCall, params: ChatCompletion
 }
 
 export async function createChatCompletion(core: RouterCore, rawParams: unknown, options: RequestOptions = {}): Promise<ChatCompletion | ChatCompletionStream> {
+  assertDepth(rawParams, core.maxRequestDepth);
   const parsed = parseOrThrow(ChatCompletionCreateParamsSchema, rawParams, 'chat completion request');
   groupFor(core, parsed.model);
   const stream = parsed.stream === true;
@@ -172,6 +174,7 @@ export async function createChatCompletion(core: RouterCore, rawParams: unknown,
 }
 
 export async function createEmbeddings(core: RouterCore, rawParams: unknown, options: RequestOptions = {}): Promise<CreateEmbeddingResponse> {
+  assertDepth(rawParams, core.maxRequestDepth);
   const params = parseOrThrow(EmbeddingCreateParamsSchema, rawParams, 'embeddings request');
   groupFor(core, params.model);
   const state = beginCall(core, 'embeddings', params.model, params, false, options);

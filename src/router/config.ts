@@ -77,6 +77,8 @@ export const RouterOptionsShape = {
   timeouts: TimeoutsSchema.optional(),
   /** Largest upstream response body read into memory (non-streaming). */
   maxResponseBytes: z.number().int().positive().optional(),
+  /** Deepest nesting of objects/arrays accepted in a request (400 `nesting_too_deep` above it; default 64). */
+  maxRequestDepth: z.number().int().min(8).max(1000).optional(),
   /** Send W3C trace context to upstreams; default: only to entries with a custom baseURL. */
   propagateTraceContext: z.boolean().optional(),
   ...PolicyOptionsShape,

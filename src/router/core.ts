@@ -14,6 +14,8 @@ export interface RouterCore {
   readonly groups: ReadonlyMap<string, readonly Deployment[]>;
   readonly timeouts: Timeouts;
   readonly maxResponseBytes: number;
+  /** Deepest object/array nesting accepted in a request's params. */
+  readonly maxRequestDepth: number;
   readonly policies: Policies;
   readonly store: StateStore;
   readonly clock: Clock;

@@ -1,7 +1,8 @@
 /**
  * `Router`: the public entry point. `new Router({ models })` validates the configuration;
  * `router.chat.completions.create(params)` and `router.embeddings.create(params)` take OpenAI
- * params and return OpenAI shapes (a `ChatCompletionStream` for `stream: true`).
+ * params and return OpenAI shapes (a `ChatCompletionStream` for `stream: true`);
+ * `router.responses.create(params)` takes Responses API params over the same call path.
  * Routing strategies, retries, fallbacks, breakers, budgets, rate limits, cache, mirroring and
  * guardrail hooks are configured in the same options (see docs/router.md).
  */
@@ -12,6 +13,7 @@ import type { Deployment, Timeouts } from '../providers/types.js';
 import type { ChatCompletionCreateParams } from '../wire/chat-request.js';
 import type { ChatCompletion } from '../wire/chat-response.js';
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from '../wire/embeddings.js';
+import { DEFAULT_MAX_REQUEST_DEPTH } from '../wire/nesting.js';
 import { deploymentRef } from './attempt.js';
 import { CircuitBreakers, type BreakerSnapshot } from './breaker.js';
 import { Budgets } from './budget.js';
@@ -27,6 +29,7 @@ import { MemoryStore } from './store/memory.js';
 import type { StateStore } from './store/types.js';
 import { createStrategy, type RoutingStrategy, type StrategyName } from './strategies/index.js';
 import type { ChatCompletionStream } from './stream.js';
+import { Responses } from './ingress/responses.js';
 
 export type ChatCompletionCreateParamsStreaming = ChatCompletionCreateParams & { stream: true };
 export type ChatCompletionCreateParamsNonStreaming = ChatCompletionCreateParams & { stream?: false | null };
@@ -41,8 +44,11 @@ export class Router implements RouterCore {
   readonly groups: ReadonlyMap<string, readonly Deployment[]>;
   readonly timeouts: Timeouts;
   readonly maxResponseBytes: number;
+  readonly maxRequestDepth: number;
   readonly chat: { completions: ChatCompletions };
   readonly embeddings: { create(params: EmbeddingCreateParams, options?: RequestOptions): Promise<CreateEmbeddingResponse> };
+  /** The OpenAI Responses API over the chat call path (create, retrieve, delete; see docs/ingress.md). */
+  readonly responses: Responses;
   readonly policies: Policies;
   readonly store: StateStore;
   readonly clock: Clock;
@@ -60,6 +66,7 @@ export class Router implements RouterCore {
     const parsed = parseRouterOptions(RouterOptionsSchema, options);
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...parsed.timeouts };
     this.maxResponseBytes = parsed.maxResponseBytes ?? 32 * 1024 * 1024;
+    this.maxRequestDepth = parsed.maxRequestDepth ?? DEFAULT_MAX_REQUEST_DEPTH;
     this.all = resolveDeployments(parsed.models, parsed.timeouts, parsed.propagateTraceContext);
     const groups = new Map<string, Deployment[]>();
     for (const d of this.all) {
@@ -88,6 +95,7 @@ export class Router implements RouterCore {
       },
     };
     this.embeddings = { create: (params, opts) => createEmbeddings(this, params, opts) };
+    this.responses = new Responses(this);
   }
 
   /** The adjustments API under the name the call path uses. */

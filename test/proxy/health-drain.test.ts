@@ -11,6 +11,8 @@ afterEach(async () => {
 
 const hi = JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] });
 const headers = { authorization: `Bearer ${KEY_ALL}`, 'content-type': 'application/json' };
+const MASTER = 'sk-master-0000000000000007';
+const master = { authorization: `Bearer ${MASTER}` };
 
 describe('health', () => {
   it('liveness is 200; readiness lists breaker states and turns 503 when every deployment is open', async () => {
@@ -18,10 +20,11 @@ describe('health', () => {
       models: mockModels(mock).filter((m) => m.name === 'chat'),
       breaker: { consecutiveFailures: 1, cooldownMs: 60_000 },
       keys: [{ id: 'all', key: KEY_ALL }],
+      masterKey: MASTER,
     }));
     const live = await raw(`${s.proxy.url}/health/liveness`, { method: 'GET' });
     expect(live).toMatchObject({ status: 200, body: { status: 'ok' } });
-    const ready = await raw(`${s.proxy.url}/health/readiness`, { method: 'GET' });
+    const ready = await raw(`${s.proxy.url}/health/readiness`, { method: 'GET', headers: master });
     expect(ready.status).toBe(200);
     expect(ready.body).toEqual({
       status: 'ready',
@@ -30,7 +33,7 @@ describe('health', () => {
     });
     s.mock.enqueue({ model: 'gpt-4o-mini' }, { kind: 'server_error', status: 503 });
     expect((await raw(`${s.proxy.url}/v1/chat/completions`, { headers, body: hi })).status).toBe(503);
-    const open = await raw(`${s.proxy.url}/health/readiness`, { method: 'GET' });
+    const open = await raw(`${s.proxy.url}/health/readiness`, { method: 'GET', headers: master });
     expect(open.status).toBe(503);
     expect(open.body.status).toBe('unavailable');
     expect(open.body.reasons).toEqual(['every deployment has an open circuit breaker']);

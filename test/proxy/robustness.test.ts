@@ -5,6 +5,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEY_ALL, PROVIDER_KEY, raw, startStack, type Stack } from './helpers.js';
+import { rawExchange } from './raw-socket.js';
 
 let s: Stack;
 const errors: string[] = [];
@@ -35,23 +36,8 @@ function expectOpenAIError(r: { status: number; body: any }, status: number) {
 }
 
 /** Sends raw bytes on a new connection and returns everything the server answered before closing. */
-function rawHttp(payload: string | Buffer, { waitMs = 3000, keepOpen = false } = {}): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(s.proxy.port, '127.0.0.1');
-    let out = '';
-    const timer = setTimeout(() => {
-      socket.destroy();
-      resolve(out);
-    }, waitMs);
-    socket.on('data', (d) => (out += d.toString('latin1')));
-    socket.on('close', () => {
-      clearTimeout(timer);
-      resolve(out);
-    });
-    socket.on('error', reject);
-    socket.write(payload);
-    if (!keepOpen) socket.end();
-  });
+async function rawHttp(payload: string | Buffer, options: { waitMs?: number; keepOpen?: boolean } = {}): Promise<string> {
+  return (await rawExchange(s.proxy.port, payload, options)).text;
 }
 
 describe('malformed bodies', () => {

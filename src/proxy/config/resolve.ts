@@ -59,6 +59,10 @@ export interface ProxyConfig {
   origin: Origin;
   /** The router evaluator guardrails call for judges and embeddings: bound to the router once built. */
   judge: LateRouter;
+  /** Client model names → aliases (config `modelAliases`; a LiteLLM file's `model_group_alias`). */
+  modelAliases: Record<string, string>;
+  /** How long stored Responses API responses live. */
+  responsesTtlMs?: number;
 }
 
 export const IDENTITY_ORIGIN: Origin = { path: (p) => p, locate: () => undefined };
@@ -188,10 +192,13 @@ export function resolveConfigObject(raw: unknown, options: ResolveOptions): { co
       if (!aliases.has(a)) issues.push(issueAt(origin, ['guardrails', i, 'aliases', j], `unknown alias "${a}"`));
     }),
   );
+  for (const [from, to] of Object.entries(file.modelAliases ?? {})) {
+    if (!aliases.has(to)) issues.push(issueAt(origin, ['modelAliases', from], `unknown alias "${to}"`));
+  }
   const server = serverSettings(file, origin, issues);
   if (issues.length) return { issues };
 
-  const { server: _s, masterKey, keys = [], guardrails = [], telemetry = {}, ...routerPart } = file;
+  const { server: _s, masterKey, keys = [], guardrails = [], telemetry = {}, modelAliases = {}, responses, ...routerPart } = file;
   const specs: KeySpec[] = [];
   if (masterKey !== undefined) specs.push({ id: 'master', digest: masterDigest(masterKey), master: true });
   const keyBudgets: NonNullable<RouterOptions['budgets']> = [];
@@ -222,6 +229,8 @@ export function resolveConfigObject(raw: unknown, options: ResolveOptions): { co
       warnings: options.warnings ?? [],
       origin,
       judge,
+      modelAliases,
+      ...(responses?.storeTtlMs !== undefined ? { responsesTtlMs: responses.storeTtlMs } : {}),
     },
   };
 }

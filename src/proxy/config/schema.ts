@@ -133,6 +133,13 @@ export const ProxyConfigSchema = z.strictObject({
   keys: z.array(VirtualKeySchema).optional(),
   guardrails: z.array(GuardrailSchema).optional(),
   telemetry: TelemetrySchema.optional(),
+  /**
+   * Model names clients send → aliases (e.g. `claude-sonnet-4-5: support-accurate` for
+   * Anthropic-native clients); `"*"` maps every other unknown name. Used by every ingress.
+   */
+  modelAliases: z.record(z.string().min(1), z.string().min(1)).optional(),
+  /** Responses API conversation state (`store`, `previous_response_id`). */
+  responses: z.strictObject({ storeTtlMs: z.number().int().positive().optional() }).optional(),
 });
 
 export type ProxyConfigInput = z.input<typeof ProxyConfigSchema>;

@@ -7,7 +7,7 @@
 import { getCallInfo } from '../../call-info.js';
 import { ChatCompletionStream } from '../../router/stream.js';
 import { authenticate, checkAlias } from '../auth.js';
-import { readJsonBody } from '../body.js';
+import { bodyLimits, readJsonBody } from '../body.js';
 import { callHeaders, streamHeaders } from '../call-headers.js';
 import type { Exchange, ProxyState } from '../context.js';
 import { ShutdownError, streamErrorEvent } from '../errors.js';
@@ -17,7 +17,7 @@ import { callOptions } from './call-options.js';
 
 export async function chatCompletions(state: ProxyState, ex: Exchange): Promise<void> {
   ex.key = authenticate(state, ex.req);
-  const body = await readJsonBody(ex.req, { maxBytes: state.settings.bodyLimit, timeoutMs: state.settings.requestTimeoutMs });
+  const body = await readJsonBody(ex.req, bodyLimits(state));
   if (typeof body.model === 'string') checkAlias(state, ex.key, body.model);
   const result = await state.router.chat.completions.create(body as never, callOptions(ex));
   if (result instanceof ChatCompletionStream) return pipeStream(state, ex, result, wantsUsage(body));

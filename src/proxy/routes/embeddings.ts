@@ -1,7 +1,7 @@
 /** `POST /v1/embeddings`: authenticate, read the body, check the alias, call the router, answer. */
 import { getCallInfo } from '../../call-info.js';
 import { authenticate, checkAlias } from '../auth.js';
-import { readJsonBody } from '../body.js';
+import { bodyLimits, readJsonBody } from '../body.js';
 import { callHeaders } from '../call-headers.js';
 import type { Exchange, ProxyState } from '../context.js';
 import { sendJson } from '../respond.js';
@@ -9,7 +9,7 @@ import { callOptions } from './call-options.js';
 
 export async function embeddings(state: ProxyState, ex: Exchange): Promise<void> {
   ex.key = authenticate(state, ex.req);
-  const body = await readJsonBody(ex.req, { maxBytes: state.settings.bodyLimit, timeoutMs: state.settings.requestTimeoutMs });
+  const body = await readJsonBody(ex.req, bodyLimits(state));
   if (typeof body.model === 'string') checkAlias(state, ex.key, body.model);
   const result = await state.router.embeddings.create(body as never, callOptions(ex));
   const headers: Record<string, string> = {};

@@ -2,9 +2,12 @@
  * `GET /health/liveness`: the process is up (always 200). `GET /health/readiness`: 200 when the
  * proxy can serve: not draining, the state store answers, and some deployment is not behind an
  * open breaker (an open breaker whose cooldown has passed counts as available: it takes a
- * probe). 503 otherwise. The body lists each alias's deployments and breaker states.
+ * probe). 503 otherwise. Without credentials the body is the bare status; the details (each
+ * alias's deployments, breaker states and retry times, the store, the reasons) go only to the
+ * master key, or to anyone when the proxy has no keys at all (it is open then anyway).
  */
 import type { Exchange, ProxyState } from '../context.js';
+import { presentedKey } from '../keys.js';
 import { sendJson } from '../respond.js';
 
 const STORE_TIMEOUT_MS = 1000;
@@ -23,6 +26,12 @@ async function storeReachable(state: ProxyState): Promise<boolean> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The caller may see the configuration: the master key was presented, or the proxy is open. */
+function mayReadDetails(state: ProxyState, ex: Exchange): boolean {
+  if (!state.keys.enabled) return true;
+  return state.keys.authenticate(presentedKey(ex.req.headers))?.master === true;
 }
 
 export async function readiness(state: ProxyState, ex: Exchange): Promise<void> {
@@ -45,7 +54,9 @@ export async function readiness(state: ProxyState, ex: Exchange): Promise<void> 
   if (!store) reasons.push('state store unreachable');
   if (!anyAvailable) reasons.push('every deployment has an open circuit breaker');
   const status = state.draining ? 'draining' : reasons.length ? 'unavailable' : 'ready';
+  const code = reasons.length ? 503 : 200;
+  if (!mayReadDetails(state, ex)) return sendJson(state, ex, code, JSON.stringify({ status }));
   const body: Record<string, unknown> = { status, store: { reachable: store }, aliases };
   if (reasons.length) body.reasons = reasons;
-  sendJson(state, ex, reasons.length ? 503 : 200, JSON.stringify(body));
+  sendJson(state, ex, code, JSON.stringify(body));
 }

@@ -9,6 +9,8 @@ import { chatCompletions } from './chat.js';
 import { embeddings } from './embeddings.js';
 import { liveness, readiness } from './health.js';
 import { listModels, retrieveModel } from './models.js';
+import { countTokens, createMessage } from './messages.js';
+import { createResponse, deleteResponse, retrieveResponse } from './responses.js';
 
 export type Handler = (state: ProxyState, ex: Exchange) => Promise<void>;
 
@@ -28,6 +30,9 @@ function route(name: string, methods: Record<string, Handler>, duringDrain = fal
 const CHAT = route('/v1/chat/completions', { POST: chatCompletions });
 const EMBEDDINGS = route('/v1/embeddings', { POST: embeddings });
 const MODELS = route('/v1/models', { GET: listModels });
+const RESPONSES = route('/v1/responses', { POST: createResponse });
+const MESSAGES = route('/v1/messages', { POST: createMessage });
+const COUNT_TOKENS = route('/v1/messages/count_tokens', { POST: countTokens });
 const LIVENESS = route('/health/liveness', { GET: liveness }, true);
 const READINESS = route('/health/readiness', { GET: readiness }, true);
 
@@ -36,6 +41,12 @@ const ROUTES = new Map<string, Route>([
   ['/chat/completions', CHAT],
   ['/v1/embeddings', EMBEDDINGS],
   ['/embeddings', EMBEDDINGS],
+  ['/v1/responses', RESPONSES],
+  ['/responses', RESPONSES],
+  ['/v1/messages', MESSAGES],
+  ['/messages', MESSAGES],
+  ['/v1/messages/count_tokens', COUNT_TOKENS],
+  ['/messages/count_tokens', COUNT_TOKENS],
   ['/v1/models', MODELS],
   ['/models', MODELS],
   ['/health/liveness', LIVENESS],
@@ -43,12 +54,17 @@ const ROUTES = new Map<string, Route>([
 ]);
 
 const MODEL_PREFIXES = ['/v1/models/', '/models/'];
-const MODEL_BY_ID = route('/v1/models/{model}', { GET: (state, ex) => retrieveModel(state, ex, modelId(ex.req.url ?? '')) });
+const RESPONSE_PREFIXES = ['/v1/responses/', '/responses/'];
+const MODEL_BY_ID = route('/v1/models/{model}', { GET: (state, ex) => retrieveModel(state, ex, pathId(ex.req.url ?? '', MODEL_PREFIXES)) });
+const RESPONSE_BY_ID = route('/v1/responses/{response_id}', {
+  GET: (state, ex) => retrieveResponse(state, ex, pathId(ex.req.url ?? '', RESPONSE_PREFIXES)),
+  DELETE: (state, ex) => deleteResponse(state, ex, pathId(ex.req.url ?? '', RESPONSE_PREFIXES)),
+});
 
-function modelId(url: string): string {
+function pathId(url: string, prefixes: readonly string[]): string {
   const q = url.indexOf('?');
   const path = q < 0 ? url : url.slice(0, q);
-  const prefix = MODEL_PREFIXES.find((p) => path.startsWith(p))!;
+  const prefix = prefixes.find((p) => path.startsWith(p))!;
   try {
     return decodeURIComponent(path.slice(prefix.length));
   } catch {
@@ -61,6 +77,7 @@ export function findRoute(path: string): Route | undefined {
   const r = ROUTES.get(path);
   if (r) return r;
   for (const p of MODEL_PREFIXES) if (path.startsWith(p) && path.length > p.length) return MODEL_BY_ID;
+  for (const p of RESPONSE_PREFIXES) if (path.startsWith(p) && path.length > p.length && !path.includes('/', p.length)) return RESPONSE_BY_ID;
   return undefined;
 }
 

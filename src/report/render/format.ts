@@ -1,4 +1,5 @@
 /** Number formatting shared by the terminal and HTML renderers. */
+import { fixedSignificant } from '../../format-number.js';
 
 export function int(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '-';
@@ -23,8 +24,7 @@ export function usd(v: number | null | undefined): string {
   const abs = Math.abs(v);
   if (abs >= 100) return v.toFixed(0);
   if (abs >= 1) return v.toFixed(2);
-  if (abs >= 0.001) return v.toPrecision(3);
-  return v.toExponential(2);
+  return fixedSignificant(v, 3);
 }
 
 export function num(v: number | null | undefined, digits = 2): string {

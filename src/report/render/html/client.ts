@@ -44,8 +44,9 @@ export function reportClient(doc: any, data: Report): void {
     if (v === 0) return '0';
     if (Math.abs(v) >= 100) return v.toFixed(0);
     if (Math.abs(v) >= 1) return v.toFixed(2);
-    if (Math.abs(v) >= 0.001) return v.toPrecision(3);
-    return v.toExponential(2);
+    // Three significant digits in fixed notation (never 2.00e-8).
+    const decimals = Math.min(100, Math.max(0, 2 - Math.floor(Math.log10(Math.abs(v)))));
+    return v.toFixed(decimals);
   }
   function fmtNum(v: number | null | undefined, d: number): string {
     return v === null || v === undefined || !isFinite(v) ? '-' : v.toFixed(d);
