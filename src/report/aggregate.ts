@@ -5,7 +5,7 @@
  * A call's handle is the id of the interned set of cohorts it went to, so late evaluations and the
  * coverage check reach the same cohorts without keeping the call.
  */
-import { CohortAcc, CohortTableAcc, DEFAULT_TABLES, type Dimension } from './cohort.js';
+import { CohortAcc, CohortTableAcc, DEFAULT_TABLES, callCost, type Dimension } from './cohort.js';
 import type { RouteConfig } from './config-file.js';
 import type { JoinSink, JoinedCall } from './model/join.js';
 import type { CallRecord, EvalResult } from './model/records.js';
@@ -13,6 +13,7 @@ import { ProviderAttemptsAcc } from './providers.js';
 import { RouteDistributionAcc } from './routes.js';
 import { DEFAULT_SAMPLE_SIZE, TraceSampler } from './sample.js';
 import { TimeBuckets } from './stats/time-buckets.js';
+import type { TraceGrouper } from './traces.js';
 import type { CohortStats, WindowReport } from './types.js';
 
 export interface AggregateOptions {
@@ -62,6 +63,31 @@ export class WindowAggregator {
     return cohorts;
   }
 
+  /**
+   * Adds a live call's spend to its trace's cohort shares: the totals get the whole call; in each
+   * table, every attempt's cost goes to the cohort of the attempt (a fallback hop to the alias and
+   * provider that served it), and what the attempts do not account for (a call without attempt
+   * spans, lost spans) to the call's own cohort. A cohort a call touched is in the map even at $0.
+   */
+  traceShares(j: JoinedCall, into: Map<CohortAcc, number>): void {
+    const cost = callCost(j) ?? 0;
+    into.set(this.totals, (into.get(this.totals) ?? 0) + cost);
+    for (const t of this.tables) {
+      let attributed = 0;
+      for (const a of j.attempts) {
+        const acc = t.cohortForUnit(j, a);
+        const c = a.costUsd ?? 0;
+        attributed += c;
+        into.set(acc, (into.get(acc) ?? 0) + c);
+      }
+      const rest = cost - attributed;
+      if (j.attempts.length === 0 || Math.abs(rest) > 1e-12 * Math.max(1, cost)) {
+        const acc = t.cohortForUnit(j, undefined);
+        into.set(acc, (into.get(acc) ?? 0) + rest);
+      }
+    }
+  }
+
   snapshot(config: RouteConfig | undefined): WindowReport {
     const shadow = this.shadowTotals.requests > 0 ? this.shadowTotals.stats() : null;
     return {
@@ -93,6 +119,8 @@ interface CohortSet {
 export class ReportSink implements JoinSink {
   private readonly sets: CohortSet[] = [];
   private readonly setIds = new Map<string, number>();
+  /** Trace grouping (set by the caller once the joiner exists). */
+  traces: TraceGrouper | undefined;
 
   constructor(
     readonly windows: WindowAggregator[],
@@ -102,6 +130,7 @@ export class ReportSink implements JoinSink {
   call(j: JoinedCall): number {
     const window = this.windows[this.select(j.call)] ?? this.windows[0]!;
     const cohorts = window.add(j);
+    this.traces?.call(j, window);
     const key = cohorts.map((c) => c.id).join(',');
     let id = this.setIds.get(key);
     if (id === undefined) {
@@ -112,11 +141,12 @@ export class ReportSink implements JoinSink {
     return id;
   }
 
-  lateEval(handle: number, targetSpanId: string, result: EvalResult): void {
+  lateEval(handle: number, targetSpanId: string, result: EvalResult, traceId: string): void {
     const set = this.sets[handle];
     if (!set) return;
     for (const c of set.cohorts) c.addEval(result);
     set.window.sampler.addEval(targetSpanId, result);
+    this.traces?.evaluation(traceId, result, set.cohorts[0]?.shadow ?? false);
   }
 
   appParent(handle: number): void {

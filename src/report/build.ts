@@ -20,7 +20,8 @@ import { isCallSpan, type PendingEval } from './model/records.js';
 import { readEvalsFile, type EvalsFileStats } from './read/evals-file.js';
 import { createProgress, type ProgressStream } from './read/progress.js';
 import { readTraceFile, type ReadStats } from './read/trace-file.js';
-import { REPORT_FORMAT_VERSION, type CompareThresholds, type Report, type ReportInput } from './types.js';
+import { TraceGrouper, type SuccessMode } from './traces.js';
+import { REPORT_FORMAT_VERSION, type CompareThresholds, type Report, type ReportInput, type TraceGroupingStats } from './types.js';
 import { basename } from 'node:path';
 
 export interface ReportOptions {
@@ -39,6 +40,12 @@ export interface ReportOptions {
   thresholds?: Partial<CompareThresholds>;
   /** Calls kept for the HTML trace list (default 200). */
   sampleSize?: number;
+  /** Trace success: `status` (root span and gateway calls, the default) or `evals` (also every evaluation passed). */
+  success?: SuccessMode;
+  /** A trace closes once the file's span end times moved this far past its last span (default 5 min). */
+  traceIdleMs?: number;
+  /** Open traces kept at most (default 50 000); past that the least recently active closes early. */
+  maxOpenTraces?: number;
   /** Where the progress line goes (only drawn on a TTY); false for none. Default: stderr. */
   progress?: ProgressStream | false;
 }
@@ -76,15 +83,33 @@ interface Pass {
   traces: ReadStats;
   evals: EvalsFileStats | undefined;
   join: JoinStats;
+  traceGrouping: TraceGroupingStats;
 }
 
 async function runPass(options: ReportOptions, traces: string, windows: WindowAggregator[], select: ((startMs: number) => number) | undefined, evals: PendingEval[] | undefined): Promise<Omit<Pass, 'evals'>> {
   const sink = new ReportSink(windows, select ? (c) => select(c.startMs) : undefined);
   const joiner = new Joiner(sink, { metadataKeys: metadataKeys(options.by) });
+  const grouper = new TraceGrouper(
+    {
+      ...(options.success ? { success: options.success } : {}),
+      ...(options.traceIdleMs !== undefined ? { idleMs: options.traceIdleMs } : {}),
+      ...(options.maxOpenTraces !== undefined ? { maxOpenTraces: options.maxOpenTraces } : {}),
+    },
+    (traceId) => joiner.flushTrace(traceId),
+  );
+  sink.traces = grouper;
   for (const e of evals ?? []) joiner.addEvaluation(e);
-  const stats = await readTraceFile(traces, (span) => joiner.addSpan(span), { progress: progressFor(options, traces) });
+  const stats = await readTraceFile(
+    traces,
+    (span) => {
+      grouper.span(span);
+      joiner.addSpan(span);
+    },
+    { progress: progressFor(options, traces), onDocumentEnd: () => grouper.endOfDocument() },
+  );
   const join = joiner.finish();
-  return { windows, traces: stats, join };
+  const traceGrouping = grouper.finish();
+  return { windows, traces: stats, join, traceGrouping };
 }
 
 function isoTime(ms: number): string {
@@ -114,6 +139,7 @@ function assemble(pass: Omit<Pass, 'evals'>, current: WindowAggregator, input: R
       },
     },
     join: pass.join,
+    traceGrouping: pass.traceGrouping,
   };
 }
 

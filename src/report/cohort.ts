@@ -7,8 +7,9 @@
  * those of its last attempt; `(none)` when no attempt was made (budget rejection, cache hit).
  */
 import type { JoinedCall } from './model/join.js';
-import type { EvalResult } from './model/records.js';
+import type { AttemptRecord, EvalResult } from './model/records.js';
 import { Quantiles } from './stats/quantiles.js';
+import { TraceFiguresAcc } from './trace-figures.js';
 import type { CohortStats, Coverage, EvaluatorStats, Percentiles } from './types.js';
 
 export const DIMENSIONS = ['route', 'provider', 'model', 'deployment', 'operation', 'service', 'stream', 'outcome'] as const;
@@ -63,6 +64,36 @@ export function dimensionValue(j: JoinedCall, dim: Dimension): string {
     default:
       return c.metadata?.[dim.slice('metadata.'.length)] ?? NONE;
   }
+}
+
+/**
+ * The cohort value of one unit of a trace's spend: an attempt (its own provider, model and
+ * deployment), or a call without attempt spans (the call's values). The route is always the alias
+ * the call asked for: a fallback hop is part of the price of the route that was asked (it shows in
+ * fallbacks per trace), as in the request-level tables. Other dimensions come from the call.
+ */
+export function unitDimensionValue(j: JoinedCall, a: AttemptRecord | undefined, dim: Dimension): string {
+  if (a) {
+    switch (dim) {
+      case 'provider':
+        return a.provider ?? NONE;
+      case 'model':
+        return a.model ?? NONE;
+      case 'deployment':
+        return a.deploymentId ?? NONE;
+    }
+  }
+  return dimensionValue(j, dim);
+}
+
+/** Retry attempts of a call: attempts after the first on the requested alias (fallback depth 0), repairs excluded. */
+export function retryAttempts(j: JoinedCall): number {
+  if (j.attempts.length === 0) return j.call.fallbackUsed ? 0 : j.call.retries;
+  let n = 0;
+  j.attempts.forEach((a, i) => {
+    if (i > 0 && a.fallbackDepth === 0 && a.retryReason !== 'repair') n++;
+  });
+  return n;
 }
 
 function ratio(n: number, d: number): number | null {
@@ -144,6 +175,8 @@ export class CohortAcc {
   readonly evals = new Map<string, EvaluatorAcc>();
   inAppTrace = 0;
   complete = 0;
+  /** Trace-level figures: the traces that touched this cohort. */
+  readonly traces = new TraceFiguresAcc();
 
   constructor(
     readonly key: Record<string, string>,
@@ -208,6 +241,7 @@ export class CohortAcc {
         failRate: ratio(e.failed, e.withVerdict),
         meanScore: ratio(e.scoreSum, e.scored),
       }));
+    const traces = this.traces.stats();
     return {
       key: { ...this.key },
       label: this.label(),
@@ -232,7 +266,9 @@ export class CohortAcc {
       outputTokensPerRequest: ratio(this.outputTokens, this.requests),
       costUsd: this.costUsd,
       costPerRequest: ratio(this.costUsd, this.requests),
-      costPerSuccessfulTrace: ratio(this.costUsd, this.successes),
+      costPerSuccessfulRequest: ratio(this.costUsd, this.successes),
+      costPerSuccessfulTrace: traces.costPerSuccessfulTrace,
+      traces,
       priceUnknown: this.priceUnknown,
       evals,
       coverage: this.coverage(),
@@ -245,19 +281,37 @@ export class CohortTableAcc {
   private readonly cohorts = new Map<string, CohortAcc>();
   constructor(readonly by: readonly Dimension[]) {}
 
+  /** The cohort of a call (its answering deployment's values). */
   cohortFor(j: JoinedCall): CohortAcc {
-    const values = this.by.map((d) => dimensionValue(j, d));
-    const id = (j.call.shadow ? 's\u0000' : 'l\u0000') + values.join('\u0000');
+    return this.cohortOf(
+      this.by.map((d) => dimensionValue(j, d)),
+      j.call.shadow,
+    );
+  }
+
+  /** The cohort of one unit of a trace's spend (an attempt, or a call without attempts); see `unitDimensionValue`. */
+  cohortForUnit(j: JoinedCall, a: AttemptRecord | undefined): CohortAcc {
+    return this.cohortOf(
+      this.by.map((d) => unitDimensionValue(j, a, d)),
+      j.call.shadow,
+    );
+  }
+
+  private cohortOf(values: string[], shadow: boolean): CohortAcc {
+    const id = (shadow ? 's\u0000' : 'l\u0000') + values.join('\u0000');
     let acc = this.cohorts.get(id);
     if (!acc) {
       const key: Record<string, string> = {};
       this.by.forEach((d, i) => (key[d] = values[i]!));
-      this.cohorts.set(id, (acc = new CohortAcc(key, j.call.shadow)));
+      this.cohorts.set(id, (acc = new CohortAcc(key, shadow)));
     }
     return acc;
   }
 
+  /** Cohorts by requests, then by traces (a cohort only failed attempts touched has traces but no requests). */
   stats(): CohortStats[] {
-    return [...this.cohorts.values()].map((c) => c.stats()).sort((a, b) => Number(a.shadow) - Number(b.shadow) || b.requests - a.requests || (a.label < b.label ? -1 : 1));
+    return [...this.cohorts.values()]
+      .map((c) => c.stats())
+      .sort((a, b) => Number(a.shadow) - Number(b.shadow) || b.requests - a.requests || b.traces.traces - a.traces.traces || (a.label < b.label ? -1 : 1));
   }
 }

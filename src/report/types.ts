@@ -3,7 +3,7 @@ import type { JoinStats } from './model/join.js';
 import type { ReadStats } from './read/trace-file.js';
 import type { TimeSeries } from './stats/time-buckets.js';
 
-export const REPORT_FORMAT_VERSION = 1;
+export const REPORT_FORMAT_VERSION = 2;
 
 export interface Percentiles {
   count: number;
@@ -37,6 +37,70 @@ export interface Coverage {
   completeShare: number | null;
 }
 
+/**
+ * Trace-level figures of a cohort (definitions in docs/report.md): a trace belongs to every cohort
+ * one of its attempts (or a call without attempts) touched.
+ */
+export interface TraceStats {
+  traces: number;
+  /** Root span not an error, no unhandled failed gateway call (with `--success evals`: every evaluation passed). */
+  successes: number;
+  successRate: number | null;
+  /** Traces without a root span in the file (the earliest call's parent stood in). */
+  partial: number;
+  /** USD: this cohort's share of its traces' cost (the attempts it served, failed ones included). */
+  costShareUsd: number;
+  /** USD: the whole cost of every trace it touched (all their attempts, in any cohort). */
+  costWholeUsd: number;
+  /** costShareUsd / successes. */
+  costPerSuccessfulTrace: number | null;
+  /** costWholeUsd / successes: what a successful task that went through this cohort cost in all. */
+  wholeTraceCostPerSuccessfulTrace: number | null;
+  /** Gateway calls per trace (live calls of the whole trace). */
+  callsPerTrace: { p50: number | null; p95: number | null; mean: number | null };
+  /** Retry attempts per trace (attempts after the first on the requested alias, repairs excluded). */
+  retriesPerTrace: number | null;
+  /** Calls that moved to a fallback alias, per trace. */
+  fallbacksPerTrace: number | null;
+  /** Traces with a call of unknown price (their cost is a lower bound). */
+  priceUnknown: number;
+}
+
+export interface TraceGroupingStats {
+  /** `status`: root span and gateway calls; `evals`: also every evaluation passed. */
+  success: 'status' | 'evals';
+  /** A trace closes when the file's span end times moved this far past its last span. */
+  idleMs: number;
+  maxOpenTraces: number;
+  /** Traces with at least one live gateway call. */
+  traces: number;
+  /** Traces with spans but no live gateway call (not in the figures). */
+  tracesWithoutCalls: number;
+  partial: number;
+  closedIdle: number;
+  closedCap: number;
+  closedAtEnd: number;
+  peakOpen: number;
+  /** Spans of a trace already closed after its idle gap (in the call figures, not the trace figures). */
+  late: SpanKinds;
+  /** Spans of a trace closed early because too many were open. */
+  overflow: SpanKinds;
+  /** Evaluation results that reached a trace after it closed (late spans, or an evaluations file by trace id). */
+  evaluationsAfterClose: number;
+  /** Traces turned from success to failure after they closed (a late failing evaluation with `--success evals`, a late root span with an error). */
+  verdictsChangedAfterClose: number;
+  /** Bytes of the closed-trace index at the end. */
+  indexBytes: number;
+}
+
+export interface SpanKinds {
+  spans: number;
+  calls: number;
+  attempts: number;
+  evaluations: number;
+  other: number;
+}
+
 export interface CohortStats {
   /** Dimension → value, e.g. `{ route: 'support-fast', provider: 'openai' }`. */
   key: Record<string, string>;
@@ -65,8 +129,11 @@ export interface CohortStats {
   /** USD over every attempt of every request (failed attempts and failed requests included). */
   costUsd: number;
   costPerRequest: number | null;
-  /** costUsd / successful requests (each a successful trace of the cohort). */
+  /** costUsd / successful requests. */
+  costPerSuccessfulRequest: number | null;
+  /** The trace-level figure: `traces.costPerSuccessfulTrace` (the cohort's share of its traces' cost ÷ its successful traces). */
   costPerSuccessfulTrace: number | null;
+  traces: TraceStats;
   /** Requests with usage but no known price (their cost is unknown, not 0). */
   priceUnknown: number;
   evals: EvaluatorStats[];
@@ -215,6 +282,10 @@ export interface CohortDelta {
   latencyP95Ms: MetricDelta;
   ttftP95Ms: MetricDelta;
   costPerSuccessfulTrace: MetricDelta;
+  wholeTraceCostPerSuccessfulTrace: MetricDelta;
+  costPerSuccessfulRequest: MetricDelta;
+  traceSuccessRate: MetricDelta;
+  callsPerTraceP95: MetricDelta;
   attemptsPerRequest: MetricDelta;
   fallbackRate: MetricDelta;
   evalFailRate: Record<string, MetricDelta>;
@@ -258,6 +329,7 @@ export interface Report extends WindowReport {
     required: { call: readonly string[]; answeredCall: readonly string[]; attempt: readonly string[]; failedAttempt: readonly string[]; answeredChatAttempt: readonly string[] };
   };
   join: JoinStats;
+  traceGrouping: TraceGroupingStats;
   /** The baseline window's report, when `--window` split one file. */
   baseline?: WindowReport;
   comparison?: Comparison;

@@ -13,7 +13,8 @@ import type { Command } from '../main.js';
 export const REPORT_USAGE = `usage: tracegate report <traces> [options]
 
 Cohort report (requests, success, retries, fallbacks, latency, cost per successful trace,
-eval-fail-rate, route → provider distribution, span coverage) from exported traces.
+eval-fail-rate, route → provider distribution, span coverage) from exported traces. Spans are
+grouped into traces: a trace is one user task, with all its gateway calls.
 
 <traces>: the OTLP/JSON lines file of \`tracegate/register\` (OTEL_TRACES_EXPORTER=file), any
 OTLP/JSON export (one object or an array), or a Jaeger /api/traces JSON response.
@@ -31,6 +32,12 @@ options:
   --window TIME       compare two time windows of <traces>, split at TIME (ISO date, epoch ms, or auto)
   --config FILE       router or proxy config (native or LiteLLM) giving each alias's primary deployment
   --traces N          calls kept for the HTML trace list (default 200)
+  --success MODE      when a trace succeeded: status (its root span is not an error and no gateway
+                      call failed unhandled; the default) or evals (also every evaluation passed)
+  --trace-idle MS     a trace closes once the file's span end times moved MS past its last span
+                      (default 300000); later spans are counted as late
+  --max-open-traces N traces kept open at most (default 50000); past that the least recently
+                      active closes early and its later spans are counted as overflow
   -h, --help          this help`;
 
 export interface ReportCliIo {
@@ -46,6 +53,13 @@ function parseWindow(value: string): number | 'auto' {
   return t;
 }
 
+function nonNegativeInt(value: unknown, name: string, min: number): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min) throw new UsageError(`${name} must be an integer ≥ ${min}, got "${value}"`);
+  return n;
+}
+
 export function reportOptionsFromArgs(argv: string[]): { options: ReportOptions; html?: string; json: boolean } | 'help' {
   const { values, positionals } = parseCommandArgs(
     argv,
@@ -58,6 +72,9 @@ export function reportOptionsFromArgs(argv: string[]): { options: ReportOptions;
       window: { type: 'string' },
       config: { type: 'string' },
       traces: { type: 'string' },
+      success: { type: 'string' },
+      'trace-idle': { type: 'string' },
+      'max-open-traces': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     true,
@@ -82,6 +99,14 @@ export function reportOptionsFromArgs(argv: string[]): { options: ReportOptions;
     if (!Number.isInteger(n) || n < 0) throw new UsageError(`--traces must be a non-negative integer, got "${values.traces}"`);
     options.sampleSize = n;
   }
+  if (typeof values.success === 'string') {
+    if (values.success !== 'status' && values.success !== 'evals') throw new UsageError(`--success must be "status" or "evals", got "${values.success}"`);
+    options.success = values.success;
+  }
+  const idle = nonNegativeInt(values['trace-idle'], '--trace-idle', 0);
+  if (idle !== undefined) options.traceIdleMs = idle;
+  const maxOpen = nonNegativeInt(values['max-open-traces'], '--max-open-traces', 1);
+  if (maxOpen !== undefined) options.maxOpenTraces = maxOpen;
   const out: { options: ReportOptions; html?: string; json: boolean } = { options, json: values.json === true };
   if (typeof values.html === 'string') out.html = values.html;
   return out;
@@ -99,6 +124,9 @@ export function inputWarnings(report: Report): string[] {
   }
   const e = report.input.evals;
   if (e?.badLines) out.push(`warning: ${e.file}: skipped ${e.badLines} bad line${e.badLines === 1 ? '' : 's'} (${e.badLineSamples.map((b) => `line ${b.line}: ${b.message}`).join('; ')})`);
+  const g = report.traceGrouping;
+  if (g.late.spans) out.push(`warning: ${g.late.spans} span(s) arrived after their trace had been idle for ${g.idleMs} ms and closed (raise --trace-idle): counted in the request figures, not the trace figures`);
+  if (g.overflow.spans) out.push(`warning: ${g.overflow.spans} span(s) arrived after their trace was closed early, over ${g.maxOpenTraces} open traces (raise --max-open-traces)`);
   if (report.totals.requests === 0 && !report.shadowTotals) out.push(`warning: no tracegate call spans in ${report.input.traces[0]?.file ?? 'the traces'}`);
   return out;
 }

@@ -17,7 +17,7 @@ import { messagesToChat } from '../../wire/messages/to-chat.js';
 import { parseOrThrow } from '../../wire/validate.js';
 import { anthropicErrorBody, toAnthropicError } from '../anthropic-errors.js';
 import { authenticate, checkAlias } from '../auth.js';
-import { readJsonBody } from '../body.js';
+import { bodyLimits, readJsonBody } from '../body.js';
 import { callHeaders } from '../call-headers.js';
 import type { Exchange, ProxyState } from '../context.js';
 import { toErrorResponse } from '../errors.js';
@@ -36,7 +36,7 @@ async function anthropicShaped(state: ProxyState, ex: Exchange, body: () => Prom
 
 async function readRequest(state: ProxyState, ex: Exchange): Promise<Record<string, unknown>> {
   ex.key = authenticate(state, ex.req);
-  return readJsonBody(ex.req, { maxBytes: state.settings.bodyLimit, timeoutMs: state.settings.requestTimeoutMs });
+  return readJsonBody(ex.req, bodyLimits(state));
 }
 
 export function createMessage(state: ProxyState, ex: Exchange): Promise<void> {

@@ -8,7 +8,7 @@
 import { getCallInfo } from '../../call-info.js';
 import { droppedToolsOf, ResponseStream } from '../../router/ingress/responses.js';
 import { authenticate, checkAlias } from '../auth.js';
-import { readJsonBody } from '../body.js';
+import { bodyLimits, readJsonBody } from '../body.js';
 import { callHeaders } from '../call-headers.js';
 import type { Exchange, ProxyState } from '../context.js';
 import { toErrorResponse } from '../errors.js';
@@ -24,7 +24,7 @@ function droppedHeader(result: object, headers: Record<string, string>): void {
 
 export async function createResponse(state: ProxyState, ex: Exchange): Promise<void> {
   ex.key = authenticate(state, ex.req);
-  const body = await readJsonBody(ex.req, { maxBytes: state.settings.bodyLimit, timeoutMs: state.settings.requestTimeoutMs });
+  const body = await readJsonBody(ex.req, bodyLimits(state));
   if (typeof body.model === 'string') {
     body.model = aliasFor(state, body.model);
     checkAlias(state, ex.key, body.model as string);

@@ -38,8 +38,8 @@ export interface JoinedCall {
 export interface JoinSink {
   /** A joined call; returns a handle by which late evaluations and the coverage check refer to it. */
   call(joined: JoinedCall): number;
-  /** An evaluation of a call already handed over (`targetSpanId`: its call or answer span). */
-  lateEval(handle: number, targetSpanId: string, result: EvalResult): void;
+  /** An evaluation of a call already handed over (`targetSpanId`: its call or answer span; `traceId`: the call's trace). */
+  lateEval(handle: number, targetSpanId: string, result: EvalResult, traceId: string): void;
   /** The call's parent is not a tracegate span: it sits inside an application's trace. */
   appParent(handle: number): void;
 }
@@ -83,6 +83,8 @@ export interface JoinOptions {
 
 export class Joiner {
   private readonly pendingCalls = new Map<string, PendingCall>();
+  /** Trace id → span ids of its pending calls (so a trace can be flushed when it closes). */
+  private readonly pendingByTrace = new Map<string, string[]>();
   private readonly pendingAttempts = new Map<string, AttemptRecord[]>();
   private readonly evalsBySpan = new Map<string, PendingEval[]>();
   private readonly evalsByTrace = new Map<string, TraceEvals>();
@@ -129,7 +131,7 @@ export class Joiner {
       const attempts = this.pendingAttempts.get(span.spanId) ?? [];
       this.pendingAttempts.delete(span.spanId);
       if (attempts.length >= call.attemptsExpected) this.join(call, attempts);
-      else this.pendingCalls.set(span.spanId, { call, attempts });
+      else this.addPending(call, attempts);
       return;
     }
     if (isAttemptSpan(a)) {
@@ -147,10 +149,7 @@ export class Joiner {
           return;
         }
         pending.attempts.push(attempt);
-        if (pending.attempts.length >= pending.call.attemptsExpected) {
-          this.pendingCalls.delete(parent);
-          this.join(pending.call, pending.attempts);
-        }
+        if (pending.attempts.length >= pending.call.attemptsExpected) this.joinPending(parent);
         return;
       }
       if (this.index.get(parent) !== undefined) {
@@ -177,6 +176,33 @@ export class Joiner {
     }
   }
 
+  private addPending(call: CallRecord, attempts: AttemptRecord[]): void {
+    this.pendingCalls.set(call.spanId, { call, attempts });
+    const list = this.pendingByTrace.get(call.traceId);
+    if (list) list.push(call.spanId);
+    else this.pendingByTrace.set(call.traceId, [call.spanId]);
+  }
+
+  private joinPending(spanId: string): void {
+    const p = this.pendingCalls.get(spanId);
+    if (!p) return;
+    this.pendingCalls.delete(spanId);
+    const list = this.pendingByTrace.get(p.call.traceId);
+    if (list) {
+      const i = list.indexOf(spanId);
+      if (i >= 0) list.splice(i, 1);
+      if (list.length === 0) this.pendingByTrace.delete(p.call.traceId);
+    }
+    this.join(p.call, p.attempts);
+  }
+
+  /** Joins the calls of a trace still waiting for attempt spans (the trace is closing: they are lost). */
+  flushTrace(traceId: string): void {
+    const list = this.pendingByTrace.get(traceId);
+    if (!list) return;
+    for (const spanId of [...list]) this.joinPending(spanId);
+  }
+
   private routeEval(e: PendingEval): void {
     if (e.targetSpanId === undefined) {
       const t = this.evalsByTrace.get(e.traceId);
@@ -187,7 +213,7 @@ export class Joiner {
     const row = this.index.get(e.targetSpanId);
     if (row !== undefined && row >= 0) {
       this.stats.evaluationsJoined++;
-      this.sink.lateEval(this.rows.handleOf(row), e.targetSpanId, stripTarget(e));
+      this.sink.lateEval(this.rows.handleOf(row), e.targetSpanId, stripTarget(e), e.traceId);
       return;
     }
     const list = this.evalsBySpan.get(e.targetSpanId);
@@ -241,24 +267,23 @@ export class Joiner {
   finish(): JoinStats {
     if (this.finished) return this.stats;
     this.finished = true;
-    for (const p of this.pendingCalls.values()) this.join(p.call, p.attempts);
-    this.pendingCalls.clear();
+    for (const spanId of [...this.pendingCalls.keys()]) this.joinPending(spanId);
     for (const list of this.pendingAttempts.values()) this.stats.orphanAttempts += list.length;
     this.pendingAttempts.clear();
     for (const [spanId, list] of this.evalsBySpan) {
       const row = this.index.get(spanId);
       if (row !== undefined && row >= 0) {
-        for (const e of list) this.sink.lateEval(this.rows.handleOf(row), spanId, stripTarget(e));
+        for (const e of list) this.sink.lateEval(this.rows.handleOf(row), spanId, stripTarget(e), e.traceId);
         this.stats.evaluationsJoined += list.length;
       } else this.stats.orphanEvaluations += list.length;
     }
     this.evalsBySpan.clear();
-    for (const t of this.evalsByTrace.values()) {
+    for (const [traceId, t] of this.evalsByTrace) {
       if (!t.candidate) {
         this.stats.orphanEvaluations += t.evals.length;
         continue;
       }
-      for (const e of t.evals) this.sink.lateEval(t.candidate.handle, t.candidate.spanId, stripTarget(e));
+      for (const e of t.evals) this.sink.lateEval(t.candidate.handle, t.candidate.spanId, stripTarget(e), traceId);
       this.stats.evaluationsJoined += t.evals.length;
     }
     this.evalsByTrace.clear();

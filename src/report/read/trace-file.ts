@@ -39,9 +39,20 @@ export function documentSpans(doc: unknown, sink: SpanSink, seen: { spans: numbe
   return undefined;
 }
 
-export async function readTraceFile(file: string, sink: SpanSink, options: ReadDocumentsOptions = {}): Promise<ReadStats> {
+export interface ReadTraceFileOptions extends ReadDocumentsOptions {
+  /** Called after the spans of each document (line) were handed on. */
+  onDocumentEnd?: () => void;
+}
+
+export async function readTraceFile(file: string, sink: SpanSink, options: ReadTraceFileOptions = {}): Promise<ReadStats> {
   const seen = { spans: 0, skipped: 0, otlp: false, jaeger: false };
-  const stats = await readJsonDocuments(file, (doc) => documentSpans(doc, sink, seen), { what: 'traces file', ...options });
+  const { onDocumentEnd, ...rest } = options;
+  const handle = (doc: unknown): string | undefined => {
+    const problem = documentSpans(doc, sink, seen);
+    onDocumentEnd?.();
+    return problem;
+  };
+  const stats = await readJsonDocuments(file, handle, { what: 'traces file', ...rest });
   const format: TraceFileFormat =
     stats.documents === 0 ? 'empty' : seen.otlp && seen.jaeger ? 'mixed' : seen.jaeger ? 'jaeger' : stats.wholeFile ? 'otlp-json' : 'otlp-json-lines';
   return {

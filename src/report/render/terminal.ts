@@ -32,12 +32,25 @@ const MAIN: Column<CohortStats>[] = [
 const COST: Column<CohortStats>[] = [
   cohortCol,
   { header: 'reqs', width: 7, value: (c) => int(c.requests) },
-  { header: 'in/req', width: 8, value: (c) => num(c.inputTokensPerRequest, 1) },
-  { header: 'out/req', width: 8, value: (c) => num(c.outputTokensPerRequest, 1) },
-  { header: 'cost $', width: 10, value: (c) => usd(c.costUsd) },
-  { header: '$/req', width: 10, value: (c) => usd(c.costPerRequest) },
+  { header: 'in/req', width: 7, value: (c) => num(c.inputTokensPerRequest, 1) },
+  { header: 'out/req', width: 7, value: (c) => num(c.outputTokensPerRequest, 1) },
+  { header: 'cost $', width: 9, value: (c) => usd(c.costUsd) },
+  { header: '$/req', width: 9, value: (c) => usd(c.costPerRequest) },
+  { header: '$/ok req', width: 9, value: (c) => usd(c.costPerSuccessfulRequest) },
   { header: '$/ok trace', width: 10, value: (c) => usd(c.costPerSuccessfulTrace) },
   { header: 'no price', width: 8, value: (c) => (c.priceUnknown ? int(c.priceUnknown) : '') },
+];
+
+const TRACES: Column<CohortStats>[] = [
+  cohortCol,
+  { header: 'traces', width: 7, value: (c) => int(c.traces.traces) },
+  { header: 'ok%', width: 6, value: (c) => pct(c.traces.successRate) },
+  { header: 'calls50', width: 7, value: (c) => int(c.traces.callsPerTrace.p50) },
+  { header: 'calls95', width: 7, value: (c) => int(c.traces.callsPerTrace.p95) },
+  { header: 'retry/tr', width: 8, value: (c) => num(c.traces.retriesPerTrace) },
+  { header: 'fallbk/tr', width: 9, value: (c) => num(c.traces.fallbacksPerTrace) },
+  { header: '$/ok trace', width: 10, value: (c) => usd(c.traces.costPerSuccessfulTrace) },
+  { header: 'whole $/ok', width: 10, value: (c) => usd(c.traces.wholeTraceCostPerSuccessfulTrace) },
 ];
 
 interface EvalRow {
@@ -72,10 +85,18 @@ function limited<T>(rows: T[], lines: string[], render: (rows: T[]) => string[])
 }
 
 function cohortSection(t: CohortTable, lines: string[]): void {
+  const withRequests = t.cohorts.filter((c) => c.requests > 0);
   lines.push('', `${title(t.by)}: requests, retries, fallbacks, latency`);
-  limited(t.cohorts, lines, (rows) => renderTable(MAIN, rows));
-  lines.push('', `${title(t.by)}: tokens and cost (failed attempts included; $/ok trace = cost ÷ successful requests)`);
-  limited(t.cohorts, lines, (rows) => renderTable(COST, rows));
+  limited(withRequests, lines, (rows) => renderTable(MAIN, rows));
+  lines.push('', `${title(t.by)}: tokens and cost (failed attempts included; $/ok req = cost ÷ successful requests)`);
+  limited(withRequests, lines, (rows) => renderTable(COST, rows));
+  const withTraces = t.cohorts.filter((c) => c.traces.traces > 0);
+  if (withTraces.length) {
+    lines.push('', `${title(t.by)}: traces (a trace is in every cohort it touched)`);
+    lines.push("  $/ok trace: the cohort's share of its traces' cost ÷ successful traces (failed traces' spend in)");
+    lines.push('  whole $/ok: the whole cost of those traces ÷ successful traces');
+    limited(withTraces, lines, (rows) => renderTable(TRACES, rows));
+  }
   const ev = evalRows(t.cohorts);
   if (ev.length) {
     lines.push('', `${title(t.by)}: eval-fail-rate`);
@@ -189,7 +210,17 @@ export function renderTerminal(report: Report): string {
   const shadow = report.shadowTotals;
   const range = report.timeRange ? ` from ${isoMinute(report.timeRange.startMs)} to ${isoMinute(report.timeRange.endMs)} UTC` : '';
   lines.push(cut(`${int(tot.requests)} live call${tot.requests === 1 ? '' : 's'}${shadow ? ` and ${int(shadow.requests)} shadow call${shadow.requests === 1 ? '' : 's'}` : ''}${range}`, TERMINAL_WIDTH));
-  lines.push(cut(`${pct(tot.successRate)} succeeded; cost $${usd(tot.costUsd)}, $${usd(tot.costPerSuccessfulTrace)} per successful trace; p95 latency ${ms(tot.latencyMs.p95)} ms`, TERMINAL_WIDTH));
+  const tt = tot.traces;
+  const g = report.traceGrouping;
+  lines.push(
+    cut(
+      `${int(tt.traces)} trace${tt.traces === 1 ? '' : 's'}${tt.partial ? ` (${int(tt.partial)} partial)` : ''}: ${pct(tt.successRate)} ok${g.success === 'evals' ? ' (evals too)' : ''}; calls per trace p50 ${int(tt.callsPerTrace.p50)} p95 ${int(tt.callsPerTrace.p95)}; per trace ${num(tt.retriesPerTrace)} retries, ${num(tt.fallbacksPerTrace)} fallbacks`,
+      TERMINAL_WIDTH,
+    ),
+  );
+  lines.push(cut(`cost $${usd(tot.costUsd)}: $${usd(tot.costPerSuccessfulTrace)} per successful trace ($${usd(tot.costPerSuccessfulRequest)} per successful call); p95 latency ${ms(tot.latencyMs.p95)} ms`, TERMINAL_WIDTH));
+  const after = [g.late.spans ? `${int(g.late.spans)} late span${g.late.spans === 1 ? '' : 's'} (--trace-idle)` : '', g.overflow.spans ? `${int(g.overflow.spans)} overflow span${g.overflow.spans === 1 ? '' : 's'} (--max-open-traces)` : ''].filter(Boolean);
+  if (after.length) lines.push(cut(`warning: ${after.join(', ')} came after their trace closed: not in the trace figures`, TERMINAL_WIDTH));
   if (report.baseline) lines.push(`window: ${report.label} (baseline: ${report.baseline.label})`);
   if (tot.requests === 0 && !shadow) lines.push('', 'No tracegate call spans found in this file.');
   windowSections(report, lines);

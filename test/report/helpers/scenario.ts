@@ -18,7 +18,8 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { recordEvaluation } from '../../../src/evals/index.js';
 import { GuardrailError, Router, getCallInfo, type TraceTarget } from '../../../src/index.js';
-import { startMockServer } from '../../../src/mock/index.js';
+import { startMockServer, type MockServer } from '../../../src/mock/index.js';
+import type { RouterOptions } from '../../../src/router/config.js';
 import { addEvalEvent, recordEvalSpan, startFileTracing } from './tracing.js';
 
 export const FAST = 0.0004;
@@ -31,11 +32,12 @@ export interface ScenarioFiles {
   targets: Record<'A' | 'B' | 'C' | 'E', TraceTarget[]>;
 }
 
-export async function runScriptedScenario(dir: string): Promise<ScenarioFiles> {
-  const tracesFile = join(dir, 'traces.jsonl');
-  const evalsFile = join(dir, 'evals.jsonl');
-  const targets: ScenarioFiles['targets'] = { A: [], B: [], C: [], E: [] };
-  const tracing = startFileTracing(tracesFile);
+/**
+ * The fake providers (every answer 100 prompt + 20 completion tokens) and the scenario's Router:
+ * support-fast (OpenAI, $2/$10 per 1M) falling back to support-accurate (Anthropic, $3/$15), one
+ * retry on a 5xx, no breaker.
+ */
+export async function startScenarioRouter(extra: Partial<RouterOptions> = {}): Promise<{ mock: MockServer; router: Router }> {
   const mock = await startMockServer({ scenario: { defaults: { reply: { text: '{"answer":"Friday"}', usage: { prompt_tokens: 100, completion_tokens: 20 } } } } });
   const router = new Router({
     models: [
@@ -45,8 +47,19 @@ export async function runScriptedScenario(dir: string): Promise<ScenarioFiles> {
     retry: { initialBackoffMs: 1, maxBackoffMs: 2, perClass: { upstream_unavailable: 1 } },
     fallbacks: { 'support-fast': ['support-accurate'] },
     breaker: { enabled: false },
-    hooks: { postCall: [{ name: 'policy', check: (ctx) => (ctx.metadata.block === 'yes' ? { action: 'block', reason: 'policy' } : { action: 'pass' }) }] },
     random: () => 0.5,
+    ...extra,
+  });
+  return { mock, router };
+}
+
+export async function runScriptedScenario(dir: string): Promise<ScenarioFiles> {
+  const tracesFile = join(dir, 'traces.jsonl');
+  const evalsFile = join(dir, 'evals.jsonl');
+  const targets: ScenarioFiles['targets'] = { A: [], B: [], C: [], E: [] };
+  const tracing = startFileTracing(tracesFile);
+  const { mock, router } = await startScenarioRouter({
+    hooks: { postCall: [{ name: 'policy', check: (ctx) => (ctx.metadata.block === 'yes' ? { action: 'block', reason: 'policy' } : { action: 'pass' }) }] },
   });
   const ask = (alias: string, options: Parameters<Router['chat']['completions']['create']>[1] = {}) =>
     router.chat.completions.create({ model: alias, messages: [{ role: 'user', content: 'Where is my order?' }] }, options);

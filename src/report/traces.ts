@@ -1,0 +1,273 @@
+/**
+ * Traces as the unit: groups every span of the input by trace id (the application's spans,
+ * tracegate's call and attempt spans, evaluation spans) while the file streams by, in bounded
+ * memory. A trace stays open while its spans keep coming; it closes once the file's span end times
+ * (the watermark: the latest end time read so far) moved `idleMs` past the moment its last span
+ * was read, or, when more than `maxOpenTraces` are open, the least recently active one closes
+ * early. A closed trace is folded into every cohort it touched (see `WindowAggregator.traceShares`)
+ * and only a few bytes of it stay (`TraceIdIndex`), so a span that arrives later is recognized:
+ * counted as late (or overflow, when its trace closed early), never silently dropped. A late
+ * verdict that turns a successful trace into a failed one (a failing evaluation with `--success
+ * evals`, a root span with an error) still corrects the figures.
+ *
+ * Closing is checked between documents (lines), so spans of one export batch, or one Jaeger
+ * trace, are never split; the open traces are a `Map` in order of last activity, so the idle ones
+ * are always at its head.
+ */
+import type { CohortAcc } from './cohort.js';
+import { fellBack, callCost, retryAttempts } from './cohort.js';
+import type { WindowAggregator } from './aggregate.js';
+import type { JoinedCall } from './model/join.js';
+import { evaluationsOf, isAttemptSpan, isCallSpan, type EvalResult } from './model/records.js';
+import { TraceIdIndex } from './model/trace-index.js';
+import type { SpanView } from './read/span.js';
+import type { ClosedTrace } from './trace-figures.js';
+import type { SpanKinds, TraceGroupingStats } from './types.js';
+
+export type SuccessMode = 'status' | 'evals';
+
+export const DEFAULT_TRACE_IDLE_MS = 5 * 60_000;
+export const DEFAULT_MAX_OPEN_TRACES = 50_000;
+
+export interface TraceGroupingOptions {
+  /** How far the file's span end times must move past a trace's last span before it closes (default 5 min). */
+  idleMs?: number;
+  /** Open traces kept at most; past that the least recently active closes early (default 50 000). */
+  maxOpenTraces?: number;
+  success?: SuccessMode;
+}
+
+interface TraceCall {
+  parentSpanId: string | undefined;
+  startMs: number;
+  success: boolean;
+}
+
+interface OpenTrace {
+  traceId: string;
+  /** The watermark when its last span was read. */
+  touched: number;
+  window: WindowAggregator | undefined;
+  /** The parentless span (not an attempt or evaluation span) that started first. */
+  root: { startMs: number; error: boolean } | undefined;
+  /** Span ids with an error status (for a root that is not in the file). */
+  errorSpans: Set<string> | undefined;
+  calls: TraceCall[];
+  /** Cohort → its share of the trace's cost (USD). */
+  shares: Map<CohortAcc, number>;
+  costUsd: number;
+  priceUnknown: boolean;
+  retries: number;
+  fallbacks: number;
+  evaluationsFailed: number;
+}
+
+const SUCCESS_BIT = 1;
+const CAP_BIT = 2;
+
+function noSpans(): SpanKinds {
+  return { spans: 0, calls: 0, attempts: 0, evaluations: 0, other: 0 };
+}
+
+/**
+ * A failed call is handled when a later call of the same parent span (the app's step) succeeded.
+ * "Later" is by start time: a call span may be ended a moment after the app already caught its
+ * error and asked again.
+ */
+function unhandledFailure(calls: TraceCall[]): boolean {
+  return calls.some((c) => !c.success && !calls.some((d) => d.success && d.parentSpanId === c.parentSpanId && d.startMs > c.startMs));
+}
+
+export class TraceGrouper {
+  private readonly open = new Map<string, OpenTrace>();
+  private readonly closed = new TraceIdIndex();
+  /** Interned cohort sets of closed traces (for corrections after close). */
+  private readonly sets: CohortAcc[][] = [];
+  private readonly setIds = new Map<string, number>();
+  private watermark = -Infinity;
+  private readonly idleMs: number;
+  private readonly maxOpen: number;
+  private readonly mode: SuccessMode;
+  readonly stats: TraceGroupingStats;
+
+  constructor(
+    options: TraceGroupingOptions,
+    /** Joins the calls of a trace still waiting for attempt spans, before it closes. */
+    private readonly flushCalls: (traceId: string) => void,
+  ) {
+    this.idleMs = options.idleMs ?? DEFAULT_TRACE_IDLE_MS;
+    this.maxOpen = Math.max(1, options.maxOpenTraces ?? DEFAULT_MAX_OPEN_TRACES);
+    this.mode = options.success ?? 'status';
+    this.stats = {
+      success: this.mode,
+      idleMs: this.idleMs,
+      maxOpenTraces: this.maxOpen,
+      traces: 0,
+      tracesWithoutCalls: 0,
+      partial: 0,
+      closedIdle: 0,
+      closedCap: 0,
+      closedAtEnd: 0,
+      peakOpen: 0,
+      late: noSpans(),
+      overflow: noSpans(),
+      evaluationsAfterClose: 0,
+      verdictsChangedAfterClose: 0,
+      indexBytes: 0,
+    };
+  }
+
+  /** Every span, before the joiner sees it. */
+  span(span: SpanView): void {
+    if (span.endMs > this.watermark) this.watermark = span.endMs;
+    let t = this.open.get(span.traceId);
+    if (t) {
+      // Most recently active last.
+      this.open.delete(span.traceId);
+      this.open.set(span.traceId, t);
+    } else {
+      const closed = this.closed.get(span.traceId);
+      if (closed !== undefined) {
+        this.afterClose(span, closed);
+        return;
+      }
+      t = {
+        traceId: span.traceId,
+        touched: this.watermark,
+        window: undefined,
+        root: undefined,
+        errorSpans: undefined,
+        calls: [],
+        shares: new Map(),
+        costUsd: 0,
+        priceUnknown: false,
+        retries: 0,
+        fallbacks: 0,
+        evaluationsFailed: 0,
+      };
+      this.open.set(span.traceId, t);
+      if (this.open.size > this.stats.peakOpen) this.stats.peakOpen = this.open.size;
+      if (this.open.size > this.maxOpen) this.close(this.open.values().next().value!, 'cap');
+    }
+    t.touched = this.watermark;
+    if (span.error || span.parentSpanId === undefined) {
+      if (isAttemptSpan(span.attributes)) return;
+      if (span.error) (t.errorSpans ??= new Set()).add(span.spanId);
+      if (span.parentSpanId === undefined && (!t.root || span.startMs < t.root.startMs) && !isEvaluationSpan(span)) t.root = { startMs: span.startMs, error: span.error };
+    }
+  }
+
+  /** A joined call (from the report sink), with the window its trace's figures go to. */
+  call(j: JoinedCall, window: WindowAggregator): void {
+    if (j.call.shadow) return; // mirrored calls are not part of the user's task
+    const t = this.open.get(j.call.traceId);
+    if (!t) return; // its spans were counted as late or overflow
+    t.window ??= window;
+    const c = j.call;
+    t.calls.push({ parentSpanId: c.parentSpanId, startMs: c.startMs, success: c.success });
+    t.window.traceShares(j, t.shares);
+    const cost = callCost(j);
+    if (cost !== undefined) t.costUsd += cost;
+    if (c.priceUnknown || j.attempts.some((a) => a.priceUnknown)) t.priceUnknown = true;
+    t.retries += retryAttempts(j);
+    if (fellBack(j)) t.fallbacks++;
+    for (const e of j.evals) if (e.passed === false) t.evaluationsFailed++;
+  }
+
+  /** An evaluation joined after its call was (from the report sink). */
+  evaluation(traceId: string, result: EvalResult, shadow: boolean): void {
+    if (shadow) return;
+    const t = this.open.get(traceId);
+    if (t) {
+      if (result.passed === false) t.evaluationsFailed++;
+      return;
+    }
+    const closed = this.closed.get(traceId);
+    if (closed === undefined) return;
+    this.stats.evaluationsAfterClose++;
+    if (this.mode === 'evals' && result.passed === false) this.unsucceed(traceId, closed);
+  }
+
+  /** Between documents: closes the traces idle for longer than `idleMs`. */
+  endOfDocument(): void {
+    for (const t of this.open.values()) {
+      if (this.watermark - t.touched <= this.idleMs) break;
+      this.close(t, 'idle');
+    }
+  }
+
+  /** Closes every open trace (after the joiner finished: its leftover calls and evaluations are in). */
+  finish(): TraceGroupingStats {
+    for (const t of [...this.open.values()]) this.close(t, 'end');
+    this.stats.indexBytes = this.closed.bytes;
+    return this.stats;
+  }
+
+  private afterClose(span: SpanView, closed: number): void {
+    const kinds = closed & CAP_BIT ? this.stats.overflow : this.stats.late;
+    kinds.spans++;
+    const a = span.attributes;
+    if (isCallSpan(a)) kinds.calls++;
+    else if (isAttemptSpan(a)) kinds.attempts++;
+    else if (isEvaluationSpan(span)) kinds.evaluations++;
+    else {
+      kinds.other++;
+      if (span.parentSpanId === undefined && span.error) this.unsucceed(span.traceId, closed);
+    }
+  }
+
+  private unsucceed(traceId: string, closed: number): void {
+    if (!(closed & SUCCESS_BIT)) return;
+    this.closed.set(traceId, closed & ~SUCCESS_BIT);
+    const handle = (closed >> 2) - 1;
+    for (const acc of this.sets[handle] ?? []) acc.traces.unsucceed();
+    this.stats.verdictsChangedAfterClose++;
+  }
+
+  private close(t: OpenTrace, reason: 'idle' | 'cap' | 'end'): void {
+    this.flushCalls(t.traceId);
+    this.open.delete(t.traceId);
+    if (reason === 'idle') this.stats.closedIdle++;
+    else if (reason === 'cap') this.stats.closedCap++;
+    else this.stats.closedAtEnd++;
+    const capBit = reason === 'cap' ? CAP_BIT : 0;
+    if (t.calls.length === 0) {
+      this.stats.tracesWithoutCalls++;
+      this.closed.set(t.traceId, capBit);
+      return;
+    }
+    let rootError: boolean;
+    let partial = false;
+    if (t.root) rootError = t.root.error;
+    else {
+      // A partial export: the earliest call's parent stands in for the root.
+      partial = true;
+      const earliest = t.calls.reduce((x, y) => (y.startMs < x.startMs ? y : x));
+      rootError = earliest.parentSpanId !== undefined && (t.errorSpans?.has(earliest.parentSpanId) ?? false);
+      this.stats.partial++;
+    }
+    const success = !rootError && !unhandledFailure(t.calls) && (this.mode !== 'evals' || t.evaluationsFailed === 0);
+    const closed: ClosedTrace = { success, partial, costUsd: t.costUsd, calls: t.calls.length, retries: t.retries, fallbacks: t.fallbacks, priceUnknown: t.priceUnknown };
+    for (const [acc, share] of t.shares) acc.traces.add(closed, share);
+    this.stats.traces++;
+    this.closed.set(t.traceId, ((this.intern([...t.shares.keys()]) + 1) << 2) | (success ? SUCCESS_BIT : 0) | capBit);
+  }
+
+  private intern(cohorts: CohortAcc[]): number {
+    const key = cohorts
+      .map((c) => c.id)
+      .sort((a, b) => a - b)
+      .join(',');
+    let id = this.setIds.get(key);
+    if (id === undefined) {
+      id = this.sets.length;
+      this.sets.push(cohorts);
+      this.setIds.set(key, id);
+    }
+    return id;
+  }
+}
+
+function isEvaluationSpan(span: SpanView): boolean {
+  return evaluationsOf(span).length > 0;
+}
