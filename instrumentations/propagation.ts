@@ -4,10 +4,28 @@
  * context of a proxied request. Uses the W3C propagator directly, whatever global propagator the
  * application registered, so what goes upstream is predictable.
  */
-import { context, defaultTextMapGetter, defaultTextMapSetter, trace, type Context } from '@opentelemetry/api';
+import dc from 'node:diagnostics_channel';
+import { context, defaultTextMapGetter, defaultTextMapSetter, propagation, trace, type Context } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 
 const w3c = new W3CTraceContextPropagator();
+
+/** The channel undici publishes each new request on; an HTTP client instrumentation subscribes to it. */
+const undiciRequestCreate = dc.channel('undici:request:create');
+
+/**
+ * True when an undici instrumentation (`@opentelemetry/instrumentation-undici`, on by default in
+ * `auto-instrumentations-node`) will add its own `traceparent` to the upstream request: something
+ * listens on undici's request channel and the global propagator writes `traceparent`. That
+ * instrumentation starts an HTTP CLIENT span under the attempt span and injects that span's
+ * context, the innermost one; tracegate's own injection would be a second `traceparent`.
+ */
+export function undiciInjectsTraceContext(ctx: Context): boolean {
+  if (!undiciRequestCreate.hasSubscribers) return false;
+  const probe: Record<string, string> = {};
+  propagation.inject(ctx, probe, defaultTextMapSetter);
+  return probe.traceparent !== undefined;
+}
 
 /** Writes `traceparent` (and `tracestate` when present) of the span in `ctx` into `carrier`. */
 export function injectTraceContext(ctx: Context, carrier: Record<string, string>): void {

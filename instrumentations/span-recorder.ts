@@ -14,7 +14,7 @@ import type { ResolvedConfig } from './config.js';
 import type { ContentMapper } from './content.js';
 import type { TracegateMetrics } from './metrics.js';
 import { trackOpenSpan, untrackOpenSpan } from './open-spans.js';
-import { formatTraceparent, injectTraceContext, serverParentContext } from './propagation.js';
+import { formatTraceparent, injectTraceContext, serverParentContext, undiciInjectsTraceContext } from './propagation.js';
 import {
   attemptEndAttributes,
   attemptSpanName,
@@ -119,7 +119,12 @@ export class SpanRecorder {
     this.openAttempts.add(span);
     trackOpenSpan({ span, kind: 'attempt', callId: ev.call.callId });
     ev.runInScope = (fn) => context.with(ctx, fn);
-    if (this.host.resolved.traceContextPropagation) this.optional('propagation', () => injectTraceContext(ctx, ev.propagation));
+    if (this.host.resolved.traceContextPropagation) {
+      // Exactly one traceparent upstream: when undici's instrumentation injects its (inner) span's, ours stays out.
+      this.optional('propagation', () => {
+        if (!undiciInjectsTraceContext(ctx)) injectTraceContext(ctx, ev.propagation);
+      });
+    }
     this.optional('trace target', () => setTraceTarget(ev.call, span, true));
     const content = this.host.content;
     if (content) {

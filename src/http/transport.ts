@@ -33,6 +33,8 @@ export interface UpstreamResponse {
 export interface SendOptions {
   signal: AttemptSignal;
   connectTimeoutMs: number;
+  /** Pool size per origin (default 128). */
+  connections?: number;
 }
 
 export async function sendRequest(spec: HttpRequestSpec, options: SendOptions): Promise<UpstreamResponse> {
@@ -42,7 +44,7 @@ export async function sendRequest(spec: HttpRequestSpec, options: SendOptions): 
       headers: spec.headers,
       body: spec.body ?? null,
       signal: options.signal.signal,
-      dispatcher: getDispatcher({ connectTimeoutMs: options.connectTimeoutMs }),
+      dispatcher: getDispatcher({ connectTimeoutMs: options.connectTimeoutMs, ...(options.connections !== undefined ? { connections: options.connections } : {}) }),
       headersTimeout: 0,
       bodyTimeout: 0,
     });

@@ -9,6 +9,7 @@
  * Content-filter errors (400 `code: content_filter`) → ContentPolicyError; `finish_reason:
  * content_filter` is kept; the first stream chunk with no choices (prompt filter results) is skipped.
  */
+import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { stripForeignMessageFields } from './message-fields.js';
 import { isOpenAIReasoningModel } from './openai.js';
@@ -35,6 +36,13 @@ function isV1(version: string): boolean {
 export const azureAdapter = createOpenAIStyleAdapter({
   id: 'azure',
   genAiProviderName: 'azure.ai.openai',
+  settings: {
+    apiVersion: z.string().min(1).optional(),
+    deployment: z.string().min(1).optional(),
+    resourceName: z.string().min(1).optional(),
+    azureADToken: z.string().min(1).optional(),
+  },
+  env: { apiKey: ['AZURE_API_KEY', 'AZURE_OPENAI_API_KEY'], baseURL: ['AZURE_API_BASE', 'AZURE_OPENAI_ENDPOINT'], settings: { apiVersion: ['AZURE_API_VERSION'] } },
   url(d, operation) {
     const version = optionString(d, 'apiVersion') ?? AZURE_DEFAULT_API_VERSION;
     const path = operation === 'chat' ? 'chat/completions' : 'embeddings';

@@ -5,8 +5,9 @@ import { bedrockAdapter } from './bedrock/index.js';
 import { geminiAdapter } from './gemini/index.js';
 import { openaiAdapter } from './openai.js';
 import { openaiCompatibleAdapter, openaiCompatiblePresets } from './openai-compatible.js';
+import { openaiCompletionsAdapter } from './openai-completions.js';
 import { registerProvider } from './registry.js';
 
-for (const adapter of [openaiAdapter, azureAdapter, anthropicAdapter, geminiAdapter, bedrockAdapter, openaiCompatibleAdapter, ...openaiCompatiblePresets]) {
+for (const adapter of [openaiAdapter, azureAdapter, anthropicAdapter, geminiAdapter, bedrockAdapter, openaiCompatibleAdapter, openaiCompletionsAdapter, ...openaiCompatiblePresets]) {
   registerProvider(adapter);
 }

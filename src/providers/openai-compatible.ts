@@ -67,21 +67,108 @@ export const openaiCompatibleAdapter = createOpenAIStyleAdapter({
   id: 'openai-compatible',
   genAiProviderName: 'openai',
   apiKeyOptional: true,
+  env: { apiKey: ['OPENAI_LIKE_API_KEY'] },
 });
 
+/** `http://host:port` → `http://host:port/v1`: servers whose OpenAI-compatible API lives under `/v1` (Ollama, TGI). */
+export function withV1(base: string): string {
+  return /\/v1$/.test(base) ? base : `${base}/v1`;
+}
+
 export const openaiCompatiblePresets: ProviderAdapter[] = [
-  createOpenAIStyleAdapter({ id: 'vllm', genAiProviderName: 'vllm', defaultBaseURL: 'http://127.0.0.1:8000/v1', apiKeyOptional: true }),
-  createOpenAIStyleAdapter({ id: 'ollama', genAiProviderName: 'ollama', defaultBaseURL: 'http://127.0.0.1:11434/v1', apiKeyOptional: true }),
-  createOpenAIStyleAdapter({ id: 'groq', genAiProviderName: 'groq', defaultBaseURL: 'https://api.groq.com/openai/v1', prepareBody: groqBody }),
+  createOpenAIStyleAdapter({
+    id: 'vllm',
+    genAiProviderName: 'vllm',
+    defaultBaseURL: 'http://127.0.0.1:8000/v1',
+    apiKeyOptional: true,
+    env: { apiKey: ['HOSTED_VLLM_API_KEY'], baseURL: ['HOSTED_VLLM_API_BASE'] },
+  }),
+  createOpenAIStyleAdapter({
+    id: 'ollama',
+    genAiProviderName: 'ollama',
+    defaultBaseURL: 'http://127.0.0.1:11434/v1',
+    apiKeyOptional: true,
+    // Ollama's own base URL (`http://localhost:11434`, as LiteLLM takes it) serves the OpenAI API under /v1.
+    baseURL: withV1,
+    env: { baseURL: ['OLLAMA_API_BASE'] },
+  }),
+  createOpenAIStyleAdapter({ id: 'groq', genAiProviderName: 'groq', defaultBaseURL: 'https://api.groq.com/openai/v1', prepareBody: groqBody, env: { apiKey: ['GROQ_API_KEY'] } }),
   createOpenAIStyleAdapter({
     id: 'mistral',
     genAiProviderName: 'mistral_ai',
     defaultBaseURL: 'https://api.mistral.ai/v1',
     streamUsageOption: false,
     prepareBody: mistralBody,
+    env: { apiKey: ['MISTRAL_API_KEY'] },
   }),
-  createOpenAIStyleAdapter({ id: 'deepseek', genAiProviderName: 'deepseek', defaultBaseURL: 'https://api.deepseek.com/v1' }),
-  createOpenAIStyleAdapter({ id: 'together', genAiProviderName: 'together_ai', defaultBaseURL: 'https://api.together.xyz/v1' }),
-  createOpenAIStyleAdapter({ id: 'openrouter', genAiProviderName: 'openrouter', defaultBaseURL: 'https://openrouter.ai/api/v1', prepareBody: openrouterBody }),
-  createOpenAIStyleAdapter({ id: 'xai', genAiProviderName: 'x_ai', defaultBaseURL: 'https://api.x.ai/v1', prepareBody: (body, ctx) => xaiBody(body, ctx.deployment.model) }),
+  createOpenAIStyleAdapter({ id: 'deepseek', genAiProviderName: 'deepseek', defaultBaseURL: 'https://api.deepseek.com/v1', env: { apiKey: ['DEEPSEEK_API_KEY'] } }),
+  createOpenAIStyleAdapter({
+    id: 'together',
+    genAiProviderName: 'together_ai',
+    defaultBaseURL: 'https://api.together.xyz/v1',
+    env: { apiKey: ['TOGETHERAI_API_KEY', 'TOGETHER_API_KEY', 'TOGETHER_AI_API_KEY'] },
+  }),
+  createOpenAIStyleAdapter({
+    id: 'openrouter',
+    genAiProviderName: 'openrouter',
+    defaultBaseURL: 'https://openrouter.ai/api/v1',
+    prepareBody: openrouterBody,
+    env: { apiKey: ['OPENROUTER_API_KEY', 'OR_API_KEY'] },
+  }),
+  createOpenAIStyleAdapter({
+    id: 'xai',
+    genAiProviderName: 'x_ai',
+    defaultBaseURL: 'https://api.x.ai/v1',
+    prepareBody: (body, ctx) => xaiBody(body, ctx.deployment.model),
+    env: { apiKey: ['XAI_API_KEY'] },
+  }),
+  createOpenAIStyleAdapter({
+    id: 'fireworks',
+    genAiProviderName: 'fireworks_ai',
+    defaultBaseURL: 'https://api.fireworks.ai/inference/v1',
+    env: { apiKey: ['FIREWORKS_AI_API_KEY', 'FIREWORKS_API_KEY', 'FIREWORKSAI_API_KEY'] },
+  }),
+  createOpenAIStyleAdapter({
+    id: 'perplexity',
+    genAiProviderName: 'perplexity',
+    defaultBaseURL: 'https://api.perplexity.ai',
+    env: { apiKey: ['PERPLEXITYAI_API_KEY', 'PERPLEXITY_API_KEY'] },
+  }),
+  createOpenAIStyleAdapter({
+    id: 'deepinfra',
+    genAiProviderName: 'deepinfra',
+    defaultBaseURL: 'https://api.deepinfra.com/v1/openai',
+    env: { apiKey: ['DEEPINFRA_API_KEY'] },
+  }),
+  createOpenAIStyleAdapter({ id: 'cerebras', genAiProviderName: 'cerebras', defaultBaseURL: 'https://api.cerebras.ai/v1', env: { apiKey: ['CEREBRAS_API_KEY'] } }),
+  createOpenAIStyleAdapter({
+    id: 'nvidia_nim',
+    genAiProviderName: 'nvidia_nim',
+    defaultBaseURL: 'https://integrate.api.nvidia.com/v1',
+    env: { apiKey: ['NVIDIA_NIM_API_KEY'], baseURL: ['NVIDIA_NIM_API_BASE'] },
+  }),
+  createOpenAIStyleAdapter({
+    id: 'lm_studio',
+    genAiProviderName: 'lm_studio',
+    defaultBaseURL: 'http://127.0.0.1:1234/v1',
+    apiKeyOptional: true,
+    env: { apiKey: ['LM_STUDIO_API_KEY'], baseURL: ['LM_STUDIO_API_BASE'] },
+  }),
+  // Hugging Face: the Inference Providers router (OpenAI-compatible), or a TGI / Inference
+  // Endpoint given as baseURL (its OpenAI-compatible API is under /v1).
+  createOpenAIStyleAdapter({
+    id: 'huggingface',
+    genAiProviderName: 'huggingface',
+    defaultBaseURL: 'https://router.huggingface.co/v1',
+    baseURL: withV1,
+    env: { apiKey: ['HF_TOKEN', 'HUGGINGFACE_API_KEY'], baseURL: ['HF_API_BASE', 'HUGGINGFACE_API_BASE'] },
+  }),
+  // Cohere's OpenAI-compatible API (chat and embeddings).
+  createOpenAIStyleAdapter({
+    id: 'cohere',
+    genAiProviderName: 'cohere',
+    defaultBaseURL: 'https://api.cohere.ai/compatibility/v1',
+    streamUsageOption: false,
+    env: { apiKey: ['COHERE_API_KEY', 'CO_API_KEY'], baseURL: ['COHERE_API_BASE'] },
+  }),
 ];

@@ -3,13 +3,25 @@
  * OpenAI-compatible adapter, and the presets (vLLM, Ollama, Groq, ...). A preset is a
  * declarative set of options: base URL, paths, auth header, request and response tweaks.
  */
+import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import type { ChatCompletionCreateParams } from '../wire/chat-request.js';
 import type { EmbeddingCreateParams } from '../wire/embeddings.js';
 import { classifyByStatus, extractOpenAIError } from './classify.js';
 import { OpenAIStreamDecoder, decodeChatCompletion, decodeEmbeddings } from './openai-wire.js';
 import { optionString, trimSlash } from './request-parts.js';
-import type { AdapterContext, Deployment, HttpRequestSpec, ProviderAdapter } from './types.js';
+import type { AdapterContext, Deployment, HttpRequestSpec, ProviderAdapter, ProviderEnv } from './types.js';
+
+/** The entry settings every OpenAI-style adapter reads. */
+export const OPENAI_STYLE_SETTINGS = {
+  /** Path of the chat endpoint below the base URL (default `/chat/completions`). */
+  chatPath: z.string().min(1).optional(),
+  embeddingsPath: z.string().min(1).optional(),
+  /** Send the key in this header instead of `Authorization: Bearer`. */
+  authHeader: z.string().min(1).optional(),
+  /** Query parameters added to every request URL. */
+  query: z.record(z.string(), z.string()).optional(),
+} satisfies z.ZodRawShape;
 
 export interface OpenAIStyleOptions {
   id: string;
@@ -35,11 +47,17 @@ export interface OpenAIStyleOptions {
   validate?(d: Deployment): void;
   /** Maps an error response (default: OpenAI error body and HTTP status). */
   classifyError?: ProviderAdapter['classifyError'];
+  /** Entry settings beyond OPENAI_STYLE_SETTINGS. */
+  settings?: z.ZodRawShape;
+  env?: ProviderEnv;
+  /** Rewrites the configured base URL (e.g. Ollama's `http://host:11434` → `.../v1`). */
+  baseURL?(configured: string): string;
 }
 
 export function createOpenAIStyleAdapter(o: OpenAIStyleOptions): ProviderAdapter {
   const defaultUrl = (d: Deployment, path: string): string => {
-    const base = trimSlash(d.baseURL ?? o.defaultBaseURL ?? '');
+    const configured = d.baseURL !== undefined && o.baseURL ? o.baseURL(trimSlash(d.baseURL)) : d.baseURL;
+    const base = trimSlash(configured ?? o.defaultBaseURL ?? '');
     const query = d.options.query && typeof d.options.query === 'object' ? new URLSearchParams(d.options.query as Record<string, string>).toString() : '';
     return `${base}${path}${query ? `?${query}` : ''}`;
   };
@@ -71,6 +89,8 @@ export function createOpenAIStyleAdapter(o: OpenAIStyleOptions): ProviderAdapter
     genAiProviderName: o.genAiProviderName,
     streamFraming: 'sse',
     ...(o.defaultBaseURL !== undefined ? { defaultBaseURL: o.defaultBaseURL } : {}),
+    settings: { ...OPENAI_STYLE_SETTINGS, ...o.settings },
+    ...(o.env ? { env: o.env } : {}),
     validateDeployment(d) {
       if (o.validate) return o.validate(d);
       if (!d.baseURL && !o.defaultBaseURL) throw new ConfigError(`model entry "${d.id}": provider "${o.id}" needs a baseURL`);

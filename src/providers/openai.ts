@@ -11,6 +11,7 @@ export const openaiAdapter = createOpenAIStyleAdapter({
   id: 'openai',
   genAiProviderName: 'openai',
   defaultBaseURL: 'https://api.openai.com/v1',
+  env: { apiKey: ['OPENAI_API_KEY'], baseURL: ['OPENAI_BASE_URL', 'OPENAI_API_BASE'] },
   prepareBody(body, ctx) {
     stripForeignMessageFields(body);
     if (isOpenAIReasoningModel(ctx.deployment.model) && body.max_tokens != null && body.max_completion_tokens == null) {

@@ -5,6 +5,7 @@
  * attempt runner sends the request, frames the stream (SSE or AWS event-stream) and applies
  * timeouts, so every adapter gets the same transport behaviour.
  */
+import type { z } from 'zod';
 import type { TracegateError } from '../errors.js';
 import type { HttpRequestSpec, ResponseHeaders } from '../http/transport.js';
 import type { ChatCompletionCreateParams } from '../wire/chat-request.js';
@@ -45,6 +46,8 @@ export interface Timeouts {
   connectMs: number;
   /** Until the first chunk of a stream, or the whole answer of a non-stream. */
   firstTokenMs: number;
+  /** Streams only: until the first chunk (default `firstTokenMs`). LiteLLM's `stream_timeout`. */
+  streamFirstTokenMs?: number;
   /** Longest gap between two body chunks from upstream. */
   idleMs: number;
   /** The whole call, all retries and fallbacks included. */
@@ -77,6 +80,13 @@ export interface Deployment {
   price?: ModelPrice;
   /** Send W3C trace context upstream. */
   propagateTraceContext: boolean;
+  /**
+   * Connections kept per upstream origin (undici pool size). Deployments with the same value
+   * (and connect timeout) share one pool per origin. Unset: 128.
+   */
+  connections?: number;
+  /** Attempts in flight at once in this process; unset: no cap. */
+  maxInFlight?: number;
   /** Every secret value of this deployment, to be scrubbed from errors. */
   secrets: readonly string[];
 }
@@ -122,6 +132,13 @@ export interface ChatStreamDecoder {
   readonly done: boolean;
 }
 
+export interface ProviderEnv {
+  apiKey?: readonly string[];
+  baseURL?: readonly string[];
+  /** Entry settings by name, e.g. `{ apiVersion: ['AZURE_API_VERSION'] }`. */
+  settings?: Readonly<Record<string, readonly string[]>>;
+}
+
 export interface ProviderAdapter {
   /** Registry id used in model entries' `provider`. */
   readonly id: string;
@@ -129,6 +146,17 @@ export interface ProviderAdapter {
   readonly genAiProviderName: string;
   readonly streamFraming: 'sse' | 'aws-eventstream';
   readonly defaultBaseURL?: string;
+  /**
+   * The provider-specific settings a model entry may have besides the common fields (`apiVersion`,
+   * `region`, ...). When declared, an entry with any other field is a config error ("did you
+   * mean ..."); an adapter without it accepts any extra field.
+   */
+  readonly settings?: z.ZodRawShape;
+  /**
+   * The standard environment variables a config file falls back to when an entry omits the
+   * value (LiteLLM's names, e.g. `OPENAI_API_KEY`); the first one set wins.
+   */
+  readonly env?: ProviderEnv;
   /** Checks provider-specific settings of an entry; throws ConfigError. */
   validateDeployment?(deployment: Deployment): void;
   chatRequest(params: ChatCompletionCreateParams, ctx: AdapterContext): HttpRequestSpec | Promise<HttpRequestSpec>;

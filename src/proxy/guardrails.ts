@@ -65,6 +65,40 @@ function matcher(rule: TextRule): Matcher {
   };
 }
 
+/** Replaces every match of the rule in a text (mask action). */
+function masker(rule: TextRule): (text: string) => string {
+  const replacement = rule.replacement ?? '[REDACTED]';
+  if (rule.type === 'regex') {
+    const flags = rule.flags ?? '';
+    const re = new RegExp(rule.pattern, flags.includes('g') ? flags : `${flags}g`);
+    return (text) => text.replace(re, replacement);
+  }
+  const escaped = rule.keywords.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const re = new RegExp(escaped.join('|'), rule.caseSensitive === true ? 'g' : 'gi');
+  return (text) => text.replace(re, replacement);
+}
+
+/** The messages with `mask` applied to every text (string contents and text parts). */
+function maskMessages(params: ChatCompletionCreateParams, mask: (text: string) => string): ChatCompletionCreateParams['messages'] {
+  return (params.messages as readonly Record<string, unknown>[]).map((m) => {
+    const content = m.content;
+    if (typeof content === 'string') return { ...m, content: mask(content) };
+    if (Array.isArray(content)) {
+      return { ...m, content: content.map((part) => (part && typeof part === 'object' && typeof (part as { text?: unknown }).text === 'string' ? { ...part, text: mask((part as { text: string }).text) } : part)) };
+    }
+    return m;
+  }) as ChatCompletionCreateParams['messages'];
+}
+
+/** LiteLLM's `enforce_user_param`: a request without `user` is refused before any upstream call. */
+export const requireUserHook: PreCallHook = {
+  name: 'enforce_user_param',
+  check(ctx): PreCallVerdict {
+    const user = (ctx.params as { user?: unknown }).user;
+    return typeof user === 'string' && user.trim() ? { action: 'allow' } : { action: 'block', reason: 'this proxy requires the "user" parameter on every request (enforce_user_param)' };
+  },
+};
+
 function evaluatorHook(rule: EvaluatorRule, judge: JudgeRouter): PreCallHook | PostCallHook {
   const evaluator = createEvaluator(rule.evaluator, rule.options ?? {}, { router: judge });
   return evaluatorGuardrail(evaluator, {
@@ -106,7 +140,9 @@ export function checkGuardrails(rules: readonly GuardrailConfig[], aliases: Read
         const message = (err as Error).message;
         issues.push({ path: `guardrails[${i}].${message.startsWith('unknown evaluator') ? 'evaluator' : 'options'}`, message });
       }
-    } else if (rule.type === 'regex') {
+    } else {
+      if (rule.action === 'mask' && (rule.stage ?? 'pre') === 'post') issues.push({ path: `guardrails[${i}].action`, message: 'mask is a pre-call action (an answer is blocked or flagged)' });
+      if (rule.type !== 'regex') return;
       try {
         new RegExp(rule.pattern, rule.flags ?? '');
       } catch (err) {
@@ -134,12 +170,15 @@ export function guardrailHooks(rules: readonly GuardrailConfig[], judge: JudgeRo
     const aliases = rule.aliases ? { aliases: rule.aliases } : {};
     if (pre) {
       const target = rule.target ?? 'last_user';
+      const mask = action === 'mask' ? masker(rule) : undefined;
       preCall.push({
         name: rule.name,
         ...aliases,
         check(ctx): PreCallVerdict {
           const reason = match(requestText(ctx.params, target));
-          return reason === undefined ? { action: 'allow' } : { action, reason };
+          if (reason === undefined) return { action: 'allow' };
+          if (mask) return { action: 'rewrite', params: { messages: maskMessages(ctx.params, mask) }, reason: reason.replace('blocked', 'masked') };
+          return { action: action as 'block' | 'flag', reason };
         },
       });
     } else {
@@ -148,7 +187,7 @@ export function guardrailHooks(rules: readonly GuardrailConfig[], judge: JudgeRo
         ...aliases,
         check(ctx): PostCallVerdict {
           const reason = match(ctx.completion.choices.map((c) => partText(c.message.content)).join('\n'));
-          return reason === undefined ? { action: 'pass' } : { action, reason };
+          return reason === undefined ? { action: 'pass' } : { action: action === 'flag' ? 'flag' : 'block', reason };
         },
       });
     }

@@ -5,6 +5,7 @@
  * which key matched or how much of it. Each key carries its allowed aliases and the identity
  * the router uses for budgets and rate limits (key id, user, team, RPM, TPM).
  */
+import { wildcardRegex } from '../router/wildcard.js';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { CallIdentity } from '../router/budget.js';
@@ -114,7 +115,9 @@ export class KeyRing {
   }
 }
 
-/** True when the key may use `alias`. */
+/** True when the key may use `alias` (a key's model may be a wildcard such as `anthropic/*`). */
 export function allows(key: VirtualKey | undefined, alias: string): boolean {
-  return !key || !key.models || key.models.has(alias);
+  if (!key || !key.models || key.models.has(alias)) return true;
+  for (const m of key.models) if (m.includes('*') && wildcardRegex(m).test(alias)) return true;
+  return false;
 }

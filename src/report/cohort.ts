@@ -12,7 +12,7 @@ import { Quantiles } from './stats/quantiles.js';
 import { TraceFiguresAcc } from './trace-figures.js';
 import type { CohortStats, Coverage, EvaluatorStats, Percentiles } from './types.js';
 
-export const DIMENSIONS = ['route', 'provider', 'model', 'deployment', 'operation', 'service', 'stream', 'outcome'] as const;
+export const DIMENSIONS = ['route', 'provider', 'model', 'deployment', 'operation', 'ingress', 'service', 'stream', 'outcome'] as const;
 export type Dimension = (typeof DIMENSIONS)[number] | `metadata.${string}`;
 
 export const DEFAULT_TABLES: Dimension[][] = [['route'], ['provider'], ['model'], ['deployment']];
@@ -55,6 +55,8 @@ export function dimensionValue(j: JoinedCall, dim: Dimension): string {
       return c.deploymentId ?? lastAttempt?.deploymentId ?? NONE;
     case 'operation':
       return c.operation;
+    case 'ingress':
+      return c.ingress ?? (c.operation === 'embeddings' ? 'embeddings' : 'chat.completions');
     case 'service':
       return c.service ?? '(unknown)';
     case 'stream':

@@ -2,14 +2,14 @@
  * `--config`: the router or proxy configuration the traffic was meant to follow, read for the
  * aliases' configured deployments and their primary. Accepts YAML or JSON with the router's
  * `models` list (the native proxy config, or router options; also under `router:`), or a LiteLLM
- * `config.yaml` (`model_list` of `{model_name, litellm_params: {model: 'provider/model', order?,
- * weight?}, model_info: {id?}}`, read as `tracegate proxy` converts it). Nothing is validated
+ * `config.yaml`, read by the proxy's own LiteLLM reader (same providers, ids and priorities). Nothing is validated
  * beyond what the report needs, and no environment variable is read: keys are never needed.
  * Deployment ids follow the router: the entry's `id`, else `<alias>#<n>` (n-th entry of the alias).
  * The primary of an alias: the first entry of its lowest `priority` tier with the highest weight.
  */
 import { promises as fsp } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
+import { convertLiteLLM } from '../proxy/config/litellm.js';
 import { ReportInputError } from '../errors.js';
 
 export interface ConfiguredDeployment {
@@ -47,32 +47,17 @@ function fromRouterModels(models: unknown[], file: string): RouteConfig {
   return { aliases };
 }
 
-function fromLiteLLM(list: unknown[], file: string): RouteConfig {
-  const aliases = new Map<string, ConfiguredDeployment[]>();
-  list.forEach((m, i) => {
-    const params = isObj(m) ? m.litellm_params : undefined;
-    if (!isObj(m) || typeof m.model_name !== 'string' || !isObj(params) || typeof params.model !== 'string') {
-      throw new ReportInputError(`config ${file}: model_list[${i}] needs "model_name" and "litellm_params.model"`, file);
-    }
-    const entries = aliases.get(m.model_name) ?? [];
-    const slash = params.model.indexOf('/');
-    const provider = slash > 0 ? params.model.slice(0, slash) : 'openai';
-    const model = slash > 0 ? params.model.slice(slash + 1) : params.model;
-    const info = isObj(m.model_info) ? m.model_info : {};
-    const id = typeof info.id === 'string' && info.id ? info.id : `${m.model_name}#${entries.length}`;
-    // LiteLLM's `order` 1, 2, ... is the router's priority 0, 1, ... (as the proxy converts it).
-    const priority = typeof params.order === 'number' ? Math.max(0, Math.round(params.order) - 1) : 0;
-    entries.push({ id, alias: m.model_name, provider, model, priority, weight: num(params.weight, 1) });
-    aliases.set(m.model_name, entries);
-  });
-  return { aliases };
+/** A LiteLLM config, read by the proxy's reader (the one reader of the format), without credentials. */
+function fromLiteLLM(doc: Obj, file: string): RouteConfig {
+  const { native } = convertLiteLLM(doc, {}, { lenient: true });
+  return fromRouterModels(native.models as unknown[], file);
 }
 
 export function routeConfigFromObject(doc: unknown, file: string): RouteConfig {
   if (isObj(doc)) {
     if (Array.isArray(doc.models)) return fromRouterModels(doc.models, file);
     if (isObj(doc.router) && Array.isArray(doc.router.models)) return fromRouterModels(doc.router.models, file);
-    if (Array.isArray(doc.model_list)) return fromLiteLLM(doc.model_list, file);
+    if (Array.isArray(doc.model_list)) return fromLiteLLM(doc, file);
   }
   throw new ReportInputError(`config ${file}: no "models" list (router or proxy config) or "model_list" (LiteLLM config) found`, file);
 }
@@ -88,6 +73,8 @@ export async function loadRouteConfig(file: string): Promise<RouteConfig> {
   let doc: unknown;
   try {
     doc = parseYaml(text);
+    // LiteLLM's files are YAML 1.1 (PyYAML): `20_000`, `True`.
+    if (isObj(doc) && 'model_list' in doc) doc = parseYaml(text, { version: '1.1' });
   } catch (err) {
     const line = (err as { linePos?: { line: number }[] }).linePos?.[0]?.line;
     throw new ReportInputError(`config ${file}: not YAML or JSON${line ? ` (line ${line})` : ''}: ${(err as Error).message.split('\n')[0]}`, file, line);

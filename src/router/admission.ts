@@ -24,6 +24,7 @@ export type AdmitResult =
   | { ok: true; ticket: Ticket }
   | { ok: false; reason: 'breaker'; retryAt?: number; rateLimited?: boolean }
   | { ok: false; reason: 'rate_limit'; retryAfterMs: number; limit: string }
+  | { ok: false; reason: 'in_flight'; maxInFlight: number }
   | { ok: false; reason: 'budget'; slot: BudgetSlot; spentUsd: number; callLevel: boolean };
 
 export interface AttemptResult {
@@ -35,7 +36,26 @@ export interface AttemptResult {
   stream: boolean;
 }
 
+/**
+ * Admits an attempt. The in-flight cap is checked and the slot taken synchronously, before any
+ * await, so concurrent calls cannot pass it together; every refusal gives the slot back.
+ */
 export async function admitAttempt(core: RouterCore, state: CallState, alias: string, d: Deployment): Promise<AdmitResult> {
+  if (d.maxInFlight !== undefined && core.stats.get(d.id).inFlight >= d.maxInFlight) {
+    decide(state.event, 'rate_limit', 'skip', { 'deployment.id': d.id, 'rate_limit.limit': 'max_in_flight', 'rate_limit.max_in_flight': d.maxInFlight });
+    return { ok: false, reason: 'in_flight', maxInFlight: d.maxInFlight };
+  }
+  core.stats.begin(d.id);
+  let r: AdmitResult | undefined;
+  try {
+    r = await admitChecks(core, state, alias, d);
+    return r;
+  } finally {
+    if (!r?.ok) core.stats.end(d.id);
+  }
+}
+
+async function admitChecks(core: RouterCore, state: CallState, alias: string, d: Deployment): Promise<AdmitResult> {
   const call = state.event;
   const gate = await core.breakers.acquire(d.id);
   if (!gate.ok) {
@@ -79,7 +99,6 @@ export async function admitAttempt(core: RouterCore, state: CallState, alias: st
     }
     ticket.rate = a;
   }
-  core.stats.begin(d.id);
   return { ok: true, ticket };
 }
 

@@ -158,6 +158,11 @@ export interface UnaryAttemptOptions {
   holdOpen?: boolean;
 }
 
+/** A stream's first-token timeout: `streamFirstTokenMs` when set, else `firstTokenMs`. */
+function streamFirstTokenMs(d: Deployment): number {
+  return d.timeouts.streamFirstTokenMs ?? d.timeouts.firstTokenMs;
+}
+
 /** Runs a non-streaming attempt to completion. Throws a typed, scrubbed error. */
 export async function runUnaryAttempt<T>(call: CallState, plan: AttemptPlan, op: UnaryOperation<T>, options: UnaryAttemptOptions = {}): Promise<AttemptOutcome<T>> {
   const d = plan.deployment;
@@ -171,7 +176,7 @@ export async function runUnaryAttempt<T>(call: CallState, plan: AttemptPlan, op:
       const ctx: AdapterContext = { deployment: d, stream: false };
       const spec = withPropagation(await op.build(adapter, ctx), ev, d);
       signal.phase('first_token', d.timeouts.firstTokenMs);
-      const res = await sendRequest(spec, { signal, connectTimeoutMs: d.timeouts.connectMs });
+      const res = await sendRequest(spec, { signal, connectTimeoutMs: d.timeouts.connectMs, ...(d.connections !== undefined ? { connections: d.connections } : {}) });
       ev.status = res.status;
       if (res.status >= 400) throw await readErrorResponse(res, signal, adapter, ctx);
       const type = mediaType(res.headers);
@@ -359,8 +364,8 @@ export async function openStreamAttempt(call: CallState, plan: AttemptPlan): Pro
       const adapter = getProvider(d.provider);
       const ctx: AdapterContext = { deployment: d, stream: true };
       const spec = withPropagation(await adapter.chatRequest(plan.params as never, ctx), ev, d);
-      signal.phase('first_token', d.timeouts.firstTokenMs);
-      const res = await sendRequest(spec, { signal, connectTimeoutMs: d.timeouts.connectMs });
+      signal.phase('first_token', streamFirstTokenMs(d));
+      const res = await sendRequest(spec, { signal, connectTimeoutMs: d.timeouts.connectMs, ...(d.connections !== undefined ? { connections: d.connections } : {}) });
       ev.status = res.status;
       if (res.status >= 400) throw await readErrorResponse(res, signal, adapter, ctx);
       const type = mediaType(res.headers);
@@ -375,10 +380,10 @@ export async function openStreamAttempt(call: CallState, plan: AttemptPlan): Pro
       const buffered: ChatCompletionChunk[] = [];
       let ended = false;
       // Until the first meaningful chunk, reads wait under the first-token deadline, not the idle timer.
-      const firstTokenDeadline = Date.now() + d.timeouts.firstTokenMs;
+      const firstTokenDeadline = Date.now() + streamFirstTokenMs(d);
       for (;;) {
         const left = firstTokenDeadline - Date.now();
-        if (left <= 0) throw new TimeoutError('first_token', d.timeouts.firstTokenMs);
+        if (left <= 0) throw new TimeoutError('first_token', streamFirstTokenMs(d));
         const batch = await source.next({ kind: 'first_token', ms: left });
         if (batch === null) {
           ended = true;

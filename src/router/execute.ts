@@ -62,15 +62,20 @@ interface Exclusions {
   breakerRateLimited: number;
   rateRetryAfterMs?: number;
   rate: number;
+  /** Skipped at their `maxInFlight`. */
+  inFlight: number;
   context: number;
   rule: number;
   budget?: { label: string; limitUsd: number; spentUsd: number };
 }
 
+/** The retry hint of a call refused because every deployment is at its in-flight cap. */
+const IN_FLIGHT_RETRY_MS = 1000;
+
 class Run<T> {
   private lastError: TracegateError | undefined;
   private readonly counts = new Map<string, number>();
-  private readonly excl: Exclusions = { breaker: 0, breakerRateLimited: 0, rate: 0, context: 0, rule: 0 };
+  private readonly excl: Exclusions = { breaker: 0, breakerRateLimited: 0, rate: 0, inFlight: 0, context: 0, rule: 0 };
   private readonly reportedWeights = new Set<string>();
   private nextReason: string | undefined;
   private nextWait = 0;
@@ -204,6 +209,8 @@ class Run<T> {
           this.excl.breaker++;
           if (admitted.rateLimited) this.excl.breakerRateLimited++;
           if (admitted.retryAt !== undefined) this.excl.breakerRetryAt = Math.min(this.excl.breakerRetryAt ?? Infinity, admitted.retryAt);
+        } else if (admitted.reason === 'in_flight') {
+          this.excl.inFlight++;
         } else if (admitted.reason === 'rate_limit') {
           this.excl.rate++;
           this.excl.rateRetryAfterMs = Math.min(this.excl.rateRetryAfterMs ?? Infinity, admitted.retryAfterMs);
@@ -299,12 +306,16 @@ class Run<T> {
     const alias = this.opts.alias;
     if (x.budget) return this.budgetError();
     const now = this.core.clock.now();
-    // Held back by rate limiting only (our RPM/TPM windows, or breakers that 429s opened): a 429
-    // with the earliest retry time, not an outage (a breaker opened by real failures answers 503).
-    if (x.rate > 0 || (x.breakerRateLimited > 0 && x.breakerRateLimited === x.breaker)) {
-      const retry = Math.min(x.rateRetryAfterMs ?? Infinity, x.breakerRetryAt !== undefined ? x.breakerRetryAt - now : Infinity);
-      const what = x.rate > 0 ? 'is at its rate limit' : 'is rate limited by its provider (circuit open after 429s)';
-      return new RateLimitError(`every deployment of "${alias}" ${what}`, { code: 'rate_limit_exceeded', ...(Number.isFinite(retry) ? { retryAfterMs: Math.max(0, Math.round(retry)) } : {}) });
+    // Held back by rate limiting only (our RPM/TPM windows, in-flight caps, or breakers that 429s
+    // opened): a 429 with the earliest retry time, not an outage (a breaker opened by real
+    // failures answers 503).
+    if (x.rate > 0 || x.inFlight > 0 || (x.breakerRateLimited > 0 && x.breakerRateLimited === x.breaker)) {
+      const inFlightRetry = x.inFlight > 0 ? IN_FLIGHT_RETRY_MS : Infinity;
+      const retry = Math.min(x.rateRetryAfterMs ?? Infinity, inFlightRetry, x.breakerRetryAt !== undefined ? x.breakerRetryAt - now : Infinity);
+      const what =
+        x.rate > 0 ? 'is at its rate limit' : x.inFlight > 0 ? 'is at its limit of requests in flight (maxInFlight)' : 'is rate limited by its provider (circuit open after 429s)';
+      const code = x.rate === 0 && x.inFlight > 0 ? 'max_in_flight' : 'rate_limit_exceeded';
+      return new RateLimitError(`every deployment of "${alias}" ${what}`, { code, ...(Number.isFinite(retry) ? { retryAfterMs: Math.max(0, Math.round(retry)) } : {}) });
     }
     if (x.breaker > 0) {
       const at = x.breakerRetryAt;

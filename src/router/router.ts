@@ -28,6 +28,7 @@ import { StatsTable, type DeploymentStats } from './stats.js';
 import { MemoryStore } from './store/memory.js';
 import type { StateStore } from './store/types.js';
 import { createStrategy, type RoutingStrategy, type StrategyName } from './strategies/index.js';
+import { DeploymentGroups, fillWildcard, isWildcardName, wildcardTemplates } from './wildcard.js';
 import type { ChatCompletionStream } from './stream.js';
 import { Responses } from './ingress/responses.js';
 
@@ -67,14 +68,21 @@ export class Router implements RouterCore {
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...parsed.timeouts };
     this.maxResponseBytes = parsed.maxResponseBytes ?? 32 * 1024 * 1024;
     this.maxRequestDepth = parsed.maxRequestDepth ?? DEFAULT_MAX_REQUEST_DEPTH;
-    this.all = resolveDeployments(parsed.models, parsed.timeouts, parsed.propagateTraceContext);
+    const explicit = parsed.models.filter((m) => !isWildcardName(m.name));
+    const templates = wildcardTemplates(parsed.models.filter((m) => isWildcardName(m.name)));
+    const resolveOne = (entries: typeof parsed.models) => resolveDeployments(entries, parsed.timeouts, parsed.propagateTraceContext, parsed.connections);
+    // A wildcard entry is checked once, as if a model had been asked for.
+    for (const t of templates) resolveOne(t.entries.map((e) => ({ ...e, name: t.pattern.replace(/\*/g, 'x'), model: fillWildcard(e.model, ['x']) })));
+    this.all = resolveOne(explicit);
     const groups = new Map<string, Deployment[]>();
     for (const d of this.all) {
       const list = groups.get(d.name) ?? [];
       list.push(d);
       groups.set(d.name, list);
     }
-    this.groups = groups;
+    this.groups = new DeploymentGroups(groups, templates, (t, requested, parts) =>
+      resolveOne(t.entries.map((e, n) => ({ ...e, name: requested, model: fillWildcard(e.model, parts), id: e.id !== undefined ? `${e.id}:${requested}` : `${requested}#${n}` }))),
+    );
     this.policies = resolvePolicies(parsed, this.all);
     this.clock = parsed.clock ?? systemClock;
     this.random = parsed.random ?? Math.random;
@@ -114,9 +122,15 @@ export class Router implements RouterCore {
     return s;
   }
 
-  /** The configured aliases. */
+  /** The configured aliases (and the concrete names wildcard routes have served so far). */
   aliases(): string[] {
     return [...this.groups.keys()];
+  }
+
+  /** Wildcard routes (`anthropic/*`, `*`) with their providers. */
+  wildcards(): { pattern: string; providers: string[] }[] {
+    const g = this.groups as DeploymentGroups<{ name: string; provider: string }>;
+    return g.templates.map((t) => ({ pattern: t.pattern, providers: [...new Set(t.entries.map((e) => e.provider))] }));
   }
 
   /** Every deployment, without credentials. */

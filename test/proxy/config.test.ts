@@ -112,7 +112,7 @@ describe('native config', () => {
     expect(issues.some((i) => i.startsWith('5: models[0].weight:'))).toBe(true);
     expect(issues.some((i) => i.startsWith('6: models[1].provider:'))).toBe(true);
     expect(issues).toContain('13: retries: unknown key "retries"');
-    expect(issues).toContain('14: server.prot: unknown key "prot"');
+    expect(issues).toContain('14: server.prot: unknown key "prot" (did you mean "port"?)');
     expect(issues.some((i) => i.startsWith('9: retry.maxAttempts:'))).toBe(true);
     expect(issues).toContain('12: keys[0].key: a key must have at least 8 characters');
   });
@@ -124,15 +124,15 @@ describe('native config', () => {
 
   it('router cross-checks (unknown fallback alias) are mapped to the file line', async () => {
     const text = ['models:', '  - { name: a, provider: openai, model: gpt-4o, apiKey: sk-000000 }', 'fallbacks:', '  a: [b]'].join('\n');
-    const config = parseProxyConfig(text, 'fb.yaml', { env: {} });
-    expect(await issuesOf(() => buildRouter(config))).toEqual(['4: fallbacks.a[0]: unknown alias "b"']);
+    // found while reading the file, with the other issues (not only when the router is built)
+    expect(await issuesOf(() => parseProxyConfig(text, 'fb.yaml', { env: {} }))).toEqual(['4: fallbacks.a[0]: unknown alias "b"']);
   });
 
   it('key checks: unknown alias, duplicate ids and keys, a fallback that leaves the key\'s aliases', async () => {
     const text = [
       'models:',
-      '  - { name: a, provider: openai, model: gpt-4o }',
-      '  - { name: b, provider: openai, model: gpt-4o }',
+      '  - { name: a, provider: openai, model: gpt-4o, apiKey: sk-a }',
+      '  - { name: b, provider: openai, model: gpt-4o, apiKey: sk-b }',
       'fallbacks: { a: [b] }',
       'keys:',
       '  - { id: k1, key: sk-key-one-1, models: [a] }',
@@ -149,7 +149,7 @@ describe('native config', () => {
 
   it('guardrails: unknown evaluator, repair before the call, a judge alias that does not exist, a bad regex', async () => {
     const text = [
-      'models: [{ name: a, provider: openai, model: gpt-4o }]',
+      'models: [{ name: a, provider: openai, model: gpt-4o, apiKey: sk-a }]',
       'guardrails:',
       '  - { name: e1, type: evaluator, evaluator: telepathy }',
       '  - { name: e2, type: evaluator, evaluator: prompt_injection, stage: pre, action: repair }',
@@ -174,7 +174,7 @@ describe('LiteLLM config.yaml', () => {
     expect(config.format).toBe('litellm');
     expect(config.router.models).toEqual([
       { name: 'gpt-4o', provider: 'openai', model: 'gpt-4o', baseURL: mock.baseURL('openai'), apiKey: PROVIDER_KEY, rpm: 600 },
-      { name: 'gpt-4o-mini', provider: 'openai', model: 'gpt-4o-mini', baseURL: mock.baseURL('openai'), apiKey: PROVIDER_KEY, id: 'mini-1', timeouts: { totalMs: 30_000 } },
+      { name: 'gpt-4o-mini', provider: 'openai', model: 'gpt-4o-mini', baseURL: mock.baseURL('openai'), apiKey: PROVIDER_KEY, id: 'mini-1', timeouts: { firstTokenMs: 30_000 } },
       { name: 'claude', provider: 'anthropic', model: 'claude-haiku-4-5', baseURL: mock.url, apiKey: 'sk-ant-from-env-456' },
       { name: 'embeddings', provider: 'openai', model: 'text-embedding-3-small', baseURL: mock.baseURL('openai'), apiKey: PROVIDER_KEY },
     ]);
@@ -201,7 +201,7 @@ describe('LiteLLM config.yaml', () => {
     expect(env.DATABASE_URL).toBeUndefined();
   });
 
-  it('errors point into the LiteLLM file: unsupported provider, missing os.environ variable, unknown strategy', async () => {
+  it('errors point into the LiteLLM file, all in one pass and in file order: unsupported provider, missing os.environ variable, unknown strategy', async () => {
     const text = [
       'model_list:', // 1
       '  - model_name: a', // 2
@@ -220,9 +220,9 @@ describe('LiteLLM config.yaml', () => {
     const issues = await issuesOf(() => parseProxyConfig(text, 'config.yaml', { env: {} }));
     expect(issues).toEqual([
       expect.stringMatching(/^4: model_list\[0\]\.litellm_params\.model: provider "vertex_ai" is not supported by tracegate/),
+      '8: model_list[1].litellm_params.api_key: environment variable ANTHROPIC_API_KEY is not set',
       '11: model_list[2].litellm_params.model: cannot tell the provider of "some-model"; write it as "<provider>/<model>", e.g. "openai/some-model"',
       expect.stringMatching(/^13: router_settings\.routing_strategy: unknown routing strategy "fastest"/),
-      '8: model_list[1].litellm_params.api_key: environment variable ANTHROPIC_API_KEY is not set',
     ]);
   });
 

@@ -24,6 +24,12 @@ options:
   --port N        port to listen on (overrides server.port; default 4000; 0 = a free port)
   --host H        address to bind (overrides server.host; default 127.0.0.1)
   --check         validate the config (router included) and exit without listening
+  --skip-unsupported
+                  leave out (with a warning) LiteLLM deployments whose provider tracegate
+                  does not have, instead of refusing to start
+  --allow-ignored-security-settings
+                  start even when a LiteLLM setting that blocks or meters (a guardrail,
+                  budget, limit or auth setting tracegate does not have) would be ignored
   --hash-key      read a client key on stdin and print its "sha256:..." form (for keyHash)
   -h, --help      show this help
 
@@ -106,6 +112,8 @@ export async function runProxy(argv: string[], io: ProxyCommandIO = processIO): 
       port: { type: 'string' },
       host: { type: 'string' },
       check: { type: 'boolean' },
+      'skip-unsupported': { type: 'boolean' },
+      'allow-ignored-security-settings': { type: 'boolean' },
       'hash-key': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     }));
@@ -129,7 +137,11 @@ export async function runProxy(argv: string[], io: ProxyCommandIO = processIO): 
 
   let config;
   try {
-    config = await loadProxyConfig(values.config as string, { env: io.env });
+    config = await loadProxyConfig(values.config as string, {
+      env: io.env,
+      skipUnsupported: values['skip-unsupported'] === true,
+      allowIgnoredSecurity: values['allow-ignored-security-settings'] === true,
+    });
   } catch (err) {
     if (!(err instanceof ProxyConfigError)) throw err;
     io.err(`tracegate proxy: ${err.message}`);

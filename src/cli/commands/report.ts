@@ -24,8 +24,8 @@ options:
                       threshold?, shadow?} or OTLP/JSON with evaluation spans
   --by DIMS           a cohort table by these dimensions, e.g. route,provider (repeatable; default:
                       provider, model, deployment; the route table is always shown). Dimensions:
-                      route, provider, model, deployment, operation, service, stream, outcome,
-                      metadata.<key>
+                      route, provider, model, deployment, operation, ingress (chat.completions,
+                      responses, messages, embeddings), service, stream, outcome, metadata.<key>
   --html FILE         write the self-contained HTML report (charts, trace list)
   --json              print the report as JSON instead of the terminal tables
   --compare FILE      compare with a baseline trace file (flags latency down while eval-fail-rate up)

@@ -3,6 +3,7 @@
  * `x-api-key`), `baseURL` (default https://api.anthropic.com; a trailing `/v1` is accepted),
  * `anthropicVersion` (default 2023-06-01), `anthropicBeta` (string or list → `anthropic-beta`).
  */
+import { z } from 'zod';
 import type { ChatCompletionCreateParams } from '../../wire/chat-request.js';
 import { RequestState, optionString, trimSlash } from '../request-parts.js';
 import { requireKeyOrAuthorization } from '../validate-deployment.js';
@@ -40,6 +41,11 @@ export const anthropicAdapter: ProviderAdapter = {
   genAiProviderName: 'anthropic',
   streamFraming: 'sse',
   defaultBaseURL: DEFAULT_BASE_URL,
+  settings: {
+    anthropicVersion: z.string().min(1).optional(),
+    anthropicBeta: z.union([z.string(), z.array(z.string())]).optional(),
+  },
+  env: { apiKey: ['ANTHROPIC_API_KEY'], baseURL: ['ANTHROPIC_API_BASE', 'ANTHROPIC_BASE_URL'] },
   validateDeployment(d) {
     requireKeyOrAuthorization(d);
   },

@@ -7,6 +7,7 @@
  */
 import '../../http/eventstream.js';
 import { ConfigError } from '../../errors.js';
+import { z } from 'zod';
 import type { ChatCompletionCreateParams } from '../../wire/chat-request.js';
 import type { EmbeddingCreateParams } from '../../wire/embeddings.js';
 import { RequestState, trimSlash } from '../request-parts.js';
@@ -49,6 +50,25 @@ export const bedrockAdapter: ProviderAdapter = {
   id: 'bedrock',
   genAiProviderName: 'aws.bedrock',
   streamFraming: 'aws-eventstream',
+  settings: {
+    region: z.string().min(1).optional(),
+    accessKeyId: z.string().min(1).optional(),
+    secretAccessKey: z.string().min(1).optional(),
+    sessionToken: z.string().min(1).optional(),
+    /** Cohere embeddings on Bedrock: `input_type` (default `search_document`). */
+    inputType: z.string().min(1).optional(),
+    /** Titan embeddings: normalize vectors. */
+    normalize: z.boolean().optional(),
+  },
+  env: {
+    apiKey: ['AWS_BEARER_TOKEN_BEDROCK'],
+    settings: {
+      accessKeyId: ['AWS_ACCESS_KEY_ID'],
+      secretAccessKey: ['AWS_SECRET_ACCESS_KEY'],
+      sessionToken: ['AWS_SESSION_TOKEN'],
+      region: ['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_REGION_NAME'],
+    },
+  },
   validateDeployment(d) {
     if (!resolveRegion(d) || (!resolveBearerToken(d) && !resolveCredentials(d))) throw missingAuth(d);
   },

@@ -45,6 +45,11 @@ export const DEFAULT_CAPABILITIES: ModelCapabilities = {
   streamingUsage: true,
 };
 
+/** The model ids the catalog lists for a provider (e.g. to show what a wildcard route can reach). */
+export function catalogModelIds(provider: string): string[] {
+  return (tables.get(provider) ?? []).map((e) => e.model);
+}
+
 export function findCatalogEntry(provider: string, model: string): CatalogEntry | undefined {
   const table = tables.get(provider);
   if (!table) return undefined;

@@ -4,6 +4,7 @@
  * `baseURL` (default https://generativelanguage.googleapis.com; one ending in `/v1beta` or `/v1`
  * is used as is), `apiVersion` (default v1beta), `taskType` (embeddings).
  */
+import { z } from 'zod';
 import type { ChatCompletionCreateParams } from '../../wire/chat-request.js';
 import type { EmbeddingCreateParams } from '../../wire/embeddings.js';
 import { optionString, trimSlash } from '../request-parts.js';
@@ -35,6 +36,11 @@ export const geminiAdapter: ProviderAdapter = {
   genAiProviderName: 'gcp.gemini',
   streamFraming: 'sse',
   defaultBaseURL: DEFAULT_BASE_URL,
+  settings: {
+    /** Embeddings task type (`RETRIEVAL_QUERY`, ...). */
+    taskType: z.string().min(1).optional(),
+  },
+  env: { apiKey: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'] },
   validateDeployment(d) {
     requireKeyOrAuthorization(d);
   },

@@ -1,62 +1,39 @@
 /**
- * Reading LiteLLM's proxy `config.yaml`: `model_list` (`model_name` + `litellm_params` with a
- * `provider/model` string, `api_base`, `api_key`, `api_version`, `rpm`, `tpm`, timeouts, costs,
- * AWS keys), `router_settings`, `litellm_settings`, `general_settings.master_key` and
- * `environment_variables`, into the native config. Values are interpolated only where they are
- * used (`os.environ/NAME`, `${NAME}`), so an ignored setting that names an unset variable does
- * not stop the proxy. What has no equivalent is a warning (or an error when ignoring it would
- * change who is called or how: unknown providers, Vertex, AWS roles and profiles). A top-level
- * `tracegate:` section holds native settings (keys, server, guardrails, telemetry, budgets...).
- * docs/proxy.md has the table.
+ * Reading LiteLLM's proxy `config.yaml` into the native config: `model_list` (`model_name` +
+ * `litellm_params` with a `provider/model` string, keys, bases, limits, timeouts, costs, AWS
+ * keys; wildcard entries), `router_settings`, `litellm_settings`, `general_settings`,
+ * `guardrails` and `environment_variables`. The one reader of the format: the proxy and
+ * `tracegate report --config` both use it.
+ *
+ * Values are interpolated only where they are used (`os.environ/NAME`, `${NAME}`), so an ignored
+ * setting that names an unset variable does not stop the proxy. Every key met is recorded as
+ * implemented (same meaning), mapped (to a tracegate setting of another shape) or unsupported
+ * (a warning; an error when ignoring it would change who is called or how, or let through what
+ * LiteLLM would block or meter, unless `allowIgnoredSecurity`). A top-level `tracegate:` section
+ * holds native settings (keys, server, guardrails, telemetry, budgets...). docs/proxy.md has the
+ * table.
  */
 import { interpolate, type ConfigPath, type MissingVariable } from './interpolate.js';
+import { CATCH_ALL_PATTERNS, inferProvider, LITELLM_PROVIDERS, splitPrefix, UNSUPPORTED_PREFIXES } from './litellm-providers.js';
+import { convertGuardrails } from './litellm-guardrails.js';
+import { convertSettings } from './litellm-settings.js';
+import { applyProviderEnv } from './provider-env.js';
 import type { ConfigIssue } from './source.js';
 import { formatConfigPath } from './source.js';
+import { didYouMean } from '../../suggest.js';
 
-/** Provider prefixes (`openai/gpt-4o`) and the tracegate provider each maps to. */
-export const LITELLM_PROVIDERS: Record<string, string> = {
-  openai: 'openai',
-  azure: 'azure',
-  anthropic: 'anthropic',
-  gemini: 'gemini',
-  bedrock: 'bedrock',
-  groq: 'groq',
-  mistral: 'mistral',
-  deepseek: 'deepseek',
-  together_ai: 'together',
-  openrouter: 'openrouter',
-  xai: 'xai',
-  ollama: 'ollama',
-  ollama_chat: 'ollama',
-  hosted_vllm: 'vllm',
-};
+export { LITELLM_PROVIDERS } from './litellm-providers.js';
 
-const STRATEGIES: Record<string, string> = {
-  'simple-shuffle': 'weighted',
-  'least-busy': 'least-busy',
-  'latency-based-routing': 'latency',
-  'usage-based-routing': 'headroom',
-  'usage-based-routing-v2': 'headroom',
-  'cost-based-routing': 'cost',
-};
+export type KeyKind = 'implemented' | 'mapped' | 'unsupported';
 
-/** litellm_params string values and the model-entry field each becomes. */
-const STRING_PARAMS: Record<string, string> = {
-  api_base: 'baseURL',
-  base_url: 'baseURL',
-  aws_bedrock_runtime_endpoint: 'baseURL',
-  api_key: 'apiKey',
-  api_version: 'apiVersion',
-  aws_access_key_id: 'accessKeyId',
-  aws_secret_access_key: 'secretAccessKey',
-  aws_session_token: 'sessionToken',
-  aws_region_name: 'region',
-};
-
-const NUMBER_PARAMS: Record<string, string> = { rpm: 'rpm', tpm: 'tpm', weight: 'weight' };
-
-/** litellm_params keys that would change auth or the endpoint if ignored: an error, not a warning. */
-const UNSUPPORTED_PARAMS = /^(vertex_|aws_role_name$|aws_profile_name$|aws_session_name$|aws_web_identity_token$|aws_sts_endpoint$|azure_ad_token_provider$|tenant_id$|client_id$|client_secret$)/;
+export interface LiteLLMOptions {
+  /** Leave out deployments whose provider tracegate does not have (a warning each) instead of failing. */
+  skipUnsupported?: boolean;
+  /** Turn the errors about ignored security settings (guardrails, budgets, limits...) into warnings. */
+  allowIgnoredSecurity?: boolean;
+  /** Read what can be read and report no error (tracegate report: labels only, no credentials). */
+  lenient?: boolean;
+}
 
 interface OriginEntry {
   native: ConfigPath;
@@ -70,13 +47,15 @@ export interface LiteLLMConversion {
   warnings: string[];
   issues: ConfigIssue[];
   missing: MissingVariable[];
+  /** Every LiteLLM key met (`router_settings.num_retries`, `model_list[].litellm_params.api_key`, ...) and how it was handled. */
+  keys: Map<string, KeyKind>;
   /** Maps a native path to the LiteLLM path it came from. */
   origin(native: ConfigPath): ConfigPath;
 }
 
-type Obj = Record<string, unknown>;
+export type Obj = Record<string, unknown>;
 
-function isObj(v: unknown): v is Obj {
+export function isObj(v: unknown): v is Obj {
   return !!v && typeof v === 'object' && !Array.isArray(v);
 }
 
@@ -84,24 +63,34 @@ function startsWith(path: ConfigPath, prefix: ConfigPath): boolean {
   return prefix.length <= path.length && prefix.every((p, i) => path[i] === p);
 }
 
-class Converter {
+export class Converter {
   readonly warnings = new Set<string>();
   readonly issues: ConfigIssue[] = [];
   readonly missing: MissingVariable[] = [];
   readonly origins: OriginEntry[] = [];
+  readonly keys = new Map<string, KeyKind>();
 
-  constructor(private readonly env: NodeJS.ProcessEnv) {}
+  constructor(
+    readonly env: NodeJS.ProcessEnv,
+    readonly options: LiteLLMOptions,
+  ) {}
+
+  /** Records how a LiteLLM key is handled (`section.key`, `model_list[].litellm_params.key`). */
+  use(key: string, kind: KeyKind): void {
+    const was = this.keys.get(key);
+    if (!was || (was === 'unsupported' && kind !== 'unsupported')) this.keys.set(key, kind);
+  }
 
   /** The value at `path`, interpolated (missing variables reported at that path). */
   value(raw: unknown, path: ConfigPath): unknown {
     const r = interpolate(raw, this.env);
-    for (const m of r.missing) this.missing.push({ name: m.name, path: [...path, ...m.path] });
+    if (!this.options.lenient) for (const m of r.missing) this.missing.push({ name: m.name, path: [...path, ...m.path] });
     return r.value;
   }
 
   num(raw: unknown, path: ConfigPath): number | undefined {
     const v = this.value(raw, path);
-    const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+    const n = typeof v === 'string' && v.trim() !== '' ? Number(v.replace(/_/g, '')) : v;
     if (typeof n === 'number' && Number.isFinite(n)) return n;
     this.error(path, `expected a number, got ${JSON.stringify(v)}`);
     return undefined;
@@ -111,16 +100,35 @@ class Converter {
     const v = this.value(raw, path);
     if (typeof v === 'string') return v;
     if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+    if (v instanceof Date) return v.toISOString().slice(0, 10);
     this.error(path, `expected a string, got ${JSON.stringify(v)}`);
     return undefined;
   }
 
+  bool(raw: unknown, path: ConfigPath): boolean | undefined {
+    const v = this.value(raw, path);
+    if (typeof v === 'boolean') return v;
+    if (typeof v === 'string' && /^(true|false|yes|no|on|off|1|0)$/i.test(v.trim())) return /^(true|yes|on|1)$/i.test(v.trim());
+    this.error(path, `expected true or false, got ${JSON.stringify(v)}`);
+    return undefined;
+  }
+
   error(path: ConfigPath, message: string): void {
-    this.issues.push({ path: formatConfigPath(path), message });
+    if (!this.options.lenient) this.issues.push({ path: formatConfigPath(path), message });
   }
 
   ignore(path: string, why = 'not used by tracegate'): void {
     this.warnings.add(`${path}: ignored (${why})`);
+  }
+
+  /** A setting whose absence could let through what LiteLLM would block or meter: an error unless allowed. */
+  security(path: ConfigPath, key: string, why: string): void {
+    this.use(key, 'unsupported');
+    if (this.options.allowIgnoredSecurity || this.options.lenient) {
+      this.warnings.add(`${formatConfigPath(path)}: IGNORED security setting (${why}); allowed by --allow-ignored-security-settings`);
+    } else {
+      this.error(path, `${why}; tracegate would serve without it (start with --allow-ignored-security-settings to accept that)`);
+    }
   }
 
   from(native: ConfigPath, source: ConfigPath, sameShape = false): void {
@@ -135,84 +143,160 @@ class Converter {
   }
 }
 
-function inferProvider(model: string): string | undefined {
-  if (/^(gpt-|o\d|chatgpt-|text-embedding-|dall-e|whisper|tts-)/.test(model)) return 'openai';
-  if (model.startsWith('claude')) return 'anthropic';
-  if (model.startsWith('gemini') || model.startsWith('text-embedding-004')) return 'gemini';
-  return undefined;
+/** litellm_params string values and the model-entry field each becomes. */
+const STRING_PARAMS: Record<string, [field: string, kind: KeyKind]> = {
+  api_base: ['baseURL', 'implemented'],
+  base_url: ['baseURL', 'implemented'],
+  aws_bedrock_runtime_endpoint: ['baseURL', 'mapped'],
+  api_key: ['apiKey', 'implemented'],
+  api_version: ['apiVersion', 'implemented'],
+  azure_ad_token: ['azureADToken', 'implemented'],
+  aws_access_key_id: ['accessKeyId', 'implemented'],
+  aws_secret_access_key: ['secretAccessKey', 'implemented'],
+  aws_session_token: ['sessionToken', 'implemented'],
+  aws_region_name: ['region', 'implemented'],
+};
+
+const NUMBER_PARAMS: Record<string, string> = { rpm: 'rpm', tpm: 'tpm', weight: 'weight' };
+
+/** litellm_params keys that would change auth or the endpoint if ignored: an error, not a warning. */
+const UNSUPPORTED_PARAMS =
+  /^(vertex_|aws_role_name$|aws_profile_name$|aws_session_name$|aws_web_identity_token$|aws_sts_endpoint$|azure_ad_token_provider$|tenant_id$|client_id$|client_secret$|litellm_credential_name$|use_in_pass_through$|azure_username$|azure_password$)/;
+
+/** Every litellm_params key tracegate reads (for "did you mean"). */
+const KNOWN_PARAMS = [
+  ...Object.keys(STRING_PARAMS),
+  ...Object.keys(NUMBER_PARAMS),
+  'model',
+  'custom_llm_provider',
+  'order',
+  'timeout',
+  'stream_timeout',
+  'input_cost_per_token',
+  'output_cost_per_token',
+  'organization',
+  'extra_headers',
+  'headers',
+  'tags',
+  'max_retries',
+];
+
+/** Default request parameters LiteLLM adds to every call of the deployment (not applied by tracegate). */
+const REQUEST_PARAMS = /^(temperature|max_tokens|max_completion_tokens|top_p|seed|stop|n|presence_penalty|frequency_penalty|logit_bias|response_format|reasoning_effort|drop_params|additional_drop_params|user|stream|mock_response|mock_timeout|region_name|input_cost_per_second|output_cost_per_second|tag_regex|num_retries|cache_control_injection_points|thinking|merge_reasoning_content_in_choices|supports_system_message|use_litellm_proxy)$/;
+
+/** A wildcard `*` in a model name (LiteLLM's provider/pattern routing). */
+export function isWildcard(name: string): boolean {
+  return name.includes('*');
 }
 
-function convertModel(c: Converter, entry: unknown, i: number): Obj | undefined {
+/** The entries of `model_list[i]` (none, one, or several for `model: "*"`), to be models[n], models[n + 1]... */
+function convertModel(c: Converter, entry: unknown, i: number, n: number): Obj[] {
   const at: ConfigPath = ['model_list', i];
   if (!isObj(entry)) {
     c.error(at, 'expected an object with model_name and litellm_params');
-    return undefined;
+    return [];
   }
+  for (const key of Object.keys(entry)) {
+    if (!['model_name', 'litellm_params', 'model_info', 'rpm', 'tpm'].includes(key)) {
+      c.use(`model_list[].${key}`, 'unsupported');
+      const hint = didYouMean(key, ['model_name', 'litellm_params', 'model_info']);
+      if (hint) c.error([...at, key], `unknown key "${key}"${hint}`);
+      else c.ignore(`model_list[].${key}`);
+    }
+  }
+  c.use('model_list[].model_name', 'implemented');
+  c.use('model_list[].litellm_params', 'implemented');
   const name = c.str(entry.model_name, [...at, 'model_name']);
   const params = entry.litellm_params;
   if (!name) {
     if (entry.model_name === undefined) c.error([...at, 'model_name'], 'required');
-    return undefined;
+    return [];
   }
   if (!isObj(params)) {
     c.error([...at, 'litellm_params'], 'required: an object with at least `model`');
-    return undefined;
+    return [];
   }
   const pAt: ConfigPath = [...at, 'litellm_params'];
   const modelString = c.str(params.model, [...pAt, 'model']);
   if (!modelString) {
     if (params.model === undefined) c.error([...pAt, 'model'], 'required');
-    return undefined;
+    return [];
   }
-  const custom = params.custom_llm_provider !== undefined ? c.str(params.custom_llm_provider, [...pAt, 'custom_llm_provider']) : undefined;
-  const slash = modelString.indexOf('/');
+  c.use('model_list[].litellm_params.model', 'implemented');
+  if (modelString === '*') return catchAll(c, name, n, at);
+  const custom = params.custom_llm_provider != null ? c.str(params.custom_llm_provider, [...pAt, 'custom_llm_provider']) : undefined;
+  if (custom !== undefined) c.use('model_list[].litellm_params.custom_llm_provider', 'implemented');
   let prefix: string | undefined;
   let model = modelString;
   if (custom !== undefined) {
     prefix = custom;
     if (modelString.startsWith(`${custom}/`)) model = modelString.slice(custom.length + 1);
-  } else if (slash > 0) {
-    prefix = modelString.slice(0, slash);
-    model = modelString.slice(slash + 1);
+  } else {
+    const split = splitPrefix(modelString);
+    prefix = split.prefix;
+    model = split.model;
   }
   let provider: string | undefined;
+  const where: ConfigPath = [...pAt, custom !== undefined ? 'custom_llm_provider' : 'model'];
   if (prefix !== undefined) {
     provider = LITELLM_PROVIDERS[prefix];
     if (!provider) {
-      c.error([...pAt, custom !== undefined ? 'custom_llm_provider' : 'model'], `provider "${prefix}" is not supported by tracegate (supported prefixes: ${Object.keys(LITELLM_PROVIDERS).join(', ')})`);
-      return undefined;
+      const known = UNSUPPORTED_PREFIXES.has(prefix);
+      const why = known
+        ? `provider "${prefix}" is not supported by tracegate`
+        : `"${prefix}" is not a LiteLLM provider prefix${didYouMean(prefix, Object.keys(LITELLM_PROVIDERS))}`;
+      if (c.options.lenient) provider = prefix;
+      else if (c.options.skipUnsupported) {
+        c.warnings.add(`${formatConfigPath(where)}: ${why}: deployment "${name}" left out (--skip-unsupported)`);
+        return [];
+      } else {
+        c.error(where, `${why} (supported prefixes: ${Object.keys(LITELLM_PROVIDERS).join(', ')}); or start with --skip-unsupported to leave this deployment out`);
+        return [];
+      }
     }
   } else {
     provider = inferProvider(modelString);
     if (!provider) {
-      c.error([...pAt, 'model'], `cannot tell the provider of "${modelString}"; write it as "<provider>/<model>", e.g. "openai/${modelString}"`);
-      return undefined;
+      if (c.options.lenient) provider = 'openai';
+      else {
+        c.error(where, `cannot tell the provider of "${modelString}"; write it as "<provider>/<model>", e.g. "openai/${modelString}"`);
+        return [];
+      }
     }
   }
   if (provider === 'bedrock') model = model.replace(/^(converse|invoke)\//, '');
+  if (!model) {
+    c.warnings.add(`${formatConfigPath([...pAt, 'model'])}: "${modelString}" names no model (LiteLLM image/audio deployments): deployment "${name}" left out`);
+    return [];
+  }
   const out: Obj = { name, provider, model };
-  c.from(['models', i], at);
-  c.from(['models', i, 'name'], [...at, 'model_name']);
-  c.from(['models', i, 'provider'], [...pAt, 'model']);
-  c.from(['models', i, 'model'], [...pAt, 'model']);
+  const idx = n;
+  c.from(['models', idx], at);
+  c.from(['models', idx, 'name'], [...at, 'model_name']);
+  c.from(['models', idx, 'provider'], [...pAt, 'model']);
+  c.from(['models', idx, 'model'], [...pAt, 'model']);
   const timeouts: Obj = {};
   const price: Obj = {};
   const headers: Obj = {};
   const set = (field: string, key: string, value: unknown) => {
     if (value === undefined) return;
     out[field] = value;
-    c.from(['models', i, field], [...pAt, key]);
+    c.from(['models', idx, field], [...pAt, key]);
   };
   for (const [key, raw] of Object.entries(params)) {
     const p: ConfigPath = [...pAt, key];
+    const use = (kind: KeyKind) => c.use(`model_list[].litellm_params.${key}`, kind);
     const strField = STRING_PARAMS[key];
     if (strField) {
+      use(strField[1]);
+      if (raw == null) continue; // `api_key:` with no value: the provider's environment variable is used
       const v = c.str(raw, p);
-      set(strField, key, strField === 'baseURL' ? v?.replace(/\/+$/, '') : v);
+      set(strField[0], key, strField[0] === 'baseURL' ? v?.replace(/\/+$/, '') : v);
       continue;
     }
     const numField = NUMBER_PARAMS[key];
     if (numField) {
+      use('implemented');
       set(numField, key, c.num(raw, p));
       continue;
     }
@@ -221,238 +305,195 @@ function convertModel(c: Converter, entry: unknown, i: number): Obj | undefined 
       case 'custom_llm_provider':
         break;
       case 'order': {
+        use('mapped');
         const n = c.num(raw, p);
         if (n !== undefined) set('priority', key, Math.max(0, Math.round(n) - 1));
         break;
       }
       case 'timeout':
       case 'stream_timeout': {
+        use('implemented');
         const n = c.num(raw, p);
-        if (n !== undefined) timeouts[key === 'timeout' ? 'totalMs' : 'firstTokenMs'] = Math.round(n * 1000);
-        c.from(['models', i, 'timeouts'], p);
+        if (n !== undefined) {
+          // timeout: the whole answer of this deployment; stream_timeout: streams only, until the first token.
+          timeouts[key === 'timeout' ? 'firstTokenMs' : 'streamFirstTokenMs'] = Math.round(n * 1000);
+        }
+        c.from(['models', idx, 'timeouts'], p);
         break;
       }
       case 'input_cost_per_token':
       case 'output_cost_per_token': {
+        use('mapped');
         const n = c.num(raw, p);
         if (n !== undefined) price[key.startsWith('input') ? 'input' : 'output'] = n * 1_000_000;
-        c.from(['models', i, 'price'], p);
+        c.from(['models', idx, 'price'], p);
         break;
       }
       case 'organization': {
-        const org = c.str(raw, p);
-        if (org) headers['OpenAI-Organization'] = org;
+        use('mapped');
+        const org = c.value(raw, p);
+        if (typeof org === 'string' && org) headers['OpenAI-Organization'] = org;
+        else if (Array.isArray(org)) c.error(p, 'a list of organizations (one deployment each) is not supported: write one entry per organization');
         break;
       }
-      case 'extra_headers': {
+      case 'extra_headers':
+      case 'headers': {
+        use('mapped');
         const v = c.value(raw, p);
         if (isObj(v)) for (const [h, hv] of Object.entries(v)) headers[h] = String(hv);
         else c.error(p, 'expected a map of header names to values');
         break;
       }
       case 'tags': {
+        use('implemented');
         const v = c.value(raw, p);
         if (Array.isArray(v)) set('tags', key, v.map(String));
         break;
       }
       case 'max_retries':
+        use('unsupported');
         c.ignore(`model_list[].litellm_params.${key}`, 'tracegate owns retries: router_settings.num_retries');
         break;
-      default:
-        if (UNSUPPORTED_PARAMS.test(key)) c.error(p, `"${key}" is not supported by tracegate`);
+      case 'max_budget':
+      case 'budget_duration':
+        c.security(p, `model_list[].litellm_params.${key}`, 'per-deployment budgets are not available');
+        break;
+      default: {
+        if (UNSUPPORTED_PARAMS.test(key)) {
+          use('unsupported');
+          c.error(p, `"${key}" is not supported by tracegate`);
+          break;
+        }
+        use('unsupported');
+        const hint = REQUEST_PARAMS.test(key) ? '' : didYouMean(key, KNOWN_PARAMS);
+        if (hint) c.error(p, `unknown setting "${key}"${hint}`);
         else c.ignore(`model_list[].litellm_params.${key}`, 'default request parameters and other provider settings are not applied');
+      }
     }
   }
   if (Object.keys(timeouts).length) out.timeouts = timeouts;
   if (Object.keys(headers).length) out.headers = headers;
   for (const key of ['rpm', 'tpm'] as const) {
-    if (entry[key] !== undefined && out[key] === undefined) set(key, key, c.num(entry[key], [...at, key]));
-    if (entry[key] !== undefined) c.from(['models', i, key], [...at, key]);
+    if (entry[key] === undefined) continue;
+    c.use(`model_list[].${key}`, 'implemented');
+    if (out[key] === undefined) set(key, key, c.num(entry[key], [...at, key]));
+    c.from(['models', idx, key], [...at, key]);
   }
-  const info = entry.model_info;
-  if (isObj(info)) {
-    const iAt: ConfigPath = [...at, 'model_info'];
-    if (info.id !== undefined) {
-      out.id = c.str(info.id, [...iAt, 'id']);
-      c.from(['models', i, 'id'], [...iAt, 'id']);
-    }
-    const caps: Obj = {};
-    if (info.max_input_tokens !== undefined) caps.contextWindow = c.num(info.max_input_tokens, [...iAt, 'max_input_tokens']);
-    if (info.max_output_tokens !== undefined) caps.maxOutputTokens = c.num(info.max_output_tokens, [...iAt, 'max_output_tokens']);
-    if (Object.keys(caps).length) {
-      out.capabilities = caps;
-      c.from(['models', i, 'capabilities'], iAt);
-    }
-    for (const key of ['input_cost_per_token', 'output_cost_per_token'] as const) {
-      if (info[key] !== undefined && price[key.startsWith('input') ? 'input' : 'output'] === undefined) {
-        const n = c.num(info[key], [...iAt, key]);
-        if (n !== undefined) price[key.startsWith('input') ? 'input' : 'output'] = n * 1_000_000;
-        c.from(['models', i, 'price'], [...iAt, key]);
-      }
-    }
-    if (provider === 'azure' && typeof info.base_model === 'string') {
-      // `azure/<deployment>`: the deployment is the path name, the base model the catalog entry.
-      out.deployment = model;
-      out.model = info.base_model.replace(/^azure\//, '');
-    }
-  }
+  convertModelInfo(c, entry.model_info, at, idx, out, price, provider, model);
   if (Object.keys(price).length) {
     if (price.input === undefined || price.output === undefined) c.error(pAt, 'give both input_cost_per_token and output_cost_per_token (or neither)');
     else out.price = price;
   }
-  return out;
+  return [out];
 }
 
-/** LiteLLM's `[{ "a": ["b"] }, ...]` (or `{ a: [b] }`) → `{ a: [b] }`. */
-function fallbackMap(c: Converter, raw: unknown, path: ConfigPath): Record<string, string[]> | undefined {
-  const v = c.value(raw, path);
-  const items = Array.isArray(v) ? v : isObj(v) ? [v] : undefined;
-  if (!items) {
-    c.error(path, 'expected a list such as [{ "gpt-4o": ["gpt-4o-mini"] }]');
-    return undefined;
-  }
-  const out: Record<string, string[]> = {};
-  items.forEach((item, i) => {
-    if (!isObj(item)) return c.error([...path, i], 'expected { alias: [fallback aliases] }');
-    for (const [from, to] of Object.entries(item)) {
-      const list = Array.isArray(to) ? to : [to];
-      out[from] = [...(out[from] ?? []), ...list.map(String)];
-    }
-  });
-  return out;
-}
-
-const DURATION = /^(\d+)\s*(s|m|h|d|w|mo)$/;
-
-function budgetWindow(c: Converter, raw: unknown, path: ConfigPath): string | number | undefined {
-  if (raw === undefined) return 'total';
-  const s = c.str(raw, path);
-  const m = s ? DURATION.exec(s.trim()) : null;
-  if (!m) {
-    c.error(path, 'expected a duration such as "30s", "1h", "1d", "7d" or "1mo"');
-    return undefined;
-  }
-  const n = Number(m[1]);
-  const unit = m[2]!;
-  if (n === 1 && unit === 'd') return 'day';
-  if (n === 1 && unit === 'h') return 'hour';
-  if (n === 1 && unit === 'm') return 'minute';
-  if (n === 1 && unit === 'w') return 'week';
-  if (n === 1 && unit === 'mo') return 'month';
-  if (unit === 'mo') {
-    c.error(path, 'only "1mo" is supported for months');
-    return undefined;
-  }
-  return n * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[unit as 's' | 'm' | 'h' | 'd' | 'w'];
-}
-
-function convertSettings(c: Converter, doc: Obj, out: Obj): void {
-  const router = isObj(doc.router_settings) ? doc.router_settings : {};
-  const lite = isObj(doc.litellm_settings) ? doc.litellm_settings : {};
-  const general = isObj(doc.general_settings) ? doc.general_settings : {};
-  const retry: Obj = {};
-  const breaker: Obj = {};
-  const timeouts: Obj = {};
-  const fallbackKinds: Record<string, string> = {
-    fallbacks: 'fallbacks',
-    context_window_fallbacks: 'contextWindowFallbacks',
-    content_policy_fallbacks: 'contentPolicyFallbacks',
-  };
-  const sections: [string, Obj][] = [
-    ['litellm_settings', lite],
-    ['router_settings', router],
-  ];
-  // litellm_settings first, router_settings second: the router's own settings win.
-  for (const [section, s] of sections) {
-    for (const [key, raw] of Object.entries(s)) {
-      const p: ConfigPath = [section, key];
-      if (fallbackKinds[key]) {
-        const map = fallbackMap(c, raw, p);
-        if (map) {
-          out[fallbackKinds[key]!] = { ...(out[fallbackKinds[key]!] as Obj | undefined), ...map };
-          c.from([fallbackKinds[key]!], p);
-        }
-      } else if (key === 'default_fallbacks') {
-        const v = c.value(raw, p);
-        const list = Array.isArray(v) ? v.map(String) : [];
-        out.fallbacks = { ...(out.fallbacks as Obj | undefined), '*': list };
-        c.from(['fallbacks'], p);
-      } else if (key === 'num_retries') {
-        const n = c.num(raw, p);
-        if (n !== undefined) retry.maxAttempts = Math.max(1, Math.round(n) + 1);
-        c.from(['retry'], p);
-      } else if (key === 'timeout' || key === 'request_timeout') {
-        const n = c.num(raw, p);
-        if (n !== undefined && (section === 'router_settings' || timeouts.totalMs === undefined)) timeouts.totalMs = Math.round(n * 1000);
-        c.from(['timeouts'], p);
-      } else if (section === 'router_settings' && key === 'routing_strategy') {
-        const name = c.str(raw, p);
-        if (name && STRATEGIES[name]) {
-          out.routing = { strategy: STRATEGIES[name] };
-          c.from(['routing'], p);
-        } else if (name) c.error(p, `unknown routing strategy "${name}" (supported: ${Object.keys(STRATEGIES).join(', ')})`);
-      } else if (section === 'router_settings' && key === 'allowed_fails') {
-        const n = c.num(raw, p);
-        if (n !== undefined) breaker.consecutiveFailures = Math.max(1, Math.round(n) + 1);
-        c.from(['breaker'], p);
-      } else if (section === 'router_settings' && key === 'cooldown_time') {
-        const n = c.num(raw, p);
-        if (n !== undefined) breaker.cooldownMs = Math.round(n * 1000);
-        c.from(['breaker'], p);
-      } else if (section === 'router_settings' && key === 'enable_pre_call_checks') {
-        out.contextWindowCheck = c.value(raw, p) === true;
-      } else if ((section === 'router_settings' && key === 'cache_responses') || (section === 'litellm_settings' && key === 'cache')) {
-        if (c.value(raw, p) === true) out.cache = { ...(out.cache as Obj | undefined), enabled: true };
-      } else if (section === 'litellm_settings' && key === 'cache_params') {
-        const v = c.value(raw, p);
-        if (isObj(v)) {
-          if (v.type !== undefined && v.type !== 'local') c.ignore(`litellm_settings.cache_params.type: ${String(v.type)}`, 'the cache is in memory, per process');
-          if (typeof v.ttl === 'number') out.cache = { ...(out.cache as Obj | undefined), ttlMs: Math.round(v.ttl * 1000) };
-          c.from(['cache'], p);
-        }
-      } else if (section === 'litellm_settings' && key === 'max_budget') {
-        const limit = c.num(raw, p);
-        const window = budgetWindow(c, lite.budget_duration, [section, 'budget_duration']);
-        if (limit !== undefined && window !== undefined) {
-          out.budgets = [{ name: 'litellm max_budget', scope: 'global', limitUsd: limit, window }];
-          c.from(['budgets'], p);
-        }
-      } else if (section === 'litellm_settings' && key === 'budget_duration') {
-        // read with max_budget
-      } else if (/^redis_|^cache_kwargs$/.test(key)) {
-        c.ignore(`${section}.${key}`, 'shared state stores are not available yet; state is per process');
-      } else if (/callback/.test(key)) {
-        c.ignore(`${section}.${key}`, 'tracegate traces every call with OpenTelemetry: see the `telemetry` settings');
-      } else {
-        c.ignore(`${section}.${key}`);
+function convertModelInfo(c: Converter, info: unknown, at: ConfigPath, idx: number, out: Obj, price: Obj, provider: string, model: string): void {
+  if (!isObj(info)) return;
+  const iAt: ConfigPath = [...at, 'model_info'];
+  const caps: Obj = {};
+  for (const [key, raw] of Object.entries(info)) {
+    const use = (kind: KeyKind) => c.use(`model_list[].model_info.${key}`, kind);
+    const p: ConfigPath = [...iAt, key];
+    switch (key) {
+      case 'id':
+        use('implemented');
+        out.id = c.str(raw, p);
+        c.from(['models', idx, 'id'], p);
+        break;
+      case 'max_input_tokens':
+      case 'max_tokens':
+        use('mapped');
+        caps.contextWindow = c.num(raw, p);
+        break;
+      case 'max_output_tokens':
+        use('mapped');
+        caps.maxOutputTokens = c.num(raw, p);
+        break;
+      case 'supports_vision':
+      case 'supports_function_calling':
+      case 'supports_response_schema':
+      case 'supports_reasoning': {
+        use('mapped');
+        const b = c.bool(raw, p);
+        const field = { supports_vision: 'vision', supports_function_calling: 'tools', supports_response_schema: 'jsonSchema', supports_reasoning: 'reasoning' }[key];
+        if (b !== undefined) caps[field] = b;
+        break;
       }
+      case 'mode':
+        use('mapped');
+        if (c.value(raw, p) === 'embedding') caps.embeddings = true;
+        break;
+      case 'input_cost_per_token':
+      case 'output_cost_per_token': {
+        use('mapped');
+        const slot = key.startsWith('input') ? 'input' : 'output';
+        if (price[slot] === undefined) {
+          const n = c.num(raw, p);
+          if (n !== undefined) price[slot] = n * 1_000_000;
+          c.from(['models', idx, 'price'], p);
+        }
+        break;
+      }
+      case 'base_model':
+        use('mapped');
+        if (provider === 'azure' && typeof raw === 'string') {
+          // `azure/<deployment>`: the deployment is the path name, the base model the catalog entry.
+          out.deployment = model;
+          out.model = raw.replace(/^azure\//, '');
+        }
+        break;
+      default:
+        use('unsupported');
+        c.ignore(`model_list[].model_info.${key}`, 'model metadata tracegate does not use');
     }
   }
-  if (Object.keys(retry).length) out.retry = retry;
-  if (Object.keys(breaker).length) out.breaker = breaker;
-  if (Object.keys(timeouts).length) out.timeouts = timeouts;
-  for (const [key, raw] of Object.entries(general)) {
-    const p: ConfigPath = ['general_settings', key];
-    if (key === 'master_key') {
-      out.masterKey = c.str(raw, p);
-      c.from(['masterKey'], p);
-    } else c.ignore(`general_settings.${key}`, key === 'database_url' ? 'virtual keys are defined in the config file: `tracegate.keys`' : 'not used by tracegate');
+  const defined = Object.fromEntries(Object.entries(caps).filter(([, v]) => v !== undefined));
+  if (Object.keys(defined).length) {
+    out.capabilities = defined;
+    c.from(['models', idx, 'capabilities'], iAt);
   }
 }
 
-const TOP_LEVEL = new Set(['model_list', 'router_settings', 'litellm_settings', 'general_settings', 'environment_variables', 'tracegate']);
+/** LiteLLM's `model: "*"`: wildcard entries for every provider whose key is in the environment. */
+function catchAll(c: Converter, name: string, n: number, at: ConfigPath): Obj[] {
+  if (name !== '*') {
+    c.error([...at, 'litellm_params', 'model'], 'model "*" (any provider) is only meaningful with model_name "*"');
+    return [];
+  }
+  const all: Obj[] = [];
+  for (const p of CATCH_ALL_PATTERNS) {
+    // `gpt-*` → the whole requested name; `groq/*` → the name after the prefix.
+    all.push({ name: p.name, provider: p.provider, model: p.name.includes('/') ? '*' : p.name, catchAll: true });
+  }
+  const out = applyProviderEnv(all, c.env) as Obj[];
+  if (!out.length) c.warnings.add(`${formatConfigPath(at)}: model "*" serves nothing: no provider credentials in the environment`);
+  out.forEach((_, k) => c.from(['models', n + k], at));
+  return out;
+}
+
+const TOP_LEVEL = new Set(['model_list', 'router_settings', 'litellm_settings', 'general_settings', 'environment_variables', 'tracegate', 'guardrails']);
 
 /** Converts a parsed LiteLLM config (not yet interpolated) to a native config object. */
-export function convertLiteLLM(doc: Obj, processEnv: NodeJS.ProcessEnv): LiteLLMConversion {
+export function convertLiteLLM(doc: Obj, processEnv: NodeJS.ProcessEnv, options: LiteLLMOptions = {}): LiteLLMConversion {
   const fileEnv: NodeJS.ProcessEnv = {};
   if (isObj(doc.environment_variables)) for (const [k, v] of Object.entries(doc.environment_variables)) fileEnv[k] = String(v);
-  const c = new Converter({ ...fileEnv, ...processEnv });
+  const c = new Converter({ ...fileEnv, ...processEnv }, options);
+  if (doc.environment_variables !== undefined) c.use('environment_variables', 'implemented');
   const out: Obj = {};
   if (!Array.isArray(doc.model_list)) c.error(['model_list'], 'expected a list of models');
-  const models = (Array.isArray(doc.model_list) ? doc.model_list : []).map((m, i) => convertModel(c, m, i));
-  out.models = models.filter((m): m is Obj => m !== undefined);
+  c.use('model_list', 'implemented');
+  const models: Obj[] = [];
+  (Array.isArray(doc.model_list) ? doc.model_list : []).forEach((m, i) => models.push(...convertModel(c, m, i, models.length)));
+  out.models = models;
   convertSettings(c, doc, out);
-  for (const key of Object.keys(doc)) if (!TOP_LEVEL.has(key)) c.ignore(key);
+  convertGuardrails(c, doc.guardrails, out);
+  for (const key of Object.keys(doc)) {
+    if (TOP_LEVEL.has(key)) continue;
+    c.use(key, 'unsupported');
+    const hint = didYouMean(key, [...TOP_LEVEL]);
+    if (hint) c.error([key], `unknown section "${key}"${hint}`);
+    else c.ignore(key);
+  }
   if (doc.tracegate !== undefined) {
     const extra = c.value(doc.tracegate, ['tracegate']);
     if (!isObj(extra)) c.error(['tracegate'], 'expected an object of native settings (keys, server, guardrails, telemetry, ...)');
@@ -462,12 +503,12 @@ export function convertLiteLLM(doc: Obj, processEnv: NodeJS.ProcessEnv): LiteLLM
           c.error(['tracegate', 'models'], 'models belong in model_list');
           continue;
         }
-        out[k] = v;
+        out[k] = Array.isArray(out[k]) && Array.isArray(v) ? [...(out[k] as unknown[]), ...v] : v;
         c.from([k], ['tracegate', k], true);
       }
     }
   }
-  return { native: out, warnings: [...c.warnings], issues: c.issues, missing: c.missing, origin: (p) => c.origin(p) };
+  return { native: out, warnings: [...c.warnings], issues: c.issues, missing: c.missing, keys: c.keys, origin: (p) => c.origin(p) };
 }
 
 /** True when a parsed config is LiteLLM's (it has `model_list`). */

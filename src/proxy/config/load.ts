@@ -5,12 +5,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import { interpolate, type MissingVariable } from './interpolate.js';
-import { convertLiteLLM, isLiteLLMConfig } from './litellm.js';
-import { issueAt, resolveConfigObject, type Origin, type ProxyConfig } from './resolve.js';
+import { convertLiteLLM, isLiteLLMConfig, type LiteLLMOptions } from './litellm.js';
+import { applyProviderEnv } from './provider-env.js';
+import { inFileOrder, issueAt, resolveConfigObject, type Origin, type ProxyConfig } from './resolve.js';
 import { formatConfigPath, parseConfigPath, parseSource, ProxyConfigError, type ConfigIssue, type Locator } from './source.js';
 
-export interface LoadOptions {
-  /** Environment for interpolation (default `process.env`). */
+export interface LoadOptions extends LiteLLMOptions {
+  /** Environment for interpolation and provider key fallbacks (default `process.env`). */
   env?: NodeJS.ProcessEnv;
 }
 
@@ -31,29 +32,41 @@ function withLines(issues: ConfigIssue[], locate: Locator): ConfigIssue[] {
   });
 }
 
+/**
+ * A variable that is not set leaves its value empty: the entry's "needs an apiKey" that follows
+ * says the same thing again, so it is dropped.
+ */
+function withoutEcho(issues: readonly ConfigIssue[], missing: readonly ConfigIssue[]): ConfigIssue[] {
+  const entries = new Set(missing.map((m) => /^[a-z_]+\[\d+\]/.exec(m.path)?.[0]).filter(Boolean));
+  return issues.filter((i) => !(entries.has(i.path) && / needs /.test(i.message)));
+}
+
 /** Resolves the parsed contents of a config file (either format). */
-export function resolveParsed(data: unknown, file: string, locate: Locator, env: NodeJS.ProcessEnv): ProxyConfig {
+export function resolveParsed(data: unknown, file: string, locate: Locator, env: NodeJS.ProcessEnv, options: LiteLLMOptions = {}): ProxyConfig {
   if (isLiteLLMConfig(data)) {
-    const conv = convertLiteLLM(data, env);
+    const conv = convertLiteLLM(data, env, options);
     const origin: Origin = { path: conv.origin, locate };
     const early = [...withLines(conv.issues, locate), ...missingIssues(origin, conv.missing, false)];
-    if (early.length) throw new ProxyConfigError(file, early);
-    const r = resolveConfigObject(conv.native, { source: file, format: 'litellm', origin, warnings: conv.warnings });
-    if ('issues' in r) throw new ProxyConfigError(file, r.issues);
+    conv.native.models = applyProviderEnv(conv.native.models, env);
+    const r = resolveConfigObject(conv.native, { source: file, format: 'litellm', origin, warnings: conv.warnings, earlier: early });
+    if ('issues' in r) throw new ProxyConfigError(file, withoutEcho(r.issues, early));
+    if (early.length) throw new ProxyConfigError(file, inFileOrder(early));
     return r.config;
   }
   const origin: Origin = { path: (p) => p, locate };
   const { value, missing } = interpolate(data ?? {}, env);
-  if (missing.length) throw new ProxyConfigError(file, missingIssues(origin, missing, true));
-  const r = resolveConfigObject(value, { source: file, origin });
-  if ('issues' in r) throw new ProxyConfigError(file, r.issues);
+  if (value && typeof value === 'object' && 'models' in value) (value as { models: unknown }).models = applyProviderEnv((value as { models: unknown }).models, env);
+  const earlier = missingIssues(origin, missing, true);
+  const r = resolveConfigObject(value, { source: file, origin, earlier });
+  if ('issues' in r) throw new ProxyConfigError(file, withoutEcho(r.issues, earlier));
+  if (earlier.length) throw new ProxyConfigError(file, earlier);
   return r.config;
 }
 
 /** Parses config text (YAML or JSON, native or LiteLLM). */
 export function parseProxyConfig(text: string, file: string, options: LoadOptions = {}): ProxyConfig {
   const { data, locate } = parseSource(file, text);
-  return resolveParsed(data, file, locate, options.env ?? process.env);
+  return resolveParsed(data, file, locate, options.env ?? process.env, options);
 }
 
 /** Reads and resolves a config file. */
@@ -70,5 +83,5 @@ export async function loadProxyConfig(file: string, options: LoadOptions = {}): 
 
 /** A config given as an object in code (native or LiteLLM shape); interpolated like a file. */
 export function proxyConfigFromObject(raw: unknown, options: LoadOptions & { source?: string } = {}): ProxyConfig {
-  return resolveParsed(raw, options.source ?? 'config', () => undefined, options.env ?? process.env);
+  return resolveParsed(raw, options.source ?? 'config', () => undefined, options.env ?? process.env, options);
 }

@@ -5,9 +5,12 @@
  * budgets added to the router's budgets, guardrails turned into hooks, server defaults filled.
  * Every problem is a ConfigIssue with the path (and line) it came from.
  */
-import type { RouterOptions } from '../../router/config.js';
+import { ConfigError } from '../../errors.js';
+import { resolvePolicies } from '../../router/config-policies.js';
+import { wildcardRegex } from '../../router/wildcard.js';
+import { ModelEntriesError, resolveDeployments, withSuggestions, type RouterOptions } from '../../router/config.js';
 import { flattenIssues, type IssueLike } from '../../wire/validate.js';
-import { checkGuardrails, guardrailHooks, LateRouter } from '../guardrails.js';
+import { checkGuardrails, guardrailHooks, LateRouter, requireUserHook } from '../guardrails.js';
 import { digestKey, parseKeyHash, type KeySpec } from '../keys.js';
 import { ProxyConfigSchema, type ProxyConfigFile, type TelemetrySettings } from './schema.js';
 import { formatConfigPath, parseConfigPath, type ConfigIssue, type Locator } from './source.js';
@@ -74,17 +77,32 @@ export function issueAt(origin: Origin, native: ConfigPath, message: string): Co
   return { path: formatConfigPath(source), message, ...(line !== undefined ? { line } : {}) };
 }
 
-/** Issues of a zod error; an unknown key gets the key itself in its path (so its line is found). */
-export function zodIssues(origin: Origin, issues: readonly IssueLike[], prefix: ConfigPath = []): ConfigIssue[] {
-  const named = issues.map((i) => {
-    const keys = (i as { keys?: string[] }).keys;
-    if (i.code !== 'unrecognized_keys' || !keys?.length) return i;
-    const message = keys.length > 1 ? `unknown keys ${keys.map((k) => `"${k}"`).join(', ')}` : `unknown key "${keys[0]}"`;
-    return { ...i, path: [...i.path, keys[0]!], message };
-  });
-  return flattenIssues(named)
-    .slice(0, 20)
+/** Issues of a zod error; each unknown key is named in its path (so its line is found), with "did you mean" from `schema`. */
+export function zodIssues(origin: Origin, issues: readonly IssueLike[], prefix: ConfigPath = [], schema: unknown = ProxyConfigSchema): ConfigIssue[] {
+  return flattenIssues(withSuggestions(schema, issues))
+    .slice(0, 50)
     .map((i) => issueAt(origin, [...prefix, ...(i.path as ConfigPath)], i.message));
+}
+
+/** What the router would refuse (bad model entries, fallbacks to unknown aliases...), every entry at once. */
+function routerChecks(file: ProxyConfigFile, origin: Origin): ConfigIssue[] {
+  try {
+    const deployments = resolveDeployments(file.models, file.timeouts, file.propagateTraceContext);
+    resolvePolicies(file as never, deployments);
+    return [];
+  } catch (err) {
+    if (err instanceof ModelEntriesError) return err.problems.map((p) => issueAt(origin, parseConfigPath(p.path), p.message));
+    if (err instanceof ConfigError) return [routerIssue(origin, err.message)];
+    throw err;
+  }
+}
+
+/** Issues in file order (by line, issues without a line last). */
+export function inFileOrder(issues: readonly ConfigIssue[]): ConfigIssue[] {
+  return issues
+    .map((issue, i) => ({ issue, i }))
+    .sort((a, b) => (a.issue.line ?? Infinity) - (b.issue.line ?? Infinity) || a.i - b.i)
+    .map((x) => x.issue);
 }
 
 /** The issue of a router ConfigError message (`invalid router options: <path>: <message>`). */
@@ -130,7 +148,9 @@ function keyChecks(file: ProxyConfigFile, origin: Origin): ConfigIssue[] {
     const allowed = k.models;
     if (!allowed) return;
     const allowedSet = new Set(allowed);
+    const patterns = [...aliases].filter((a) => a.includes('*')).map(wildcardRegex);
     allowed.forEach((alias, j) => {
+      if (alias.includes('*') || (!aliases.has(alias) && patterns.some((p) => p.test(alias)))) return;
       if (!aliases.has(alias)) {
         issues.push(issueAt(origin, ['keys', i, 'models', j], `unknown alias "${alias}" (known: ${[...aliases].sort().join(', ')})`));
         return;
@@ -175,16 +195,20 @@ export interface ResolveOptions {
   format?: ProxyConfig['format'];
   origin?: Origin;
   warnings?: string[];
+  /** Issues found before (the LiteLLM reader's): reported with these, in file order. */
+  earlier?: ConfigIssue[];
 }
 
 /** Validates a native config object; returns the resolved config or the list of issues. */
 export function resolveConfigObject(raw: unknown, options: ResolveOptions): { config: ProxyConfig } | { issues: ConfigIssue[] } {
   const origin = options.origin ?? IDENTITY_ORIGIN;
+  const earlier = options.earlier ?? [];
   const parsed = ProxyConfigSchema.safeParse(raw ?? {});
-  if (!parsed.success) return { issues: zodIssues(origin, parsed.error.issues as readonly IssueLike[]) };
+  if (!parsed.success) return { issues: inFileOrder([...earlier, ...zodIssues(origin, parsed.error.issues as readonly IssueLike[])]) };
   const file = parsed.data;
-  const issues: ConfigIssue[] = [];
+  const issues: ConfigIssue[] = [...earlier];
   issues.push(...keyChecks(file, origin));
+  issues.push(...routerChecks(file, origin));
   const aliases = new Set(file.models.map((m) => m.name));
   issues.push(...checkGuardrails(file.guardrails ?? [], aliases).map((i) => issueAt(origin, parseConfigPath(i.path), i.message)));
   (file.guardrails ?? []).forEach((g, i) =>
@@ -196,9 +220,13 @@ export function resolveConfigObject(raw: unknown, options: ResolveOptions): { co
     if (!aliases.has(to)) issues.push(issueAt(origin, ['modelAliases', from], `unknown alias "${to}"`));
   }
   const server = serverSettings(file, origin, issues);
-  if (issues.length) return { issues };
+  if (issues.length) return { issues: inFileOrder(issues) };
 
-  const { server: _s, masterKey, keys = [], guardrails = [], telemetry = {}, modelAliases = {}, responses, ...routerPart } = file;
+  const { server: _s, masterKey, keys = [], guardrails = [], telemetry = {}, enforceUserParam, modelAliases = {}, responses, ...routerPart } = file;
+  const warnings = [...(options.warnings ?? [])];
+  if (typeof masterKey === 'string' && masterKey.length < 8) {
+    warnings.push(`${formatConfigPath(origin.path(['masterKey']))}: the master key has only ${masterKey.length} characters: anyone who guesses it controls the proxy; use a long random key (e.g. \`openssl rand -hex 24\`)`);
+  }
   const specs: KeySpec[] = [];
   if (masterKey !== undefined) specs.push({ id: 'master', digest: masterDigest(masterKey), master: true });
   const keyBudgets: NonNullable<RouterOptions['budgets']> = [];
@@ -217,6 +245,7 @@ export function resolveConfigObject(raw: unknown, options: ResolveOptions): { co
   if (keyBudgets.length) router.budgets = [...(router.budgets ?? []), ...keyBudgets];
   const judge = new LateRouter();
   const hooks = guardrailHooks(guardrails, judge);
+  if (enforceUserParam) hooks.preCall = [requireUserHook, ...(hooks.preCall ?? [])];
   if (hooks.preCall || hooks.postCall) router.hooks = hooks as RouterOptions['hooks'];
   return {
     config: {
@@ -226,7 +255,7 @@ export function resolveConfigObject(raw: unknown, options: ResolveOptions): { co
       server,
       keys: specs,
       telemetry,
-      warnings: options.warnings ?? [],
+      warnings,
       origin,
       judge,
       modelAliases,

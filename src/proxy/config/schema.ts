@@ -72,13 +72,16 @@ export const VirtualKeySchema = z
   })
   .refine((k) => (k.key === undefined) !== (k.keyHash === undefined), { message: 'give exactly one of "key" and "keyHash"' });
 
-export const MasterKeySchema = z.union([PlainKeySchema, z.strictObject({ keyHash: KeyHashSchema })]);
+/** The master key may be of any length (LiteLLM's docs use `sk-1234`); a short one is warned about. */
+export const MasterKeySchema = z.union([z.string().min(1, 'the master key is empty'), z.strictObject({ keyHash: KeyHashSchema })]);
 
 const GuardrailBase = {
   name: z.string().min(1),
   /** `pre`: on the request before any upstream call; `post`: on the answer (streams: flag only). */
   stage: z.enum(['pre', 'post']).optional(),
-  action: z.enum(['block', 'flag']).optional(),
+  /** `mask` (pre-call only): the matches are replaced by `replacement` and the call goes on. */
+  action: z.enum(['block', 'flag', 'mask']).optional(),
+  replacement: z.string().optional(),
   aliases: z.array(z.string().min(1)).optional(),
   /** Pre-call text checked: the last user message (default) or every message. */
   target: z.enum(['last_user', 'messages']).optional(),
@@ -133,6 +136,8 @@ export const ProxyConfigSchema = z.strictObject({
   keys: z.array(VirtualKeySchema).optional(),
   guardrails: z.array(GuardrailSchema).optional(),
   telemetry: TelemetrySchema.optional(),
+  /** Refuse (400) a chat or embeddings request without a `user` (LiteLLM's `enforce_user_param`). */
+  enforceUserParam: z.boolean().optional(),
   /**
    * Model names clients send → aliases (e.g. `claude-sonnet-4-5: support-accurate` for
    * Anthropic-native clients); `"*"` maps every other unknown name. Used by every ingress.

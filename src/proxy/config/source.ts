@@ -72,6 +72,24 @@ export function parseSource(file: string, text: string): ParsedSource {
   } catch (err) {
     throw new ProxyConfigError(file, [{ path: '', message: `not valid YAML/JSON: ${(err as Error).message}` }]);
   }
+  if (data && typeof data === 'object' && !Array.isArray(data) && 'model_list' in data) return parseYaml11(file, text);
+  return { file, data, locate: locator(doc, lineCounter) };
+}
+
+/**
+ * LiteLLM's files are read as PyYAML reads them: YAML 1.1, where `20_000` is a number and `True`,
+ * `yes`, `on` are booleans.
+ */
+function parseYaml11(file: string, text: string): ParsedSource {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, version: '1.1' });
+  let data: unknown;
+  try {
+    data = doc.errors.length ? undefined : doc.toJS({ maxAliasCount: 100 });
+  } catch {
+    data = undefined;
+  }
+  if (data === undefined) throw new ProxyConfigError(file, [{ path: '', message: 'not valid YAML 1.1 (as LiteLLM reads its config)' }]);
   return { file, data, locate: locator(doc, lineCounter) };
 }
 

@@ -19,7 +19,7 @@ export async function chatCompletions(state: ProxyState, ex: Exchange): Promise<
   ex.key = authenticate(state, ex.req);
   const body = await readJsonBody(ex.req, bodyLimits(state));
   if (typeof body.model === 'string') checkAlias(state, ex.key, body.model);
-  const result = await state.router.chat.completions.create(body as never, callOptions(ex));
+  const result = await state.router.chat.completions.create(body as never, callOptions(ex, body));
   if (result instanceof ChatCompletionStream) return pipeStream(state, ex, result, wantsUsage(body));
   const headers: Record<string, string> = {};
   callHeaders(getCallInfo(result), performance.now() - ex.arrived, headers);

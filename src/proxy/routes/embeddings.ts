@@ -11,7 +11,7 @@ export async function embeddings(state: ProxyState, ex: Exchange): Promise<void>
   ex.key = authenticate(state, ex.req);
   const body = await readJsonBody(ex.req, bodyLimits(state));
   if (typeof body.model === 'string') checkAlias(state, ex.key, body.model);
-  const result = await state.router.embeddings.create(body as never, callOptions(ex));
+  const result = await state.router.embeddings.create(body as never, callOptions(ex, body));
   const headers: Record<string, string> = {};
   callHeaders(getCallInfo(result), performance.now() - ex.arrived, headers);
   sendJson(state, ex, 200, JSON.stringify(result), headers);

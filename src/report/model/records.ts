@@ -68,6 +68,8 @@ export interface CallRecord {
   parentSpanId: string | undefined;
   route: string;
   operation: string;
+  /** The API the request came in on (`tracegate.ingress.api`); undefined for chat completions and embeddings. */
+  ingress: string | undefined;
   outcome: string;
   success: boolean;
   attemptsExpected: number;
@@ -211,6 +213,7 @@ export function callFromSpan(span: SpanView, metadataKeys: readonly string[]): C
     parentSpanId: span.parentSpanId,
     route: attrString(a, S.ATTR_TRACEGATE_ROUTE) ?? '(unknown)',
     operation: attrString(a, S.ATTR_TRACEGATE_OPERATION) ?? 'chat',
+    ingress: attrString(a, S.ATTR_TRACEGATE_INGRESS_API),
     outcome,
     success: SUCCESS_OUTCOMES.has(outcome),
     attemptsExpected: attrNumber(a, S.ATTR_TRACEGATE_ATTEMPTS) ?? 0,
