@@ -8,6 +8,7 @@ const ALL = [
   'router-overhead',
   'provider-decoders',
   'instrumentation-overhead',
+  'sdk-overhead',
   'evals',
   'proxy-overhead',
   'report-1m',

@@ -162,6 +162,36 @@ export const ATTR_TRACEGATE_INSTRUMENTATION_DISABLED = attribute('tracegate', 't
   description: 'The span was ended early because the instrumentation was disabled while it was open.',
 });
 
+// ---- call path (router attempts and instrumented provider SDK calls) -----------------------------
+/** Values of `tracegate.path`. */
+export const TRACEGATE_PATH = {
+  /** A router attempt: the gateway made the call. */
+  gateway: 'gateway',
+  /** An official provider SDK called the provider directly, bypassing the gateway. */
+  direct: 'direct',
+  /** An official provider SDK called a `tracegate proxy` (detected from its `x-tracegate-attempts` response header). */
+  proxyClient: 'proxy-client',
+} as const;
+export type TracegatePath = (typeof TRACEGATE_PATH)[keyof typeof TRACEGATE_PATH];
+export const ATTR_TRACEGATE_PATH = attribute('tracegate', 'tracegate.path', {
+  type: 'string',
+  on: ['attempt', 'evaluation'],
+  description:
+    'How the model was reached: `gateway` (a router attempt span), `direct` (a CLIENT span of an instrumented provider SDK calling the provider), `proxy-client` (an SDK CLIENT span whose server answered as a `tracegate proxy`; its usage and cost sit on the proxy\'s attempt spans, not here).',
+});
+export const ATTR_TRACEGATE_SDK = attribute('tracegate', 'tracegate.sdk', {
+  type: 'string',
+  on: ['attempt'],
+  description: 'SDK client spans: the instrumented SDK package (`openai`, `@anthropic-ai/sdk`, `@google/genai`, `@aws-sdk/client-bedrock-runtime`).',
+});
+export const ATTR_TRACEGATE_SDK_METHOD = attribute('tracegate', 'tracegate.sdk.method', {
+  type: 'string',
+  on: ['attempt'],
+  description: 'SDK client spans: the SDK method called (`chat.completions.create`, `responses.create`, `embeddings.create`, `messages.create`, `models.generateContent`, `models.generateContentStream`, `Converse`, `ConverseStream`).',
+});
+/** Response header by which an SDK instrumentation recognizes a `tracegate proxy` (sent on every proxied answer and error). */
+export const TRACEGATE_PROXY_RESPONSE_HEADER = 'x-tracegate-attempts';
+
 // ---- attempt span ---------------------------------------------------------------------------------
 export const ATTR_TRACEGATE_ATTEMPT_ID = attribute('tracegate', 'tracegate.attempt.id', { type: 'string', on: ['attempt'], description: 'Process-unique id of the attempt.' });
 export const ATTR_TRACEGATE_ATTEMPT_INDEX = attribute('tracegate', 'tracegate.attempt.index', {
