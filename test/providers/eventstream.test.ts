@@ -1,6 +1,7 @@
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { EventStreamDecoder, encodeEventStreamMessage, toStreamEvent } from '../../src/http/eventstream.js';
+import { EventStreamDecoder, toStreamEvent } from '../../src/http/eventstream.js';
+import { encodeEventStreamMessage } from '../helpers/eventstream.js';
 import { createFramer } from '../../src/http/framing.js';
 import { splitAt } from './helpers.js';
 
