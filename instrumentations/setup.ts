@@ -25,6 +25,9 @@ import {
   type SignalExporterName,
   type TraceExporterName,
 } from './exporters/from-env.js';
+import type { ExportHealth, ExportStatus, WarnLine } from './exporters/export-health.js';
+import { LazyExporter } from './exporters/lazy-exporter.js';
+import type { OtlpProtocol } from './exporters/otlp-protocol.js';
 import { TracegateInstrumentation } from './instrumentation.js';
 import { installFlushHooks } from './lifecycle.js';
 
@@ -33,8 +36,12 @@ export interface RegisterOptions {
   instrumentation?: TracegateInstrumentationConfig;
   /** Trace exporters: names (as in `OTEL_TRACES_EXPORTER`) or exporter instances. Default: from the environment (`otlp`). */
   traces?: TraceExporterName | SpanExporter | readonly (TraceExporterName | SpanExporter)[];
-  /** OTLP traces URL, e.g. `http://localhost:4318/v1/traces`. */
+  /** OTLP traces URL, e.g. `http://localhost:4318/v1/traces` (gRPC: `http://localhost:4317`). */
   otlpEndpoint?: string;
+  /** OTLP protocol of the traces exporter: `http/protobuf` (default), `http/json` or `grpc`; default from `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL` / `OTEL_EXPORTER_OTLP_PROTOCOL`. */
+  otlpProtocol?: OtlpProtocol;
+  /** Where a failed export is said, once per exporter and reason, rate-limited (default: a line on stderr). */
+  warn?: WarnLine;
   /** File for the `file` exporter (default `TRACEGATE_TRACES_FILE` or `./tracegate-traces.jsonl`). */
   tracesFile?: string;
   /** `batch` (default) or `simple` (export each span as it ends: tests, short scripts). */
@@ -61,6 +68,8 @@ export interface Registration {
   readonly loggerProvider: LoggerProvider | undefined;
   /** Names of the trace exporters in use (`otlp`, `console`, `file`, or a class name). */
   readonly traceExporters: readonly string[];
+  /** Each OTLP exporter's successes and failures so far (what a "traces went to ..." line should be based on). */
+  exportStatus(): ExportStatus[];
   forceFlush(): Promise<void>;
   /** Flushes, disables the instrumentation and shuts down what register() created. */
   shutdown(): Promise<void>;
@@ -107,13 +116,26 @@ function traceExporters(options: RegisterOptions, env: NodeJS.ProcessEnv): SpanE
   const chosen = options.traces === undefined ? traceExporterNames(env) : Array.isArray(options.traces) ? options.traces : [options.traces];
   const out: SpanExporter[] = [];
   for (const c of chosen as (TraceExporterName | SpanExporter)[]) {
-    const exporter = typeof c === 'string' ? createTraceExporter(c, { otlpEndpoint: options.otlpEndpoint, tracesFile: options.tracesFile }, env) : c;
+    const exporter =
+      typeof c === 'string'
+        ? createTraceExporter(
+            c,
+            {
+              ...(options.otlpEndpoint ? { otlpEndpoint: options.otlpEndpoint } : {}),
+              ...(options.tracesFile ? { tracesFile: options.tracesFile } : {}),
+              ...(options.otlpProtocol ? { protocol: options.otlpProtocol } : {}),
+              ...(options.warn ? { warn: options.warn } : {}),
+            },
+            env,
+          )
+        : c;
     if (exporter) out.push(exporter);
   }
   return out;
 }
 
 function exporterName(e: SpanExporter): string {
+  if (e instanceof LazyExporter) return 'otlp';
   const name = e.constructor?.name ?? 'exporter';
   if (name === 'OTLPTraceExporter') return 'otlp';
   if (name === 'ConsoleSpanExporter') return 'console';
@@ -136,9 +158,12 @@ export function register(options: RegisterOptions = {}): Registration {
 
   let tracerProvider: NodeTracerProvider | undefined;
   let exporterNames: string[] = [];
+  const health: ExportHealth[] = [];
+  const signalOptions = { health, ...(options.warn ? { warn: options.warn } : {}) };
   if (!hasGlobalTracerProvider()) {
     const exporters = traceExporters(options, env);
     exporterNames = exporters.map(exporterName);
+    for (const e of exporters) if (e instanceof LazyExporter) health.push(e.health);
     const spanProcessors: SpanProcessor[] = exporters.map((e) => (options.spanProcessor === 'simple' ? new SimpleSpanProcessor(e) : new BatchSpanProcessor(e)));
     tracerProvider = new NodeTracerProvider({ resource: buildResource(options), spanProcessors });
     tracerProvider.register();
@@ -149,7 +174,7 @@ export function register(options: RegisterOptions = {}): Registration {
   let meterProvider: MeterProvider | undefined;
   const metricChoice = options.metrics ?? metricExporterNames(env)[0];
   if (metricChoice !== undefined && metricChoice !== 'none' && !hasGlobalMeterProvider()) {
-    const reader = typeof metricChoice === 'string' ? createMetricReader(metricChoice, env) : metricChoice;
+    const reader = typeof metricChoice === 'string' ? createMetricReader(metricChoice, env, signalOptions) : metricChoice;
     if (reader) {
       meterProvider = new MeterProvider({ resource: buildResource(options), readers: [reader] });
       metrics.setGlobalMeterProvider(meterProvider);
@@ -159,7 +184,7 @@ export function register(options: RegisterOptions = {}): Registration {
   let loggerProvider: LoggerProvider | undefined;
   const logChoice = options.logs ?? logExporterNames(env)[0];
   if (logChoice !== undefined && logChoice !== 'none') {
-    const exporter = createLogExporter(logChoice, env);
+    const exporter = createLogExporter(logChoice, env, signalOptions);
     if (exporter) {
       const created = new LoggerProvider({ resource: buildResource(options), processors: [new BatchLogRecordProcessor({ exporter })] });
       // setGlobalLoggerProvider returns the provider already registered, if there is one.
@@ -197,6 +222,7 @@ export function register(options: RegisterOptions = {}): Registration {
     meterProvider,
     loggerProvider,
     traceExporters: exporterNames,
+    exportStatus: () => health.map((h) => h.status()),
     forceFlush: flush,
     async shutdown() {
       removeHooks?.();

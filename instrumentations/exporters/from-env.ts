@@ -2,17 +2,18 @@
  * Exporters chosen the OpenTelemetry way: `OTEL_TRACES_EXPORTER` (comma list of `otlp`
  * (default), `console`, `file`, `none`), `OTEL_METRICS_EXPORTER` and `OTEL_LOGS_EXPORTER`
  * (`otlp`, `console`, `none`; unset means none here, so a Jaeger-only setup does not log
- * export errors for signals it does not accept). OTLP is HTTP/protobuf; its endpoint, headers
- * and timeout come from the standard `OTEL_EXPORTER_OTLP_*` variables. `file` writes OTLP/JSON
- * lines to `TRACEGATE_TRACES_FILE` (default `./tracegate-traces.jsonl`).
+ * export errors for signals it does not accept). OTLP speaks `http/protobuf` (default),
+ * `http/json` or `grpc`, per `OTEL_EXPORTER_OTLP_PROTOCOL` / `OTEL_EXPORTER_OTLP_<SIGNAL>_PROTOCOL`;
+ * its endpoint, headers and timeout come from the standard `OTEL_EXPORTER_OTLP_*` variables.
+ * `file` writes OTLP/JSON lines to `TRACEGATE_TRACES_FILE` (default `./tracegate-traces.jsonl`).
  */
 import { diag } from '@opentelemetry/api';
-import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
-import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { ConsoleLogRecordExporter, type LogRecordExporter } from '@opentelemetry/sdk-logs';
 import { ConsoleMetricExporter, PeriodicExportingMetricReader, type MetricReader } from '@opentelemetry/sdk-metrics';
 import { ConsoleSpanExporter, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { stderrWarn, type ExportHealth, type WarnLine } from './export-health.js';
+import { otlpLogExporter, otlpMetricExporter, otlpTraceExporter } from './otlp.js';
+import { otlpProtocol, type OtlpProtocol } from './otlp-protocol.js';
 import { DEFAULT_TRACES_FILE, OtlpJsonFileSpanExporter } from './otlp-json-file.js';
 
 export type TraceExporterName = 'otlp' | 'console' | 'file' | 'none';
@@ -23,6 +24,10 @@ export interface TraceExporterOptions {
   otlpEndpoint?: string;
   /** File for the `file` exporter; default `TRACEGATE_TRACES_FILE` or `./tracegate-traces.jsonl`. */
   tracesFile?: string;
+  /** OTLP protocol; default from `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL` / `OTEL_EXPORTER_OTLP_PROTOCOL`. */
+  protocol?: OtlpProtocol;
+  /** Where export failures are said (default: a line on stderr). */
+  warn?: WarnLine;
 }
 
 function names(value: string | undefined): string[] {
@@ -61,18 +66,12 @@ export function logExporterNames(env: NodeJS.ProcessEnv = process.env): SignalEx
   return signalNames(env.OTEL_LOGS_EXPORTER, 'OTEL_LOGS_EXPORTER');
 }
 
-function warnProtocol(env: NodeJS.ProcessEnv, signal: 'TRACES' | 'METRICS' | 'LOGS'): void {
-  const protocol = env[`OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`] ?? env.OTEL_EXPORTER_OTLP_PROTOCOL;
-  if (protocol && protocol !== 'http/protobuf') {
-    diag.warn(`tracegate: OTLP protocol "${protocol}" is not bundled; exporting ${signal.toLowerCase()} over http/protobuf`);
-  }
-}
-
 export function createTraceExporter(name: TraceExporterName, options: TraceExporterOptions = {}, env: NodeJS.ProcessEnv = process.env): SpanExporter | undefined {
   switch (name) {
-    case 'otlp':
-      warnProtocol(env, 'TRACES');
-      return new OTLPTraceExporter(options.otlpEndpoint ? { url: options.otlpEndpoint } : {});
+    case 'otlp': {
+      const warn = options.warn ?? stderrWarn;
+      return otlpTraceExporter(otlpProtocol('traces', env, options.protocol, warn), env, options.otlpEndpoint, warn);
+    }
     case 'console':
       return new ConsoleSpanExporter();
     case 'file':
@@ -82,15 +81,26 @@ export function createTraceExporter(name: TraceExporterName, options: TraceExpor
   }
 }
 
-export function createMetricReader(name: SignalExporterName, env: NodeJS.ProcessEnv = process.env): MetricReader | undefined {
+/** Options of the metric and log exporters: where failures are said, and a list that collects each OTLP exporter's health. */
+export interface SignalExporterOptions {
+  warn?: WarnLine;
+  health?: ExportHealth[];
+}
+
+export function createMetricReader(name: SignalExporterName, env: NodeJS.ProcessEnv = process.env, options: SignalExporterOptions = {}): MetricReader | undefined {
   if (name === 'none') return undefined;
-  if (name === 'otlp') warnProtocol(env, 'METRICS');
-  const exporter = name === 'otlp' ? new OTLPMetricExporter() : new ConsoleMetricExporter();
+  const warn = options.warn ?? stderrWarn;
+  if (name === 'console') return new PeriodicExportingMetricReader({ exporter: new ConsoleMetricExporter() });
+  const exporter = otlpMetricExporter(otlpProtocol('metrics', env, undefined, warn), env, warn);
+  options.health?.push(exporter.health);
   return new PeriodicExportingMetricReader({ exporter });
 }
 
-export function createLogExporter(name: SignalExporterName, env: NodeJS.ProcessEnv = process.env): LogRecordExporter | undefined {
+export function createLogExporter(name: SignalExporterName, env: NodeJS.ProcessEnv = process.env, options: SignalExporterOptions = {}): LogRecordExporter | undefined {
   if (name === 'none') return undefined;
-  if (name === 'otlp') warnProtocol(env, 'LOGS');
-  return name === 'otlp' ? new OTLPLogExporter() : new ConsoleLogRecordExporter();
+  const warn = options.warn ?? stderrWarn;
+  if (name === 'console') return new ConsoleLogRecordExporter();
+  const exporter = otlpLogExporter(otlpProtocol('logs', env, undefined, warn), env, warn);
+  options.health?.push(exporter.health);
+  return exporter;
 }

@@ -8,6 +8,8 @@
  */
 import type { TelemetrySettings } from '../proxy/config/schema.js';
 
+type OtlpProtocol = 'http/protobuf' | 'http/json' | 'grpc';
+
 export interface TelemetryHandle {
   /** For the startup line: `off`, `OTLP http://localhost:4318/v1/traces`, `file ./tracegate-traces.jsonl`, `console`. */
   readonly description: string;
@@ -35,18 +37,31 @@ export function wantedExporters(settings: TelemetrySettings, env: NodeJS.Process
   return env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? ['otlp'] : [];
 }
 
-/** Where the OTLP exporter sends, as the exporter resolves it. */
+/** The OTLP protocol of the traces exporter: the config's, else the standard variables', else http/protobuf. */
+export function tracesProtocol(settings: TelemetrySettings, env: NodeJS.ProcessEnv): OtlpProtocol {
+  const raw = (settings.protocol ?? env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL ?? '').trim().toLowerCase();
+  return raw === 'grpc' || raw === 'http/json' ? raw : 'http/protobuf';
+}
+
+/** Where the OTLP exporter sends, as the exporter resolves it (gRPC on 4317, HTTP on 4318). */
 export function otlpEndpoint(settings: TelemetrySettings, env: NodeJS.ProcessEnv): string {
+  const protocol = tracesProtocol(settings, env);
   if (settings.endpoint) return settings.endpoint;
   if (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
-  if (env.OTEL_EXPORTER_OTLP_ENDPOINT) return `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`;
-  return 'http://localhost:4318/v1/traces';
+  if (env.OTEL_EXPORTER_OTLP_ENDPOINT) return protocol === 'grpc' ? env.OTEL_EXPORTER_OTLP_ENDPOINT : `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`;
+  return protocol === 'grpc' ? 'http://localhost:4317' : 'http://localhost:4318/v1/traces';
 }
 
 export function describeTargets(targets: readonly TraceTarget[], settings: TelemetrySettings, env: NodeJS.ProcessEnv): string {
   if (!targets.length) return 'off';
   return targets
-    .map((t) => (t === 'otlp' ? `OTLP ${otlpEndpoint(settings, env)}` : t === 'file' ? `file ${settings.file ?? env.TRACEGATE_TRACES_FILE ?? './tracegate-traces.jsonl'}` : 'console'))
+    .map((t) =>
+      t === 'otlp'
+        ? `OTLP ${tracesProtocol(settings, env)} ${otlpEndpoint(settings, env)}`
+        : t === 'file'
+          ? `file ${settings.file ?? env.TRACEGATE_TRACES_FILE ?? './tracegate-traces.jsonl'}`
+          : 'console',
+    )
     .join(', ');
 }
 
@@ -78,6 +93,8 @@ export async function startTelemetry(settings: TelemetrySettings, env: NodeJS.Pr
       env,
       flushOnExit: false,
       ...(settings.endpoint ? { otlpEndpoint: settings.endpoint } : {}),
+      ...(settings.protocol ? { otlpProtocol: settings.protocol } : {}),
+      warn,
       ...(settings.file ? { tracesFile: settings.file } : {}),
       ...(settings.serviceName ? { serviceName: settings.serviceName } : {}),
       ...(settings.captureContent !== undefined ? { instrumentation: { captureContent: settings.captureContent } } : {}),

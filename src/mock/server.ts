@@ -7,6 +7,7 @@ import { listen } from './listener.js';
 import { loadScenarioFile, parseScenario, validate } from './scenario/load.js';
 import { ruleMatchSchema, stepSchema, type DialectName, type RuleMatch, type Scenario, type Step } from './scenario/schema.js';
 import { ScenarioState } from './scenario/state.js';
+import { defaultFixturesDir } from './fixtures-dir.js';
 
 export interface MockServerOptions {
   /** Default 0 (an ephemeral port). */
@@ -55,7 +56,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     state,
     calls,
     nextSeq: () => ++seq,
-    fixturesDir: resolve(options.fixturesDir ?? 'test/fixtures/providers'),
+    fixturesDir: options.fixturesDir !== undefined ? resolve(options.fixturesDir) : defaultFixturesDir(),
     onCall: options.onCall,
     onClosedEarly: options.onClosedEarly,
     maxCalls: options.maxCalls,

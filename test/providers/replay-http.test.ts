@@ -170,7 +170,7 @@ describe('requests as the mock saw them', () => {
     const bedrock = mock.calls.filter((call) => call.dialect === 'bedrock' && call.operation === 'chat');
     expect(bedrock.length).toBeGreaterThan(0);
     for (const call of bedrock) {
-      expect(call.aws).toEqual({ scheme: 'sigv4', region: 'us-east-1', service: 'bedrock' });
+      expect(call.aws).toEqual({ scheme: 'sigv4', region: 'us-east-1', service: 'bedrock', accessKeyId: AWS.accessKeyId });
       expect(call.model).toBe('anthropic.claude-sonnet-4-5-20250929-v1:0');
     }
     const json = JSON.stringify(mock.calls);

@@ -8,6 +8,7 @@
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
+import type { ExportStatus } from '../../../instrumentations/exporters/export-health.js';
 import { getRegistration, hasGlobalTracerProvider, register } from '../../../instrumentations/setup.js';
 import { startMockServer } from '../../mock/index.js';
 import { buildReport, renderHtml, renderJson, renderTerminal, type Report } from '../../report/index.js';
@@ -88,6 +89,19 @@ function progressLine(p: WorkloadProgress): string {
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total} tickets · ${aliases} · fallbacks ${p.fallbacks} · failed ${p.failed} · evals failed ${p.evalsFailed}/${p.evaluations}`;
 }
 
+/** Says where the OTLP copy went only when an export succeeded; otherwise why it did not. */
+function otlpLine(exporters: readonly string[], statuses: readonly ExportStatus[]): string {
+  const otlp = statuses.find((s) => s.exporter.startsWith('OTLP traces'));
+  if (!exporters.includes('otlp') || !otlp) {
+    return 'Send the same traces to Jaeger (needs Docker):\n  docker compose -f examples/jaeger/docker-compose.yml up -d\n  OTEL_TRACES_EXPORTER=otlp npx tracegate demo    # then http://localhost:16686, service "tracegate-demo"';
+  }
+  if (otlp.succeeded > 0 && otlp.failed === 0) {
+    return `The same traces were also exported (${otlp.exporter}) to ${otlp.endpoint}: with examples/jaeger running, open http://localhost:16686, service "tracegate-demo".`;
+  }
+  if (otlp.succeeded > 0) return `Some traces reached ${otlp.endpoint} (${otlp.exporter}); ${otlp.failed} export(s) failed: ${otlp.lastError}.`;
+  return `The OTLP copy of the traces did not reach ${otlp.endpoint} (${otlp.exporter}): ${otlp.lastError ?? 'nothing was exported'}. Is a collector or Jaeger listening there?`;
+}
+
 function exporterNames(env: NodeJS.ProcessEnv): ('file' | 'otlp')[] {
   const asked = (env.OTEL_TRACES_EXPORTER ?? '').split(',').map((s) => s.trim());
   return asked.includes('otlp') ? ['file', 'otlp'] : ['file'];
@@ -162,9 +176,7 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoRes
         'Report on these (or your own) traces again:',
         `  npx tracegate report ${rel(tracesFile)} --config ${rel(configFile)} --by route,provider --html report.html`,
         '',
-        exporters.includes('otlp')
-          ? `The same traces were also exported over OTLP to ${env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4318'} (OTEL_TRACES_EXPORTER=otlp): with examples/jaeger running, open http://localhost:16686, service "tracegate-demo".`
-          : 'Send the same traces to Jaeger (needs Docker):\n  docker compose -f examples/jaeger/docker-compose.yml up -d\n  OTEL_TRACES_EXPORTER=otlp npx tracegate demo    # then http://localhost:16686, service "tracegate-demo"',
+        otlpLine(exporters, registration.exportStatus()),
         '',
       ].join('\n'),
     );

@@ -108,7 +108,7 @@ export const bedrock: Dialect = {
   details(request): CallDetails {
     if (/^Bearer\s/i.test(header(request, 'authorization') ?? '')) return { aws: { scheme: 'bearer' } };
     const scope = sigv4(request);
-    return scope ? { aws: { scheme: 'sigv4', region: scope[3]!, service: scope[4]! } } : {};
+    return scope ? { aws: { scheme: 'sigv4', region: scope[3]!, service: scope[4]!, accessKeyId: scope[1]! } } : {};
   },
   chat(answer) {
     const content: unknown[] = [];

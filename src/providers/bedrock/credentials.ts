@@ -3,7 +3,8 @@
  * `sessionToken`, `region`) or the standard environment variables (`AWS_ACCESS_KEY_ID`,
  * `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_REGION` / `AWS_DEFAULT_REGION`). A Bedrock
  * API key (entry `apiKey` or `AWS_BEARER_TOKEN_BEDROCK`) is sent as a bearer token instead of
- * signing. Profiles, SSO and instance metadata are not read.
+ * signing. Without either, the standard AWS chain (profiles, SSO, web identity, container and
+ * instance roles) is asked: see credential-chain.ts.
  */
 import { optionString } from '../request-parts.js';
 import type { Deployment } from '../types.js';

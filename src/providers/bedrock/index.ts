@@ -12,19 +12,20 @@ import type { ChatCompletionCreateParams } from '../../wire/chat-request.js';
 import type { EmbeddingCreateParams } from '../../wire/embeddings.js';
 import { RequestState, trimSlash } from '../request-parts.js';
 import type { AdapterContext, Deployment, HttpRequestSpec, ProviderAdapter } from '../types.js';
+import { chainCredentials, usesCredentialChain } from './credential-chain.js';
 import { resolveBearerToken, resolveCredentials, resolveRegion } from './credentials.js';
 import { decodeBedrockEmbeddings, encodeBedrockEmbeddings } from './embeddings.js';
 import { classifyBedrockError } from './errors.js';
 import { encodeConverseRequest } from './request.js';
 import { decodeConverseResponse } from './response.js';
 import { BedrockStreamDecoder } from './stream.js';
-import { signRequest } from './sigv4.js';
+import { signRequest, type AwsCredentials } from './sigv4.js';
 
 const state = new RequestState<{ jsonTool?: string }>();
 
 function missingAuth(d: Deployment): ConfigError {
   return new ConfigError(
-    `model entry "${d.id}": provider "bedrock" needs credentials (accessKeyId + secretAccessKey, or apiKey, or the AWS_* environment variables) and a region`,
+    `model entry "${d.id}": provider "bedrock" needs a region and credentials: accessKeyId + secretAccessKey, apiKey, the AWS_* environment variables, or the standard AWS chain (profile, SSO, web identity, container or instance role: set \`profile\` or \`credentials: chain\`)`,
   );
 }
 
@@ -33,7 +34,7 @@ function baseUrl(d: Deployment, region: string): string {
 }
 
 /** Builds and authenticates one request to `/model/{modelId}/{operation}`. */
-function buildRequest(d: Deployment, operation: string, body: string, accept: string): HttpRequestSpec {
+async function buildRequest(d: Deployment, operation: string, body: string, accept: string): Promise<HttpRequestSpec> {
   const region = resolveRegion(d);
   if (!region) throw missingAuth(d);
   const url = `${baseUrl(d, region)}/model/${encodeURIComponent(d.model)}/${operation}`;
@@ -41,9 +42,18 @@ function buildRequest(d: Deployment, operation: string, body: string, accept: st
   for (const [k, v] of Object.entries(d.headers)) headers[k.toLowerCase()] = v;
   const bearer = resolveBearerToken(d);
   if (bearer) return { method: 'POST', url, headers: { ...headers, authorization: `Bearer ${bearer}` }, body };
-  const credentials = resolveCredentials(d);
+  const credentials = resolveCredentials(d) ?? (usesCredentialChain(d) ? await fromChain(d) : undefined);
   if (!credentials) throw missingAuth(d);
   return { method: 'POST', url, headers: signRequest({ method: 'POST', url, headers, body, region, service: 'bedrock', credentials }), body };
+}
+
+async function fromChain(d: Deployment): Promise<AwsCredentials> {
+  try {
+    return await chainCredentials(d);
+  } catch (err) {
+    // The chain's messages name the sources it tried, never a secret.
+    throw new ConfigError(`model entry "${d.id}": no AWS credentials from the standard chain: ${(err as Error)?.message ?? String(err)}`);
+  }
 }
 
 export const bedrockAdapter: ProviderAdapter = {
@@ -70,9 +80,9 @@ export const bedrockAdapter: ProviderAdapter = {
     },
   },
   validateDeployment(d) {
-    if (!resolveRegion(d) || (!resolveBearerToken(d) && !resolveCredentials(d))) throw missingAuth(d);
+    if (!resolveRegion(d) || (!resolveBearerToken(d) && !resolveCredentials(d) && !usesCredentialChain(d))) throw missingAuth(d);
   },
-  chatRequest(params: ChatCompletionCreateParams, ctx: AdapterContext): HttpRequestSpec {
+  chatRequest(params: ChatCompletionCreateParams, ctx: AdapterContext): Promise<HttpRequestSpec> {
     const encoded = encodeConverseRequest(params, ctx.deployment);
     state.set(ctx, encoded.jsonTool !== undefined ? { jsonTool: encoded.jsonTool } : {});
     const accept = ctx.stream ? 'application/vnd.amazon.eventstream' : 'application/json';
@@ -80,7 +90,7 @@ export const bedrockAdapter: ProviderAdapter = {
   },
   chatResponse: (body, ctx) => decodeConverseResponse(body, ctx, state.get(ctx)?.jsonTool),
   chatStream: (ctx) => new BedrockStreamDecoder(ctx, state.get(ctx)?.jsonTool),
-  embeddingsRequest(params: EmbeddingCreateParams, ctx: AdapterContext): HttpRequestSpec {
+  embeddingsRequest(params: EmbeddingCreateParams, ctx: AdapterContext): Promise<HttpRequestSpec> {
     return buildRequest(ctx.deployment, 'invoke', JSON.stringify(encodeBedrockEmbeddings(params, ctx)), 'application/json');
   },
   embeddingsResponse: decodeBedrockEmbeddings,

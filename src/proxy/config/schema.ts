@@ -120,8 +120,10 @@ export const GuardrailSchema = z.discriminatedUnion('type', [
 export const TelemetrySchema = z.strictObject({
   /** Where traces go; default: the standard OTEL_* environment (off when it names nothing). */
   traces: z.enum(['otlp', 'console', 'file', 'none']).optional(),
-  /** OTLP/HTTP traces URL, e.g. http://localhost:4318/v1/traces. */
+  /** OTLP traces URL, e.g. http://localhost:4318/v1/traces (gRPC: http://localhost:4317). */
   endpoint: z.url({ protocol: /^https?$/ }).optional(),
+  /** OTLP protocol; default: OTEL_EXPORTER_OTLP_TRACES_PROTOCOL / OTEL_EXPORTER_OTLP_PROTOCOL, else http/protobuf. */
+  protocol: z.enum(['http/protobuf', 'http/json', 'grpc']).optional(),
   /** File for `traces: file` (OTLP-JSON lines). */
   file: z.string().min(1).optional(),
   serviceName: z.string().min(1).optional(),
