@@ -16,7 +16,7 @@ export interface ProxyState {
   /** Epoch seconds the proxy started (the `created` of /v1/models entries). */
   readonly startedAt: number;
   /** Settings of the Responses and Messages ingresses (model name mapping, stored-response TTL). */
-  readonly ingress: { readonly modelAliases: Readonly<Record<string, string>>; readonly responsesTtlMs?: number };
+  readonly ingress: { readonly modelAliases: Readonly<Record<string, string>>; readonly responsesTtlMs?: number; readonly enforceUserParam?: boolean };
   draining: boolean;
 }
 

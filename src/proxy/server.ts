@@ -164,7 +164,7 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyServer> {
     secrets: configSecrets(config),
     log: options.logger ?? consoleLogger,
     startedAt: Math.floor(Date.now() / 1000),
-    ingress: { modelAliases: config.modelAliases ?? {}, ...(config.responsesTtlMs !== undefined ? { responsesTtlMs: config.responsesTtlMs } : {}) },
+    ingress: { modelAliases: config.modelAliases ?? {}, enforceUserParam: config.enforceUserParam === true, ...(config.responsesTtlMs !== undefined ? { responsesTtlMs: config.responsesTtlMs } : {}) },
     draining: false,
   };
 

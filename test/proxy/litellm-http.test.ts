@@ -36,6 +36,10 @@ model_list:
   - model_name: tagged
     litellm_params: { model: openai/gpt-4.1-mini, api_base: ${openai}, tags: ["default"] }
     model_info: { id: default-one }
+  - model_name: local-llama
+    litellm_params: { model: ollama_chat/llama3.1, api_base: ${mock.url}, api_key: ollama }
+  - model_name: tgi
+    litellm_params: { model: huggingface/tgi, api_base: ${mock.url}, api_key: hf_test }
   - model_name: quick-stream
     litellm_params:
       model: openai/gpt-4o-mini
@@ -103,6 +107,16 @@ describe('LiteLLM config over HTTP', () => {
     expect(c.headers.get('x-tracegate-deployment')).toBe('gpt-4o#0');
   });
 
+  it("Ollama's and TGI's own base URLs (no /v1) are called at /v1/chat/completions", async () => {
+    mock.reset();
+    expect((await chat({ model: 'local-llama' })).status).toBe(200);
+    expect((await chat({ model: 'tgi' })).status).toBe(200);
+    expect(mock.calls.map((c) => [c.path, c.model])).toEqual([
+      ['/v1/chat/completions', 'llama3.1'],
+      ['/v1/chat/completions', 'tgi'],
+    ]);
+  });
+
   it('/v1/models lists the aliases and what the wildcard routes reach', async () => {
     const res = await raw(`${proxy.url}/v1/models`, { method: 'GET', headers: { authorization: `Bearer ${MASTER}` } });
     const ids = (res.body.data as { id: string }[]).map((m) => m.id);
@@ -154,5 +168,12 @@ describe('LiteLLM config over HTTP', () => {
     });
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(/user/);
+    const emb = (user?: string) =>
+      raw(`${proxy.url}/v1/embeddings`, {
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${MASTER}` },
+        body: JSON.stringify({ model: 'text-embedding-3-small', input: 'hi', ...(user ? { user } : {}) }),
+      });
+    expect((await emb()).status).toBe(400);
+    expect((await emb('u-1')).status).toBe(200);
   });
 });

@@ -65,6 +65,10 @@ export const bedrockAdapter: ProviderAdapter = {
     accessKeyId: z.string().min(1).optional(),
     secretAccessKey: z.string().min(1).optional(),
     sessionToken: z.string().min(1).optional(),
+    /** A profile of ~/.aws (the standard credential chain). */
+    profile: z.string().min(1).optional(),
+    /** `chain`: the standard AWS credential chain even without a profile. */
+    credentials: z.enum(['chain']).optional(),
     /** Cohere embeddings on Bedrock: `input_type` (default `search_document`). */
     inputType: z.string().min(1).optional(),
     /** Titan embeddings: normalize vectors. */

@@ -37,6 +37,8 @@ export const geminiAdapter: ProviderAdapter = {
   streamFraming: 'sse',
   defaultBaseURL: DEFAULT_BASE_URL,
   settings: {
+    /** API version path (default `v1beta`). */
+    apiVersion: z.string().min(1).optional(),
     /** Embeddings task type (`RETRIEVAL_QUERY`, ...). */
     taskType: z.string().min(1).optional(),
   },

@@ -155,13 +155,14 @@ const STRING_PARAMS: Record<string, [field: string, kind: KeyKind]> = {
   aws_secret_access_key: ['secretAccessKey', 'implemented'],
   aws_session_token: ['sessionToken', 'implemented'],
   aws_region_name: ['region', 'implemented'],
+  aws_profile_name: ['profile', 'implemented'],
 };
 
 const NUMBER_PARAMS: Record<string, string> = { rpm: 'rpm', tpm: 'tpm', weight: 'weight' };
 
 /** litellm_params keys that would change auth or the endpoint if ignored: an error, not a warning. */
 const UNSUPPORTED_PARAMS =
-  /^(vertex_|aws_role_name$|aws_profile_name$|aws_session_name$|aws_web_identity_token$|aws_sts_endpoint$|azure_ad_token_provider$|tenant_id$|client_id$|client_secret$|litellm_credential_name$|use_in_pass_through$|azure_username$|azure_password$)/;
+  /^(vertex_|aws_role_name$|aws_session_name$|aws_web_identity_token$|aws_sts_endpoint$|azure_ad_token_provider$|tenant_id$|client_id$|client_secret$|litellm_credential_name$|use_in_pass_through$|azure_username$|azure_password$)/;
 
 /** Every litellm_params key tracegate reads (for "did you mean"). */
 const KNOWN_PARAMS = [

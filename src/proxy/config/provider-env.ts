@@ -50,9 +50,10 @@ export function applyProviderEnv(models: unknown, env: NodeJS.ProcessEnv): unkno
         const v = first(env, spec.baseURL);
         if (v !== undefined) entry.baseURL = v.replace(/\/+$/, '');
       }
-      const ownKeyId = entry.accessKeyId !== undefined;
+      // An entry that names its own AWS key id, profile or credential chain keeps it.
+      const ownKeyId = entry.accessKeyId !== undefined || entry.profile !== undefined || entry.credentials !== undefined;
       for (const [setting, names] of Object.entries(spec.settings ?? {})) {
-        if (ownKeyId && (setting === 'secretAccessKey' || setting === 'sessionToken')) continue;
+        if (ownKeyId && (setting === 'accessKeyId' || setting === 'secretAccessKey' || setting === 'sessionToken')) continue;
         if (entry.apiKey !== undefined && setting !== 'region' && provider === 'bedrock') continue;
         if (entry[setting] === undefined) {
           const v = first(env, names);

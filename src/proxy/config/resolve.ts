@@ -63,6 +63,8 @@ export interface ProxyConfig {
   /** The router evaluator guardrails call for judges and embeddings: bound to the router once built. */
   judge: LateRouter;
   /** Client model names → aliases (config `modelAliases`; a LiteLLM file's `model_group_alias`). */
+  /** Requests without `user` are refused (LiteLLM's `enforce_user_param`): chat through a pre-call hook, embeddings in their route. */
+  enforceUserParam?: boolean;
   modelAliases: Record<string, string>;
   /** How long stored Responses API responses live. */
   responsesTtlMs?: number;
@@ -259,6 +261,7 @@ export function resolveConfigObject(raw: unknown, options: ResolveOptions): { co
       origin,
       judge,
       modelAliases,
+      ...(enforceUserParam ? { enforceUserParam: true } : {}),
       ...(responses?.storeTtlMs !== undefined ? { responsesTtlMs: responses.storeTtlMs } : {}),
     },
   };
