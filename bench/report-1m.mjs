@@ -48,6 +48,17 @@ if (process.argv[2] === '--child') {
       peakRssSampledMB: mb(peak),
       maxRssMB: Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10,
       lateJoinIndexMB: mb(report.join.indexBytes),
+      closedTraceIndexMB: mb(report.traceGrouping.indexBytes),
+      traceGrouping: {
+        traces: report.traceGrouping.traces,
+        tracesWithoutCalls: report.traceGrouping.tracesWithoutCalls,
+        closedIdle: report.traceGrouping.closedIdle,
+        closedCap: report.traceGrouping.closedCap,
+        closedAtEnd: report.traceGrouping.closedAtEnd,
+        peakOpen: report.traceGrouping.peakOpen,
+        lateSpans: report.traceGrouping.late.spans,
+        overflowSpans: report.traceGrouping.overflow.spans,
+      },
       latencyExact: report.totals.latencyMs.exact,
       check: {
         successRate: report.totals.successRate,
@@ -56,6 +67,10 @@ if (process.argv[2] === '--child') {
         evalFailRate: report.totals.evals.map((e) => [e.evaluator, e.failRate]),
         coverageInApp: report.coverage.inAppTraceShare,
         coverageComplete: report.coverage.completeShare,
+        traceSuccessRate: report.totals.traces.successRate,
+        costPerSuccessfulTrace: report.totals.costPerSuccessfulTrace,
+        costPerSuccessfulRequest: report.totals.costPerSuccessfulRequest,
+        callsPerTraceP95: report.totals.traces.callsPerTrace.p95,
       },
     }) + '\n',
   );
@@ -249,7 +264,7 @@ try {
     const genMs = Math.round(performance.now() - g0);
     console.error(`generated ${gen.spans} spans (${gen.tickets} tickets, ${(gen.bytes / 1e6).toFixed(0)} MB) in ${genMs} ms`);
     const r = await runChild(file);
-    console.error(`report: ${r.spans} spans in ${r.wallMs} ms (${r.spansPerSec} spans/s), peak RSS ${r.peakRssSampledMB} MB (maxRSS ${r.maxRssMB} MB)`);
+    console.error(`report: ${r.spans} spans in ${r.wallMs} ms (${r.spansPerSec} spans/s), peak RSS ${r.peakRssSampledMB} MB (maxRSS ${r.maxRssMB} MB); ${r.traceGrouping.traces} traces, peak ${r.traceGrouping.peakOpen} open, ${r.traceGrouping.lateSpans} late`);
     runs.push({ targetSpans: target, generatedTickets: gen.tickets, fileMB: Math.round(gen.bytes / 1e5) / 10, generateMs: genMs, ...r });
     rmSync(file, { force: true });
   }

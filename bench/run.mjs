@@ -8,9 +8,11 @@ const ALL = [
   'router-overhead',
   'provider-decoders',
   'instrumentation-overhead',
+  'sdk-overhead',
   'evals',
   'proxy-overhead',
   'report-1m',
+  'redis-store',
 ];
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
 let failed = 0;

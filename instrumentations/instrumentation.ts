@@ -14,6 +14,7 @@ import { resolveConfig, type ResolvedConfig, type TracegateInstrumentationConfig
 import { ContentMapper } from './content.js';
 import { EvaluationBridge, type BridgeHost } from './evaluation-bridge.js';
 import { claim, release, type GuardMember } from './global-guard.js';
+import { liveView } from './live-view.js';
 import { TracegateMetrics } from './metrics.js';
 import { SpanRecorder, type RecorderHost } from './span-recorder.js';
 import { INSTRUMENTATION_NAME, PACKAGE_VERSION } from './version.js';
@@ -118,26 +119,14 @@ export class TracegateInstrumentation extends InstrumentationBase<TracegateInstr
 
   /** What the span recorder and the evaluation bridge read from this instance. */
   private host(): RecorderHost & BridgeHost {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const self = this;
-    return {
-      get tracer() {
-        return self.tracer;
-      },
-      get resolved() {
-        return self.resolved;
-      },
-      get content() {
-        return self.content;
-      },
-      get instruments() {
-        return self.instruments;
-      },
-      get logger() {
-        return self.logger;
-      },
-      report: (where, err) => self.report(where, err),
-    };
+    return liveView<RecorderHost & BridgeHost>({
+      tracer: () => this.tracer,
+      resolved: () => this.resolved,
+      content: () => this.content,
+      instruments: () => this.instruments,
+      logger: () => this.logger,
+      report: () => (where: string, err: unknown) => this.report(where, err),
+    });
   }
 
   private subscribe(): void {

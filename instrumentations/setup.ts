@@ -28,12 +28,23 @@ import {
 import type { ExportHealth, ExportStatus, WarnLine } from './exporters/export-health.js';
 import { LazyExporter } from './exporters/lazy-exporter.js';
 import type { OtlpProtocol } from './exporters/otlp-protocol.js';
+import { processGlobal } from '../src/process-global.js';
 import { TracegateInstrumentation } from './instrumentation.js';
 import { installFlushHooks } from './lifecycle.js';
+import { preferTracegateSpans } from './sdk/anthropic.js';
+import { createSdkInstrumentations, selectSdkIds, type SdkInstrumentation, type SdkSelection } from './sdk/index.js';
 
 export interface RegisterOptions {
-  /** Instrumentation settings (content capture, redaction, propagation). */
+  /** Instrumentation settings (content capture, redaction, propagation); the SDK instrumentations share them. */
   instrumentation?: TracegateInstrumentationConfig;
+  /**
+   * Instrument the official provider SDKs (`openai`, `@anthropic-ai/sdk`, `@google/genai`,
+   * `@aws-sdk/client-bedrock-runtime`) too: `true` (default), `false`, or per id
+   * (`{ anthropic: false }`). `OTEL_NODE_DISABLED_INSTRUMENTATIONS`,
+   * `OTEL_NODE_ENABLED_INSTRUMENTATIONS` and `TRACEGATE_DISABLED_INSTRUMENTATIONS` apply (ids
+   * `openai`, `anthropic`, `google-genai`, `bedrock-runtime`).
+   */
+  sdk?: SdkSelection;
   /** Trace exporters: names (as in `OTEL_TRACES_EXPORTER`) or exporter instances. Default: from the environment (`otlp`). */
   traces?: TraceExporterName | SpanExporter | readonly (TraceExporterName | SpanExporter)[];
   /** OTLP traces URL, e.g. `http://localhost:4318/v1/traces` (gRPC: `http://localhost:4317`). */
@@ -62,6 +73,8 @@ export interface RegisterOptions {
 
 export interface Registration {
   readonly instrumentation: TracegateInstrumentation;
+  /** The provider SDK instrumentations turned on (each can be `disable()`d on its own). */
+  readonly sdkInstrumentations: readonly SdkInstrumentation[];
   /** The provider register() created; undefined when the application's own provider is used. */
   readonly tracerProvider: NodeTracerProvider | undefined;
   readonly meterProvider: MeterProvider | undefined;
@@ -75,17 +88,16 @@ export interface Registration {
   shutdown(): Promise<void>;
 }
 
-const KEY = Symbol.for('tracegate.register');
+/** The registration slot, shared by both builds. */
+const slot = (): { current: Registration | undefined } => processGlobal('tracegate.register', () => ({ current: undefined as Registration | undefined }));
 
 /** The process's registration, if `register()` ran (in either build). */
 export function getRegistration(): Registration | undefined {
-  return (globalThis as Record<symbol, unknown>)[KEY] as Registration | undefined;
+  return slot().current;
 }
 
 function setRegistration(r: Registration | undefined): void {
-  const g = globalThis as Record<symbol, unknown>;
-  if (r) Object.defineProperty(g, KEY, { value: r, enumerable: false, configurable: true, writable: true });
-  else delete g[KEY];
+  slot().current = r;
 }
 
 function setupDiag(env: NodeJS.ProcessEnv): void {
@@ -195,6 +207,9 @@ export function register(options: RegisterOptions = {}): Registration {
 
   const instrumentation = new TracegateInstrumentation(options.instrumentation);
   if (meterProvider) instrumentation.setMeterProvider(meterProvider);
+  const sdkIds = selectSdkIds(options.sdk, env);
+  if (sdkIds.includes('anthropic')) preferTracegateSpans();
+  const sdkInstrumentations = createSdkInstrumentations(sdkIds, { ...options.instrumentation });
 
   const flush = async (): Promise<void> => {
     const appProvider = tracerProvider ?? ((trace.getTracerProvider() as { getDelegate?: () => unknown }).getDelegate?.() as { forceFlush?: () => Promise<void> } | undefined);
@@ -218,6 +233,7 @@ export function register(options: RegisterOptions = {}): Registration {
 
   const registration: Registration = {
     instrumentation,
+    sdkInstrumentations,
     tracerProvider,
     meterProvider,
     loggerProvider,
@@ -227,6 +243,7 @@ export function register(options: RegisterOptions = {}): Registration {
     async shutdown() {
       removeHooks?.();
       instrumentation.disable();
+      for (const sdk of sdkInstrumentations) sdk.disable();
       await flush();
       await Promise.allSettled([tracerProvider?.shutdown(), meterProvider?.shutdown(), loggerProvider?.shutdown()]);
       if (tracerProvider) trace.disable();

@@ -108,6 +108,7 @@ export function callEndAttributes(ev: CallEvent, ttfcSeconds: number | undefined
   if (info.routedAlias) a[S.ATTR_TRACEGATE_ROUTED_ALIAS] = info.routedAlias;
   if (info.mirroredTo) a[S.decisionAttr('mirror', 'mirror.alias')] = info.mirroredTo;
   if (info.repairs) a[S.ATTR_TRACEGATE_REPAIRS] = info.repairs;
+  if (info.storeDegraded) a[S.ATTR_TRACEGATE_STORE_DEGRADED] = true;
   if (info.guardrails?.length) a[S.ATTR_TRACEGATE_GUARDRAIL_VERDICTS] = info.guardrails.map((g) => `${g.hook}:${g.stage}:${g.action}`);
   if (info.budget) {
     a[S.decisionAttr('budget', 'budget.names')] = [...info.budget.budgets];
@@ -186,18 +187,60 @@ export function invocationParameters(model: string, params: Rec): string {
   return JSON.stringify(out);
 }
 
+/**
+ * One upstream model call as its CLIENT span sees it at the start: a router attempt, or a call an
+ * instrumented provider SDK makes (instrumentations/sdk). `params` are in the OpenAI shape.
+ */
+export interface ModelCallStart {
+  readonly operation: 'chat' | 'embeddings';
+  /** `gen_ai.provider.name`. */
+  readonly genAiProvider: string;
+  readonly model: string;
+  readonly params: Rec;
+  readonly stream: boolean;
+  readonly serverAddress?: string | undefined;
+  readonly serverPort?: number | undefined;
+}
+
+/** GenAI and OpenInference attributes of a model call's CLIENT span at its start (shared by router attempts and SDK calls). */
+export function modelCallStartAttributes(c: ModelCallStart): Attributes {
+  const chat = c.operation === 'chat';
+  const a: Attributes = {
+    [S.ATTR_GEN_AI_OPERATION_NAME]: c.operation,
+    [S.ATTR_GEN_AI_PROVIDER_NAME]: c.genAiProvider,
+    [S.ATTR_GEN_AI_REQUEST_MODEL]: c.model,
+    [S.ATTR_OPENINFERENCE_SPAN_KIND]: chat ? S.OPENINFERENCE_SPAN_KIND.llm : S.OPENINFERENCE_SPAN_KIND.embedding,
+    [S.ATTR_LLM_MODEL_NAME]: c.model,
+    [S.ATTR_LLM_PROVIDER]: openInferenceProvider(c.genAiProvider),
+    [S.ATTR_LLM_INVOCATION_PARAMETERS]: invocationParameters(c.model, c.params),
+  };
+  const system = openInferenceSystem(c.genAiProvider);
+  if (system) a[S.ATTR_LLM_SYSTEM] = system;
+  if (c.serverAddress) a[S.ATTR_SERVER_ADDRESS] = c.serverAddress;
+  if (c.serverPort !== undefined) a[S.ATTR_SERVER_PORT] = c.serverPort;
+  if (chat) {
+    a[S.ATTR_GEN_AI_REQUEST_STREAM] = c.stream;
+    Object.assign(a, chatRequestAttributes(c.params));
+  } else {
+    const fmt = c.params.encoding_format;
+    if (typeof fmt === 'string') a[S.ATTR_GEN_AI_REQUEST_ENCODING_FORMATS] = [fmt];
+  }
+  return a;
+}
+
 export function attemptStartAttributes(ev: AttemptEvent): Attributes {
   const d = ev.deployment;
-  const genAi = d.genAiProvider ?? genAiProviderName(d.provider);
-  const chat = ev.call.operation === 'chat';
   const a: Attributes = {
-    [S.ATTR_GEN_AI_OPERATION_NAME]: ev.call.operation,
-    [S.ATTR_GEN_AI_PROVIDER_NAME]: genAi,
-    [S.ATTR_GEN_AI_REQUEST_MODEL]: d.model,
-    [S.ATTR_OPENINFERENCE_SPAN_KIND]: chat ? S.OPENINFERENCE_SPAN_KIND.llm : S.OPENINFERENCE_SPAN_KIND.embedding,
-    [S.ATTR_LLM_MODEL_NAME]: d.model,
-    [S.ATTR_LLM_PROVIDER]: openInferenceProvider(genAi),
-    [S.ATTR_LLM_INVOCATION_PARAMETERS]: invocationParameters(d.model, ev.params),
+    ...modelCallStartAttributes({
+      operation: ev.call.operation,
+      genAiProvider: d.genAiProvider ?? genAiProviderName(d.provider),
+      model: d.model,
+      params: ev.params,
+      stream: ev.stream,
+      serverAddress: d.serverAddress,
+      serverPort: d.serverPort,
+    }),
+    [S.ATTR_TRACEGATE_PATH]: S.TRACEGATE_PATH.gateway,
     [S.ATTR_TRACEGATE_ATTEMPT_ID]: ev.attemptId,
     [S.ATTR_TRACEGATE_ATTEMPT_INDEX]: ev.index,
     [S.ATTR_TRACEGATE_ROUTE]: ev.alias,
@@ -205,20 +248,9 @@ export function attemptStartAttributes(ev: AttemptEvent): Attributes {
     [S.ATTR_TRACEGATE_PROVIDER]: d.provider,
     [S.ATTR_TRACEGATE_FALLBACK_DEPTH]: ev.fallbackDepth,
   };
-  const system = openInferenceSystem(genAi);
-  if (system) a[S.ATTR_LLM_SYSTEM] = system;
-  if (d.serverAddress) a[S.ATTR_SERVER_ADDRESS] = d.serverAddress;
-  if (d.serverPort !== undefined) a[S.ATTR_SERVER_PORT] = d.serverPort;
   if (ev.retryReason) a[S.ATTR_TRACEGATE_RETRY_REASON] = ev.retryReason;
   if (ev.waitMs > 0) a[S.ATTR_TRACEGATE_RETRY_WAIT_MS] = ev.waitMs;
   if (ev.call.shadow) a[S.ATTR_TRACEGATE_SHADOW] = true;
-  if (chat) {
-    a[S.ATTR_GEN_AI_REQUEST_STREAM] = ev.stream;
-    Object.assign(a, chatRequestAttributes(ev.params));
-  } else {
-    const fmt = ev.params.encoding_format;
-    if (typeof fmt === 'string') a[S.ATTR_GEN_AI_REQUEST_ENCODING_FORMATS] = [fmt];
-  }
   return a;
 }
 
@@ -262,31 +294,57 @@ function embeddingDimensions(result: unknown): number | undefined {
   return Array.isArray(emb) ? emb.length : undefined;
 }
 
-/** Attributes of the attempt span once the attempt settled. */
-export function attemptEndAttributes(ev: AttemptEvent): Attributes {
+/** A model call's outcome as its CLIENT span records it (router attempts and SDK calls). */
+export interface ModelCallEnd {
+  readonly operation: 'chat' | 'embeddings';
+  readonly stream: boolean;
+  readonly status?: number | undefined;
+  readonly responseId?: string | undefined;
+  readonly responseModel?: string | undefined;
+  readonly finishReasons?: readonly string[] | undefined;
+  /** Left out for calls whose usage and cost are recorded elsewhere (an SDK call through a tracegate proxy). */
+  readonly usage?: Usage | undefined;
+  /** The usage was estimated by tracegate (the provider reported none). */
+  readonly usageEstimated?: boolean | undefined;
+  readonly cost?: Cost | null | undefined;
+  readonly ttftMs?: number | undefined;
+  readonly streamOutcome?: string | undefined;
+  /** The answer in the OpenAI shape (completion or embeddings). */
+  readonly result?: unknown;
+  readonly error?: unknown;
+}
+
+/** Attributes of a model call's CLIENT span once it settled (shared by router attempts and SDK calls). */
+export function modelCallEndAttributes(e: ModelCallEnd): Attributes {
   const a: Attributes = {};
-  if (ev.status !== undefined) a[S.ATTR_HTTP_RESPONSE_STATUS_CODE] = ev.status;
-  if (ev.responseId) a[S.ATTR_GEN_AI_RESPONSE_ID] = ev.responseId;
-  if (ev.responseModel) {
-    a[S.ATTR_GEN_AI_RESPONSE_MODEL] = ev.responseModel;
-    a[S.ATTR_LLM_MODEL_NAME] = ev.responseModel;
+  if (e.status !== undefined) a[S.ATTR_HTTP_RESPONSE_STATUS_CODE] = e.status;
+  if (e.responseId) a[S.ATTR_GEN_AI_RESPONSE_ID] = e.responseId;
+  if (e.responseModel) {
+    a[S.ATTR_GEN_AI_RESPONSE_MODEL] = e.responseModel;
+    a[S.ATTR_LLM_MODEL_NAME] = e.responseModel;
   }
-  if (ev.finishReasons?.length) a[S.ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = [...ev.finishReasons];
-  if (ev.usage) Object.assign(a, usageAttributes(ev.usage, ev.call.operation === 'chat'));
-  if (ev.usageEstimated) a[S.ATTR_TRACEGATE_USAGE_ESTIMATED] = true;
-  Object.assign(a, costAttributes(ev.cost));
-  if (ev.stream) {
-    if (ev.ttftMs !== undefined) a[S.ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = ev.ttftMs / 1000;
-    if (ev.streamOutcome) a[S.ATTR_TRACEGATE_STREAM_OUTCOME] = ev.streamOutcome;
-    if (ev.delivered) a[S.ATTR_TRACEGATE_STREAM_DELIVERED_CHUNKS] = ev.delivered.chunks;
+  if (e.finishReasons?.length) a[S.ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = [...e.finishReasons];
+  if (e.usage) Object.assign(a, usageAttributes(e.usage, e.operation === 'chat'));
+  if (e.usageEstimated) a[S.ATTR_TRACEGATE_USAGE_ESTIMATED] = true;
+  Object.assign(a, costAttributes(e.cost));
+  if (e.stream) {
+    if (e.ttftMs !== undefined) a[S.ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = e.ttftMs / 1000;
+    if (e.streamOutcome) a[S.ATTR_TRACEGATE_STREAM_OUTCOME] = e.streamOutcome;
   }
-  if (ev.call.operation === 'chat') {
-    const tools = toolNames(ev.result);
+  if (e.operation === 'chat') {
+    const tools = toolNames(e.result);
     if (tools.length) a[S.ATTR_TRACEGATE_RESPONSE_TOOL_CALLS] = tools;
   } else {
-    const dims = embeddingDimensions(ev.result);
+    const dims = embeddingDimensions(e.result);
     if (dims !== undefined) a[S.ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT] = dims;
   }
-  if (ev.error !== undefined) a[S.ATTR_ERROR_TYPE] = errorType(ev.error);
+  if (e.error !== undefined) a[S.ATTR_ERROR_TYPE] = errorType(e.error);
+  return a;
+}
+
+/** Attributes of the attempt span once the attempt settled. */
+export function attemptEndAttributes(ev: AttemptEvent): Attributes {
+  const a = modelCallEndAttributes({ ...ev, operation: ev.call.operation });
+  if (ev.stream && ev.delivered) a[S.ATTR_TRACEGATE_STREAM_DELIVERED_CHUNKS] = ev.delivered.chunks;
   return a;
 }

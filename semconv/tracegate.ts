@@ -4,7 +4,7 @@
  * Totals of a call use `tracegate.usage.*` / `tracegate.cost.*`, never `gen_ai.usage.*` or
  * `llm.token_count.*`, so backends summing those do not count a call twice.
  */
-import type { DecisionKind } from '../src/channels.js';
+import type { DecisionKind } from './decision-kind.js';
 import { attribute, event, metric, spanName } from './registry.js';
 import { GEN_AI_DURATION_BUCKETS } from './gen-ai.js';
 
@@ -141,6 +141,11 @@ export const ATTR_TRACEGATE_REPAIRS = attribute('tracegate', 'tracegate.repairs'
   on: ['call'],
   description: 'Repairs asked by post-call guardrails (the same deployment asked again); set when > 0.',
 });
+export const ATTR_TRACEGATE_STORE_DEGRADED = attribute('tracegate', 'tracegate.store.degraded', {
+  type: 'boolean',
+  on: ['call'],
+  description: 'The shared state store (Redis) was unavailable during the call, so its features followed their failure policies (budgets fail closed, rate limits on a local share, breakers local); set only when true.',
+});
 export const ATTR_TRACEGATE_METADATA = attribute('tracegate', 'tracegate.metadata.<key>', {
   type: 'string',
   on: ['call'],
@@ -161,6 +166,36 @@ export const ATTR_TRACEGATE_INSTRUMENTATION_DISABLED = attribute('tracegate', 't
   on: ['call', 'attempt'],
   description: 'The span was ended early because the instrumentation was disabled while it was open.',
 });
+
+// ---- call path (router attempts and instrumented provider SDK calls) -----------------------------
+/** Values of `tracegate.path`. */
+export const TRACEGATE_PATH = {
+  /** A router attempt: the gateway made the call. */
+  gateway: 'gateway',
+  /** An official provider SDK called the provider directly, bypassing the gateway. */
+  direct: 'direct',
+  /** An official provider SDK called a `tracegate proxy` (detected from its `x-tracegate-attempts` response header). */
+  proxyClient: 'proxy-client',
+} as const;
+export type TracegatePath = (typeof TRACEGATE_PATH)[keyof typeof TRACEGATE_PATH];
+export const ATTR_TRACEGATE_PATH = attribute('tracegate', 'tracegate.path', {
+  type: 'string',
+  on: ['attempt', 'evaluation'],
+  description:
+    'How the model was reached: `gateway` (a router attempt span), `direct` (a CLIENT span of an instrumented provider SDK calling the provider), `proxy-client` (an SDK CLIENT span whose server answered as a `tracegate proxy`; its usage and cost sit on the proxy\'s attempt spans, not here).',
+});
+export const ATTR_TRACEGATE_SDK = attribute('tracegate', 'tracegate.sdk', {
+  type: 'string',
+  on: ['attempt'],
+  description: 'SDK client spans: the instrumented SDK package (`openai`, `@anthropic-ai/sdk`, `@google/genai`, `@aws-sdk/client-bedrock-runtime`).',
+});
+export const ATTR_TRACEGATE_SDK_METHOD = attribute('tracegate', 'tracegate.sdk.method', {
+  type: 'string',
+  on: ['attempt'],
+  description: 'SDK client spans: the SDK method called (`chat.completions.create`, `responses.create`, `embeddings.create`, `messages.create`, `models.generateContent`, `models.generateContentStream`, `Converse`, `ConverseStream`).',
+});
+/** Response header by which an SDK instrumentation recognizes a `tracegate proxy` (sent on every proxied answer and error). */
+export const TRACEGATE_PROXY_RESPONSE_HEADER = 'x-tracegate-attempts';
 
 // ---- attempt span ---------------------------------------------------------------------------------
 export const ATTR_TRACEGATE_ATTEMPT_ID = attribute('tracegate', 'tracegate.attempt.id', { type: 'string', on: ['attempt'], description: 'Process-unique id of the attempt.' });
@@ -358,6 +393,11 @@ export const METRIC_TRACEGATE_EVAL_ROUTING_DECISIONS = metric('tracegate', 'trac
   unit: '{decision}',
   description:
     'Eval-aware routing policy decisions (`demote`, `rollback`, `probe`, `restore`), counted when published on the next call of the route, by route, deployment, action and evaluation name.',
+});
+export const METRIC_TRACEGATE_STORE_DEGRADED_CALLS = metric('tracegate', 'tracegate.store.degraded_calls', {
+  instrument: 'counter',
+  unit: '{call}',
+  description: 'Calls served while the shared state store (Redis) was unavailable, by route and outcome.',
 });
 export const METRIC_TRACEGATE_COST = metric('tracegate', 'tracegate.client.cost', {
   instrument: 'counter',

@@ -135,6 +135,8 @@ export interface CallInfo {
   repairs?: number;
   /** The shadow alias this call was mirrored to. */
   mirroredTo?: string;
+  /** The shared state store (Redis) was unavailable during the call: its features followed their failure policies. */
+  storeDegraded?: boolean;
 }
 
 const KEY = 'tracegate';
@@ -152,4 +154,50 @@ export function getCallInfo(target: unknown): CallInfo | undefined {
     if (v && typeof v === 'object' && typeof (v as CallInfo).callId === 'string') return v as CallInfo;
   }
   return undefined;
+}
+
+// ---- answers of direct SDK calls ----------------------------------------------------------------
+// The SDK instrumentations (instrumentations/sdk) remember the span of each answer an official
+// provider SDK returned, so `recordEvaluation(answer, ...)` can join a score to that call's span.
+// Kept per answer object (weakly) and per response id (bounded, for copies such as openai's
+// `.parse()` result), in one process-global store shared by the CommonJS and ESM builds.
+
+interface TraceTargetStore {
+  byObject: WeakMap<object, TraceTarget>;
+  byId: Map<string, TraceTarget>;
+}
+
+const STORE_KEY = Symbol.for('tracegate.sdk-trace-targets');
+/** Most response ids remembered (oldest forgotten first). */
+export const REMEMBERED_RESPONSE_IDS = 10_000;
+
+function store(): TraceTargetStore {
+  const g = globalThis as Record<symbol, unknown>;
+  let s = g[STORE_KEY] as TraceTargetStore | undefined;
+  if (!s) {
+    s = { byObject: new WeakMap(), byId: new Map() };
+    Object.defineProperty(g, STORE_KEY, { value: s, enumerable: false, configurable: true, writable: true });
+  }
+  return s;
+}
+
+/** Remembers the span of an answer returned by a provider SDK (called by the instrumentation). */
+export function rememberTraceTarget(answer: object, target: TraceTarget, responseId?: string): void {
+  const s = store();
+  s.byObject.set(answer, target);
+  if (responseId) {
+    s.byId.delete(responseId);
+    s.byId.set(responseId, target);
+    if (s.byId.size > REMEMBERED_RESPONSE_IDS) s.byId.delete(s.byId.keys().next().value as string);
+  }
+}
+
+/** The span of an answer a provider SDK returned, when an SDK instrumentation recorded it. */
+export function rememberedTraceTarget(answer: object): TraceTarget | undefined {
+  const s = (globalThis as Record<symbol, unknown>)[STORE_KEY] as TraceTargetStore | undefined;
+  if (!s) return undefined;
+  const hit = s.byObject.get(answer);
+  if (hit) return hit;
+  const id = (answer as { id?: unknown }).id;
+  return typeof id === 'string' && id ? s.byId.get(id) : undefined;
 }

@@ -23,6 +23,7 @@ export type ErrorClass =
   | 'aborted'
   | 'stream_interrupted'
   | 'config'
+  | 'store_unavailable'
   | 'internal';
 
 export type TimeoutKind = 'connect' | 'headers' | 'first_token' | 'idle' | 'total' | 'unconsumed';
@@ -269,6 +270,18 @@ export class StreamInterruptedError extends TracegateError {
   }
 }
 
+/**
+ * The shared state store (Redis) did not answer in time and the feature's failure policy is to
+ * fail closed (budgets by default): the call is refused before any upstream call.
+ */
+export class StoreUnavailableError extends TracegateError {
+  readonly errorClass = 'store_unavailable' as const;
+  readonly type = 'api_error';
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 503, { code: 'store_unavailable', ...options });
+  }
+}
+
 /** Invalid router or proxy configuration. */
 export class ConfigError extends TracegateError {
   readonly errorClass = 'config' as const;
@@ -298,21 +311,6 @@ export function internalError(err: unknown): InternalError {
   const name = typeof e?.name === 'string' ? e.name : 'Error';
   const message = typeof e?.message === 'string' ? e.message : String(err);
   return new InternalError(`internal error (${name}): ${message}`, { cause: err });
-}
-
-/** An input file of `tracegate report` (traces, evaluations, config) is missing, unreadable or holds no usable data. */
-export class ReportInputError extends TracegateError {
-  readonly errorClass = 'bad_request' as const;
-  readonly type = 'invalid_request_error';
-  /** The file concerned. */
-  readonly file: string;
-  /** 1-based line of the first bad line, when one is known. */
-  readonly line: number | undefined;
-  constructor(message: string, file: string, line?: number) {
-    super(message, 400, { param: file });
-    this.file = file;
-    this.line = line;
-  }
 }
 
 export function isTracegateError(value: unknown): value is TracegateError {

@@ -9,7 +9,7 @@
  * trace (see docs/evals.md). Eval-aware routing policies listen on the same channel.
  * Without tracing nothing is recorded on a trace, and the call costs almost nothing.
  */
-import { getCallInfo, type TraceTarget } from '../call-info.js';
+import { getCallInfo, rememberedTraceTarget, type TraceTarget } from '../call-info.js';
 import { publishEvaluation, type EvaluationEventResult, type EvaluationRecording, type EvaluationTargetRef } from '../channels.js';
 import { BadRequestError } from '../errors.js';
 import { routeOf } from './response.js';
@@ -49,6 +49,9 @@ export function resolveTarget(target: EvaluationTargetLike | undefined): Evaluat
   if (typeof target !== 'object') throw new BadRequestError(`evaluation target must be an answer, a trace target, a span context or a traceparent, got ${typeof target}`, { param: 'target' });
   const info = getCallInfo(target);
   if (info) return info.trace ? fromTraceTarget(info.trace) : undefined;
+  // An answer returned by an instrumented provider SDK (openai ChatCompletion, Anthropic Message...).
+  const direct = rememberedTraceTarget(target);
+  if (direct) return fromTraceTarget(direct);
   const t = target as Partial<TraceTarget> & { traceState?: { serialize?: () => string } };
   if (typeof t.traceId === 'string' && typeof t.spanId === 'string') {
     const traceId = t.traceId.toLowerCase();
@@ -64,7 +67,14 @@ export function resolveTarget(target: EvaluationTargetLike | undefined): Evaluat
   }
   if (typeof t.traceparent === 'string') return parseTraceparent(t.traceparent);
   if (Array.isArray((target as { choices?: unknown }).choices)) return undefined; // a completion not from the router
+  if (isSdkAnswer(target)) return undefined; // an SDK answer made while no SDK instrumentation was on
   throw new BadRequestError('evaluation target must be an answer from the router, a trace target, a span context or a traceparent', { param: 'target' });
+}
+
+/** An answer object of a provider SDK (Anthropic Message, Responses API response, Gemini or Bedrock answer). */
+function isSdkAnswer(target: object): boolean {
+  const t = target as { type?: unknown; object?: unknown; candidates?: unknown; output?: unknown };
+  return t.type === 'message' || t.object === 'response' || Array.isArray(t.candidates) || (typeof t.output === 'object' && t.output !== null);
 }
 
 /** How `recordEvaluation` went: recorded by the bridge, skipped (unsampled trace), or not on any trace. */

@@ -69,22 +69,18 @@ export class WindowAggregator {
    * provider that served it), and what the attempts do not account for (a call without attempt
    * spans, lost spans) to the call's own cohort. A cohort a call touched is in the map even at $0.
    */
-  traceShares(j: JoinedCall, into: Map<CohortAcc, number>): void {
+  traceShares(j: JoinedCall, into: { addShare(acc: CohortAcc, usd: number): void }): void {
     const cost = callCost(j) ?? 0;
-    into.set(this.totals, (into.get(this.totals) ?? 0) + cost);
+    into.addShare(this.totals, cost);
     for (const t of this.tables) {
       let attributed = 0;
       for (const a of j.attempts) {
-        const acc = t.cohortForUnit(j, a);
         const c = a.costUsd ?? 0;
         attributed += c;
-        into.set(acc, (into.get(acc) ?? 0) + c);
+        into.addShare(t.cohortForUnit(j, a), c);
       }
       const rest = cost - attributed;
-      if (j.attempts.length === 0 || Math.abs(rest) > 1e-12 * Math.max(1, cost)) {
-        const acc = t.cohortForUnit(j, undefined);
-        into.set(acc, (into.get(acc) ?? 0) + rest);
-      }
+      if (j.attempts.length === 0 || Math.abs(rest) > 1e-12 * Math.max(1, cost)) into.addShare(t.cohortForUnit(j, undefined), rest);
     }
   }
 

@@ -37,29 +37,100 @@ export interface TraceGroupingOptions {
   success?: SuccessMode;
 }
 
-interface TraceCall {
-  parentSpanId: string | undefined;
-  startMs: number;
-  success: boolean;
-}
-
-interface OpenTrace {
-  traceId: string;
+/**
+ * An open trace, kept small (it lives until its idle gap passed; thousands may be open): its first
+ * call inline, later calls in arrays made on demand; its cohort shares as two exact-size arrays (a
+ * trace touches a handful of cohorts). About 0.5 KB for a one-call trace.
+ */
+class OpenTrace {
   /** The watermark when its last span was read. */
   touched: number;
-  window: WindowAggregator | undefined;
-  /** The parentless span (not an attempt or evaluation span) that started first. */
-  root: { startMs: number; error: boolean } | undefined;
+  window: WindowAggregator | undefined = undefined;
+  /** Start of the parentless span (not an attempt or evaluation span) that started first; NaN: none yet. */
+  rootStart = NaN;
+  rootError = false;
   /** Span ids with an error status (for a root that is not in the file). */
-  errorSpans: Set<string> | undefined;
-  calls: TraceCall[];
-  /** Cohort → its share of the trace's cost (USD). */
-  shares: Map<CohortAcc, number>;
-  costUsd: number;
-  priceUnknown: boolean;
-  retries: number;
-  fallbacks: number;
-  evaluationsFailed: number;
+  errorSpans: Set<string> | undefined = undefined;
+  /** Live calls: the first one's parent span id, start time and success inline, the others in `more`. */
+  calls = 0;
+  private parent0: string | undefined = undefined;
+  private start0 = 0;
+  private ok0 = false;
+  private more: { parents: (string | undefined)[]; starts: number[]; ok: boolean[] } | undefined = undefined;
+  /** Cohort → its share of the trace's cost (USD), as parallel arrays. */
+  cohorts: CohortAcc[] = [];
+  shares: number[] = [];
+  private grown = false;
+  costUsd = 0;
+  priceUnknown = false;
+  retries = 0;
+  fallbacks = 0;
+  evaluationsFailed = 0;
+
+  constructor(
+    readonly traceId: string,
+    touched: number,
+  ) {
+    this.touched = touched;
+  }
+
+  addCall(parent: string | undefined, startMs: number, ok: boolean): void {
+    if (this.calls++ === 0) {
+      this.parent0 = parent;
+      this.start0 = startMs;
+      this.ok0 = ok;
+      return;
+    }
+    this.more ??= { parents: [], starts: [], ok: [] };
+    this.more.parents.push(parent);
+    this.more.starts.push(startMs);
+    this.more.ok.push(ok);
+  }
+
+  callParent(i: number): string | undefined {
+    return i === 0 ? this.parent0 : this.more!.parents[i - 1];
+  }
+
+  callStart(i: number): number {
+    return i === 0 ? this.start0 : this.more!.starts[i - 1]!;
+  }
+
+  callOk(i: number): boolean {
+    return i === 0 ? this.ok0 : this.more!.ok[i - 1]!;
+  }
+
+  addShare(acc: CohortAcc, usd: number): void {
+    const i = this.cohorts.indexOf(acc);
+    if (i >= 0) this.shares[i] = this.shares[i]! + usd;
+    else {
+      this.cohorts.push(acc);
+      this.shares.push(usd);
+      this.grown = true;
+    }
+  }
+
+  /** Arrays grown by push keep spare room (17 slots at first): copy them to their exact size. */
+  compact(): void {
+    if (!this.grown) return;
+    this.grown = false;
+    this.cohorts = this.cohorts.slice();
+    this.shares = this.shares.slice();
+  }
+
+  /**
+   * A failed call is handled when a later call of the same parent span (the app's step) succeeded.
+   * "Later" is by start time: a call span may be ended a moment after the app already caught its
+   * error and asked again.
+   */
+  unhandledFailure(): boolean {
+    for (let i = 0; i < this.calls; i++) {
+      if (this.callOk(i)) continue;
+      let handled = false;
+      for (let k = 0; k < this.calls && !handled; k++) handled = this.callOk(k) && this.callParent(k) === this.callParent(i) && this.callStart(k) > this.callStart(i);
+      if (!handled) return true;
+    }
+    return false;
+  }
 }
 
 const SUCCESS_BIT = 1;
@@ -67,15 +138,6 @@ const CAP_BIT = 2;
 
 function noSpans(): SpanKinds {
   return { spans: 0, calls: 0, attempts: 0, evaluations: 0, other: 0 };
-}
-
-/**
- * A failed call is handled when a later call of the same parent span (the app's step) succeeded.
- * "Later" is by start time: a call span may be ended a moment after the app already caught its
- * error and asked again.
- */
-function unhandledFailure(calls: TraceCall[]): boolean {
-  return calls.some((c) => !c.success && !calls.some((d) => d.success && d.parentSpanId === c.parentSpanId && d.startMs > c.startMs));
 }
 
 export class TraceGrouper {
@@ -131,20 +193,7 @@ export class TraceGrouper {
         this.afterClose(span, closed);
         return;
       }
-      t = {
-        traceId: span.traceId,
-        touched: this.watermark,
-        window: undefined,
-        root: undefined,
-        errorSpans: undefined,
-        calls: [],
-        shares: new Map(),
-        costUsd: 0,
-        priceUnknown: false,
-        retries: 0,
-        fallbacks: 0,
-        evaluationsFailed: 0,
-      };
+      t = new OpenTrace(span.traceId, this.watermark);
       this.open.set(span.traceId, t);
       if (this.open.size > this.stats.peakOpen) this.stats.peakOpen = this.open.size;
       if (this.open.size > this.maxOpen) this.close(this.open.values().next().value!, 'cap');
@@ -153,7 +202,10 @@ export class TraceGrouper {
     if (span.error || span.parentSpanId === undefined) {
       if (isAttemptSpan(span.attributes)) return;
       if (span.error) (t.errorSpans ??= new Set()).add(span.spanId);
-      if (span.parentSpanId === undefined && (!t.root || span.startMs < t.root.startMs) && !isEvaluationSpan(span)) t.root = { startMs: span.startMs, error: span.error };
+      if (span.parentSpanId === undefined && !(span.startMs >= t.rootStart) && !isEvaluationSpan(span)) {
+        t.rootStart = span.startMs;
+        t.rootError = span.error;
+      }
     }
   }
 
@@ -164,8 +216,9 @@ export class TraceGrouper {
     if (!t) return; // its spans were counted as late or overflow
     t.window ??= window;
     const c = j.call;
-    t.calls.push({ parentSpanId: c.parentSpanId, startMs: c.startMs, success: c.success });
-    t.window.traceShares(j, t.shares);
+    t.addCall(c.parentSpanId, c.startMs, c.success);
+    t.window.traceShares(j, t);
+    t.compact();
     const cost = callCost(j);
     if (cost !== undefined) t.costUsd += cost;
     if (c.priceUnknown || j.attempts.some((a) => a.priceUnknown)) t.priceUnknown = true;
@@ -231,26 +284,27 @@ export class TraceGrouper {
     else if (reason === 'cap') this.stats.closedCap++;
     else this.stats.closedAtEnd++;
     const capBit = reason === 'cap' ? CAP_BIT : 0;
-    if (t.calls.length === 0) {
+    const calls = t.calls;
+    if (calls === 0) {
       this.stats.tracesWithoutCalls++;
       this.closed.set(t.traceId, capBit);
       return;
     }
-    let rootError: boolean;
-    let partial = false;
-    if (t.root) rootError = t.root.error;
-    else {
+    let rootError = t.rootError;
+    const partial = Number.isNaN(t.rootStart);
+    if (partial) {
       // A partial export: the earliest call's parent stands in for the root.
-      partial = true;
-      const earliest = t.calls.reduce((x, y) => (y.startMs < x.startMs ? y : x));
-      rootError = earliest.parentSpanId !== undefined && (t.errorSpans?.has(earliest.parentSpanId) ?? false);
+      let earliest = 0;
+      for (let i = 1; i < calls; i++) if (t.callStart(i) < t.callStart(earliest)) earliest = i;
+      const parent = t.callParent(earliest);
+      rootError = parent !== undefined && (t.errorSpans?.has(parent) ?? false);
       this.stats.partial++;
     }
-    const success = !rootError && !unhandledFailure(t.calls) && (this.mode !== 'evals' || t.evaluationsFailed === 0);
-    const closed: ClosedTrace = { success, partial, costUsd: t.costUsd, calls: t.calls.length, retries: t.retries, fallbacks: t.fallbacks, priceUnknown: t.priceUnknown };
-    for (const [acc, share] of t.shares) acc.traces.add(closed, share);
+    const success = !rootError && !t.unhandledFailure() && (this.mode !== 'evals' || t.evaluationsFailed === 0);
+    const closed: ClosedTrace = { success, partial, costUsd: t.costUsd, calls, retries: t.retries, fallbacks: t.fallbacks, priceUnknown: t.priceUnknown };
+    for (let i = 0; i < t.cohorts.length; i++) t.cohorts[i]!.traces.add(closed, t.shares[i]!);
     this.stats.traces++;
-    this.closed.set(t.traceId, ((this.intern([...t.shares.keys()]) + 1) << 2) | (success ? SUCCESS_BIT : 0) | capBit);
+    this.closed.set(t.traceId, ((this.intern(t.cohorts) + 1) << 2) | (success ? SUCCESS_BIT : 0) | capBit);
   }
 
   private intern(cohorts: CohortAcc[]): number {

@@ -29,6 +29,8 @@ export type AdmitResult =
 
 export interface AttemptResult {
   errorClass?: ErrorClass;
+  /** The provider's retry-after of a failed attempt, ms. */
+  retryAfterMs?: number;
   usage?: Usage;
   cost?: Cost | null;
   /** Latency (unary) or time to first token (stream) of a successful attempt. */
@@ -109,7 +111,7 @@ export async function releaseAttempt(core: RouterCore, state: CallState, ticket:
     core.stats.observe(d.id, result.stream ? 'ttft' : 'latency', result.latencyMs);
   }
   const verdict = core.breakers.verdictOf(result.errorClass);
-  const transition = await core.breakers.record(d.id, verdict, ticket.probe, result.errorClass);
+  const transition = await core.breakers.record(d.id, verdict, ticket.probe, result.errorClass, result.retryAfterMs);
   if (transition) {
     const snap = await core.breakers.snapshot(d.id);
     decide(state.event, 'breaker', transition, {

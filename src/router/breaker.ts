@@ -144,13 +144,15 @@ export class CircuitBreakers {
 
   /**
    * Records an attempt's result; returns the transition it caused, if any. `errorClass` (of a
-   * failure) marks a breaker opened by a `rate_limit` failure as rate-limited.
+   * failure) marks a breaker opened by a `rate_limit` failure as rate-limited; such a breaker
+   * stays open until the provider's `retryAfterMs` when it said one shorter than the cooldown.
    */
-  async record(id: string, verdict: AttemptVerdict, probe: boolean, errorClass?: ErrorClass): Promise<BreakerTransition | undefined> {
+  async record(id: string, verdict: AttemptVerdict, probe: boolean, errorClass?: ErrorClass, retryAfterMs?: number): Promise<BreakerTransition | undefined> {
     if (!this.config.enabled) return undefined;
     const c = this.config;
     const now = this.clock.now();
     let transition: BreakerTransition | undefined;
+    const pause = errorClass === 'rate_limit' && retryAfterMs !== undefined && retryAfterMs >= 0 ? Math.min(c.cooldownMs, retryAfterMs) : c.cooldownMs;
     await this.store.update<BreakerRecord>(key(id), (current) => {
       const rec: BreakerRecord = current ? { ...current, buckets: current.buckets.slice() } : { state: 'closed', consecutive: 0, buckets: [], probes: 0 };
       if (probe && rec.state === 'half_open') rec.probes = Math.max(0, rec.probes - 1);
@@ -163,7 +165,7 @@ export class CircuitBreakers {
           return { state: 'closed', consecutive: 0, buckets: [], probes: 0 };
         }
         transition = 'reopen';
-        return withCause({ ...rec, state: 'open', openedAt: now, until: now + c.cooldownMs, probes: 0, reason: 'probe failed' }, errorClass);
+        return withCause({ ...rec, state: 'open', openedAt: now, until: now + pause, probes: 0, reason: 'probe failed' }, errorClass);
       }
       if (rec.state === 'closed' && verdict === 'failure') {
         const { requests, failures } = totals(rec, now, c.windowMs);
@@ -172,7 +174,7 @@ export class CircuitBreakers {
         else if (requests >= c.minRequests && failures / requests >= c.failureRate) reason = `failure rate ${failures}/${requests}`;
         if (reason) {
           transition = 'open';
-          return withCause({ ...rec, state: 'open', openedAt: now, until: now + c.cooldownMs, probes: 0, reason }, errorClass);
+          return withCause({ ...rec, state: 'open', openedAt: now, until: now + pause, probes: 0, reason }, errorClass);
         }
       }
       return rec;

@@ -236,7 +236,7 @@ class Run<T> {
         outcome = await this.runner.run(plan);
       } catch (err) {
         const e = err as TracegateError;
-        await releaseAttempt(core, state, ticket, { errorClass: e.errorClass, stream: call.stream });
+        await releaseAttempt(core, state, ticket, { errorClass: e.errorClass, ...(e.retryAfterMs !== undefined ? { retryAfterMs: e.retryAfterMs } : {}), stream: call.stream });
         this.lastError = e;
         if (endsCall(e)) throw e;
         const cls = e.errorClass;

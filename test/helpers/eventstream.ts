@@ -54,3 +54,30 @@ export function decodeEventStream(buffer: Buffer): DecodedMessage[] {
   }
   return messages;
 }
+
+/** Encodes one message with string headers (test upstreams that speak AWS event-stream). */
+export function encodeEventStreamMessage(headers: Record<string, string>, payload: Uint8Array | string): Buffer {
+  const headerParts: Buffer[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    const n = Buffer.from(name, 'utf8');
+    const v = Buffer.from(value, 'utf8');
+    const head = Buffer.alloc(n.length + 4);
+    head.writeUInt8(n.length, 0);
+    n.copy(head, 1);
+    head.writeUInt8(7, n.length + 1); // header value type 7: string
+    head.writeUInt16BE(v.length, n.length + 2);
+    headerParts.push(head, v);
+  }
+  const headerBytes = Buffer.concat(headerParts);
+  const body = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : Buffer.from(payload);
+  const prelude = 12;
+  const total = prelude + headerBytes.length + body.length + 4;
+  const out = Buffer.alloc(total);
+  out.writeUInt32BE(total, 0);
+  out.writeUInt32BE(headerBytes.length, 4);
+  out.writeUInt32BE(referenceCrc32(out.subarray(0, 8)), 8);
+  headerBytes.copy(out, prelude);
+  body.copy(out, prelude + headerBytes.length);
+  out.writeUInt32BE(referenceCrc32(out.subarray(0, total - 4)), total - 4);
+  return out;
+}

@@ -189,7 +189,14 @@ describe('semconv', () => {
       expect(keys, k).toContain(k);
     }
     const transitions = collected.scopeMetrics.flatMap((x) => x.metrics).find((m) => m.descriptor.name === 'tracegate.breaker.transitions');
-    expect(transitions?.dataPoints.map((p) => p.attributes)).toEqual([{ 'tracegate.breaker.state': 'open', 'tracegate.deployment.id': 'flaky#0' }]);
+    // The 429 (retry-after 5 ms) opens flaky's breaker only until then: half-open, the retry's probe closes it;
+    // then the 503s open it for the cooldown.
+    expect(transitions?.dataPoints.map((p) => p.attributes)).toEqual([
+      { 'tracegate.breaker.state': 'open', 'tracegate.deployment.id': 'flaky#0' },
+      { 'tracegate.breaker.state': 'half_open', 'tracegate.deployment.id': 'flaky#0' },
+      { 'tracegate.breaker.state': 'closed', 'tracegate.deployment.id': 'flaky#0' },
+    ]);
+    expect(transitions?.dataPoints[0]!.value).toBe(2);
     const eventNames = new Set(spans.flatMap((s) => s.events.map((e) => e.name)));
     for (const kind of ['route', 'retry', 'fallback', 'breaker', 'budget', 'cache', 'guardrail', 'mirror', 'context_window', 'eval_routing']) {
       expect(eventNames, kind).toContain(`tracegate.${kind}`);

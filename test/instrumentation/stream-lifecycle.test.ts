@@ -34,6 +34,15 @@ async function waitFor(cond: () => boolean, ms = 2000): Promise<void> {
   }
 }
 
+/** The sum of the tracegate.client.cost counter so far. */
+async function costMetric(): Promise<number> {
+  const collected = await h.metrics();
+  const m = collected.scopeMetrics.flatMap((x) => x.metrics).find((x) => x.descriptor.name === 'tracegate.client.cost');
+  let sum = 0;
+  for (const p of m?.dataPoints ?? []) sum += p.value as number;
+  return sum;
+}
+
 describe('stream lifecycle', () => {
   it('completes', async () => {
     const stream = await t.router.chat.completions.create(params);
@@ -78,6 +87,7 @@ describe('stream lifecycle', () => {
   });
 
   it('is aborted by the caller', async () => {
+    const costBefore = await costMetric();
     t.mock.enqueue({ model: 'gpt-4o-mini' }, { kind: 'ok', stream: { delayMs: 30 } });
     const stream = await t.router.chat.completions.create(params);
     await expect(async () => {
@@ -93,6 +103,10 @@ describe('stream lifecycle', () => {
     expect(attempt.attributes['gen_ai.usage.output_tokens']).toBeGreaterThan(0);
     expect(attempt.attributes['llm.cost.total']).toBeGreaterThan(0);
     expect(getCallInfo(stream)!.attempts[0]).toMatchObject({ usageEstimated: true, cost: { total: expect.any(Number) } });
+    // The call's total (what the report counts per call) includes it.
+    expect(call.attributes['tracegate.cost.total_usd']).toBe(attempt.attributes['llm.cost.total']);
+    // And the cost metric.
+    expect((await costMetric()) - costBefore).toBeCloseTo(attempt.attributes['llm.cost.total'] as number, 12);
   });
 
   it('completed with the provider usage: not estimated', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { crc32 } from '../../src/http/crc32.js';
-import { EventStreamDecoder, encodeEventStreamMessage, toStreamEvent } from '../../src/http/eventstream.js';
+import { EventStreamDecoder, toStreamEvent } from '../../src/http/eventstream.js';
+import { encodeEventStreamMessage } from '../helpers/eventstream.js';
 import { createFramer } from '../../src/http/framing.js';
 import { splitAt } from './helpers.js';
 

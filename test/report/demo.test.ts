@@ -1,7 +1,8 @@
 /**
  * `tracegate demo` in-process with a small --calls: it writes the traces, the report and the HTML
  * page; the report agrees with what the workload saw (tickets per alias, fallbacks, evaluation
- * failures), with the script (the degrading Gemini deployment has the highest JSON fail rate,
+ * failures, agent cases and their calls), the agent's story holds (agent-lite cheaper per call,
+ * dearer per successful trace), with the script (the degrading Gemini deployment has the highest JSON fail rate,
  * OpenAI and Anthropic answer valid JSON), two runs with one seed give the same counts, and
  * evaluations added afterwards by `tracegate eval` join the same answers.
  */
@@ -29,7 +30,9 @@ function failRate(c: CohortStats | undefined, evaluator: string): number {
 
 /** What must not change between two runs with one seed (latencies do). */
 function counts(r: Report): unknown {
-  return r.tables.map((t) => t.cohorts.map((c) => [c.label, c.requests, c.successes, c.attempts, c.retried, c.fellBack, c.inputTokens, c.outputTokens, c.costUsd.toFixed(12), c.evals.map((e) => [e.evaluator, e.failed])]));
+  return r.tables.map((t) =>
+    t.cohorts.map((c) => [c.label, c.requests, c.successes, c.attempts, c.retried, c.fellBack, c.inputTokens, c.outputTokens, c.costUsd.toFixed(12), c.evals.map((e) => [e.evaluator, e.failed]), c.traces.traces, c.traces.successes, c.traces.costShareUsd.toFixed(12), c.traces.callsPerTrace]),
+  );
 }
 
 beforeAll(async () => {
@@ -44,7 +47,7 @@ describe('tracegate demo', () => {
   it('writes the traces, the HTML and JSON reports and the router config', () => {
     for (const f of [first.tracesFile, first.htmlFile, first.jsonFile, first.configFile]) expect(existsSync(f)).toBe(true);
     expect(readFileSync(first.htmlFile, 'utf8')).toMatch(/^<!doctype html>/);
-    expect(JSON.parse(readFileSync(first.jsonFile, 'utf8')).totals.requests).toBe(36);
+    expect(JSON.parse(readFileSync(first.jsonFile, 'utf8')).totals.requests).toBe(36 + first.agent.calls);
     expect(first.report.input.traces[0]!.spans).toBeGreaterThan(36 * 4);
     const text = out.join('');
     expect(text).toMatch(/\[#+\] 36\/36 tickets · support-fast 24 · support-accurate 12/);
@@ -57,14 +60,38 @@ describe('tracegate demo', () => {
     const r = first.report;
     const w = first.workload;
     const routes = r.tables[0]!.cohorts;
-    expect(Object.fromEntries(routes.map((c) => [c.label, c.requests]))).toEqual(w.byAlias);
-    expect(routes.reduce((n, c) => n + c.fellBack, 0)).toBe(w.fallbacks);
-    expect(r.totals.requests - r.totals.successes).toBe(w.failed);
-    expect(r.join.evaluations).toBe(w.evaluations);
+    const support = routes.filter((c) => c.label.startsWith('support-'));
+    expect(Object.fromEntries(support.map((c) => [c.label, c.requests]))).toEqual(w.byAlias);
+    expect(support.reduce((n, c) => n + c.fellBack, 0)).toBe(w.fallbacks);
+    expect(support.reduce((n, c) => n + c.requests - c.successes, 0)).toBe(w.failed);
+    // Each support ticket is a trace of one call; each agent case a trace of several.
+    for (const c of support) expect([c.traces.traces, c.traces.successes]).toEqual([c.requests, c.successes]);
+    const a = first.agent;
+    expect(r.totals.traces.traces).toBe(36 + a.total);
+    // Every finished case's answer is evaluated twice (JSON schema, groundedness) and passed the agent's checks.
+    expect(r.join.evaluations).toBe(w.evaluations + 2 * (a.total - a.failed));
     expect(r.join.orphanEvaluations).toBe(0);
     const failed = routes.flatMap((c) => c.evals).reduce((n, e) => n + e.failed, 0);
     expect(failed).toBe(w.evalsFailed);
     expect(r.coverage).toMatchObject({ inAppTraceShare: 1, completeShare: 1, callsMissingAttempts: 0, orphanAttempts: 0 });
+  });
+
+  it('the agent: agent-lite is cheaper per call and dearer per successful trace than agent-pro', () => {
+    const r = first.report;
+    const a = first.agent;
+    const route = (name: string): CohortStats => r.tables[0]!.cohorts.find((c) => c.label === name)!;
+    const lite = route('agent-lite');
+    const pro = route('agent-pro');
+    expect(lite.traces.traces + pro.traces.traces).toBe(a.total);
+    expect([lite.traces.traces, pro.traces.traces]).toEqual([a.byAlias['agent-lite'], a.byAlias['agent-pro']]);
+    expect(lite.traces.traces - lite.traces.successes + pro.traces.traces - pro.traces.successes).toBe(a.failed);
+    expect(lite.requests + pro.requests).toBe(a.calls);
+    expect(lite.traces.callsPerTrace.mean!).toBeGreaterThan(pro.traces.callsPerTrace.mean!);
+    expect(lite.costPerRequest!).toBeLessThan(pro.costPerRequest!);
+    expect(lite.costPerSuccessfulTrace!).toBeGreaterThan(pro.costPerSuccessfulTrace!);
+    // Cost per successful trace: the route's whole spend ÷ its successful traces (failed cases paid for).
+    expect(lite.costPerSuccessfulTrace!).toBeCloseTo(lite.costUsd / lite.traces.successes, 12);
+    expect(out.join('')).toMatch(/The agent: agent-lite \$[\d.e-]+ per call, \$[\d.e-]+ per successful trace/);
   });
 
   it('the figures follow the script: the degrading Gemini deployment fails JSON validation most', () => {
@@ -88,6 +115,7 @@ describe('tracegate demo', () => {
   it('is deterministic: the same seed gives the same counts', () => {
     expect(counts(second.report)).toEqual(counts(first.report));
     expect(second.workload).toEqual(first.workload);
+    expect(second.agent).toEqual(first.agent);
   });
 
   it('evaluations added later by `tracegate eval` (its own file) join the same answers in the report', async () => {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildReport, renderHtml } from '../../src/report/index.js';
+import { buildReport, renderHtml, type Report } from '../../src/report/index.js';
 import { synthLines, type SynthCall } from './helpers/synth.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -20,6 +20,7 @@ const XSS_EXPLANATION = '</script><script>window.__xss=2</script> & "quotes" \u2
 let dir: string;
 let htmlFile: string;
 let context: BrowserContext;
+let report: Report;
 
 function calls(start: number, degraded: boolean): SynthCall[] {
   const out: SynthCall[] = [];
@@ -61,7 +62,7 @@ beforeAll(async () => {
   const t0 = Date.UTC(2026, 3, 1, 10);
   writeFileSync(base, synthLines(calls(t0, false)));
   writeFileSync(cur, synthLines(calls(t0 + 3_600_000, true)));
-  const report = await buildReport({ traces: cur, compare: base, progress: false, thresholds: { minRequests: 5, minEvaluations: 5 } });
+  report = await buildReport({ traces: cur, compare: base, progress: false, thresholds: { minRequests: 5, minEvaluations: 5 } });
   htmlFile = join(dir, 'report.html');
   writeFileSync(htmlFile, renderHtml(report));
   context = await chromium.launchPersistentContext(join(dir, 'profile'), {
@@ -95,10 +96,15 @@ describe('HTML report in headless Chromium', () => {
 
     await expect(page.title()).resolves.toMatch(/^tracegate report: /);
     expect(await page.locator('#cards .card').count()).toBeGreaterThanOrEqual(7);
-    // Latency: 3 percentiles × 3 routes; cost: one bar per route with successes; evals: (route and
+    // Latency: 3 percentiles × 3 routes; evals: (route and
     // provider cohorts) × evaluators; providers over time: at least one bar per provider.
     expect(await page.locator('svg[data-chart=latency] .pt').count()).toBe(4 * 3);
-    expect(await page.locator('svg[data-chart=cost] .pt').count()).toBe(3);
+    // Cost: per successful trace next to per call, for each of the 4 routes with calls.
+    expect(await page.locator('svg[data-chart=cost] .pt').count()).toBe(4 * 2);
+    const routeCohorts = report.tables[0]!.cohorts.filter((c) => !c.shadow && (c.costPerSuccessfulTrace !== null || c.costPerRequest !== null));
+    const costBars = await page.locator('svg[data-chart=cost] .pt').evaluateAll((els) => els.map((e) => [e.getAttribute('data-series'), Number(e.getAttribute('data-value'))]));
+    expect(costBars).toEqual(routeCohorts.flatMap((c) => [['per successful trace', c.costPerSuccessfulTrace ?? 0], ['per call', c.costPerRequest ?? 0]]));
+    await expect(page.locator('#tables').textContent()).resolves.toContain('Traces by route (a trace is in every cohort it touched)');
     // route (support-fast, hostile alias: 2 evaluators each; classify: 1) + provider (openai: 3, gemini: 2).
     expect(await page.locator('svg[data-chart=evals] .pt').count()).toBe(2 + 2 + 1 + 3 + 2);
     expect(await page.locator('svg[data-chart=providers] .pt').count()).toBeGreaterThanOrEqual(3);

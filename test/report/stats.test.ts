@@ -1,6 +1,7 @@
 /** The bounded structures: percentiles (exact, then ±1 % log histogram), time buckets, the span index. */
 import { describe, expect, it } from 'vitest';
 import { SpanIndex } from '../../src/report/model/span-index.js';
+import { TraceIdIndex } from '../../src/report/model/trace-index.js';
 import { EXACT_LIMIT, Quantiles, RELATIVE_ACCURACY } from '../../src/report/stats/quantiles.js';
 import { TIME_BUCKETS, TimeBuckets } from '../../src/report/stats/time-buckets.js';
 
@@ -82,6 +83,22 @@ describe('SpanIndex', () => {
     expect(idx.get('0123456789abcdef')).toBeUndefined();
     idx.set(ids[0]!, -1);
     expect(idx.get(ids[0]!)).toBe(-1);
+    expect(idx.bytes).toBeLessThanOrEqual(131_072 * 12);
+  });
+
+  it('maps 128-bit trace ids (random, and structured ones differing in one word only) through growth', () => {
+    const idx = new TraceIdIndex(4);
+    const rand = lcg(5);
+    const w = (): string => Math.floor(rand() * 2 ** 32).toString(16).padStart(8, '0');
+    const ids: string[] = [];
+    for (let i = 0; i < 20_000; i++) ids.push(w() + w() + w() + w());
+    // Ids that differ only in the last word, or only in the first: no two may fold together.
+    for (let i = 0; i < 20_000; i++) ids.push('00000000' + '0000abcd' + '12345678' + i.toString(16).padStart(8, '0'));
+    for (let i = 0; i < 20_000; i++) ids.push(i.toString(16).padStart(8, '0') + '0000abcd' + '12345678' + '9abcdef0');
+    ids.forEach((id, i) => idx.set(id, i));
+    expect(idx.size).toBe(new Set(ids).size);
+    for (let i = 0; i < ids.length; i += 37) expect(idx.get(ids[i]!)).toBe(i);
+    expect(idx.get('f'.repeat(32))).toBeUndefined();
     expect(idx.bytes).toBeLessThanOrEqual(131_072 * 12);
   });
 });

@@ -31,6 +31,20 @@ describe('CircuitBreakers (controlled clock)', () => {
     expect((await b.acquire('d')).probe).toBe(false);
   });
 
+  it('opened by rate limiting: marked rateLimited, open only until the provider\'s shorter retry-after', async () => {
+    const c = clock();
+    const b = new CircuitBreakers({ ...DEFAULT_BREAKER, consecutiveFailures: 2, cooldownMs: 30_000 }, new MemoryStore({ clock: c }), c);
+    await b.record('d', 'failure', false, 'rate_limit', 2000);
+    expect(await b.record('d', 'failure', false, 'rate_limit', 2000)).toBe('open');
+    expect(await b.check('d')).toEqual({ allowed: false, state: 'open', retryAt: c.t + 2000, rateLimited: true });
+    expect(await b.snapshot('d')).toMatchObject({ state: 'open', rateLimited: true, reason: '2 consecutive failures (rate limited)' });
+    c.t += 2000;
+    expect((await b.acquire('d')).transition).toBe('half_open');
+    // The probe fails with a 5xx: reopened for the full cooldown, no longer a rate limit.
+    expect(await b.record('d', 'failure', true, 'upstream_unavailable')).toBe('reopen');
+    expect(await b.check('d')).toEqual({ allowed: false, state: 'open', retryAt: c.t + 30_000 });
+  });
+
   it('a failed probe reopens with a new cooldown', async () => {
     const c = clock();
     const b = new CircuitBreakers({ ...DEFAULT_BREAKER, consecutiveFailures: 1, cooldownMs: 500 }, new MemoryStore({ clock: c }), c);

@@ -16,17 +16,20 @@ import { Router } from '../../router/router.js';
 import { parseCommandArgs, UsageError } from '../args.js';
 import { demoRouterConfigFile, demoRouterOptions, demoScenario } from '../demo/scenario.js';
 import { demoClock, runWorkload, type WorkloadProgress } from '../demo/workload.js';
+import { runAgentWorkload, type AgentProgress } from '../demo/agent.js';
+import { usd } from '../../report/render/format.js';
 import type { Command } from '../main.js';
 
 export const DEMO_USAGE = `usage: tracegate demo [--out DIR] [--calls N] [--seed N] [--quiet]
 
 Runs fake providers on 127.0.0.1, a support agent routed through support-fast and
-support-accurate (retries, fallbacks, circuit breaker), evaluators on every answer, and writes
-the traces, the cohort report and an HTML report. No outside service; about 10 s.
+support-accurate (retries, fallbacks, circuit breaker), a refund-case agent with several calls
+per task through agent-lite and agent-pro, evaluators on every answer, and writes the traces, the
+cohort report and an HTML report. No outside service; about 10 s.
 
 options:
   --out DIR     where to write traces.jsonl, report.html, report.json, router.json (default ./tracegate-demo)
-  --calls N     support tickets to run (default 120)
+  --calls N     support tickets to run (default 120; and a quarter as many agent cases)
   --seed N      seed of the scripted faults and routing (default 7)
   --quiet       no progress line and no report on stdout
   -h, --help    this help
@@ -52,6 +55,7 @@ export interface DemoResult {
   jsonFile: string;
   configFile: string;
   workload: WorkloadProgress;
+  agent: AgentProgress;
   report: Report;
   elapsedMs: number;
 }
@@ -87,6 +91,21 @@ function progressLine(p: WorkloadProgress): string {
     .map(([a, n]) => `${a} ${n}`)
     .join(' · ');
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total} tickets · ${aliases} · fallbacks ${p.fallbacks} · failed ${p.failed} · evals failed ${p.evalsFailed}/${p.evaluations}`;
+}
+
+/** Agent tasks run after the support tickets: a quarter as many (each is several calls). */
+export function agentTasks(calls: number): number {
+  return Math.max(4, Math.round(calls / 4));
+}
+
+/** The agent story in one line: agent-lite against agent-pro, per call and per successful trace. */
+export function agentStory(report: Report): string | undefined {
+  const routes = report.tables.find((t) => t.by.length === 1 && t.by[0] === 'route')?.cohorts ?? [];
+  const lite = routes.find((c) => c.key.route === 'agent-lite' && !c.shadow);
+  const pro = routes.find((c) => c.key.route === 'agent-pro' && !c.shadow);
+  if (!lite || !pro) return undefined;
+  const per = (c: typeof lite): string => `$${usd(c.costPerRequest)} per call, $${usd(c.costPerSuccessfulTrace)} per successful trace (${c.traces.callsPerTrace.mean?.toFixed(1) ?? '-'} calls per trace, ${((c.traces.successRate ?? 0) * 100).toFixed(0)}% of traces succeed)`;
+  return `The agent: agent-lite ${per(lite)};\n           agent-pro  ${per(pro)}.`;
 }
 
 /** Says where the OTLP copy went only when an export succeeded; otherwise why it did not. */
@@ -140,6 +159,7 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoRes
   const router = new Router(demoRouterOptions((d) => mock.baseURL(d), options.seed, clock));
   say(`tracegate demo: fake providers on ${mock.url}; ${options.calls} support tickets through support-fast and support-accurate\n`);
   let workload: WorkloadProgress;
+  let agent: AgentProgress;
   let lastQuarter = 0;
   try {
     workload = await runWorkload(router, options.calls, clock, (p) => {
@@ -153,6 +173,11 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoRes
       }
     });
     if (io.stderr.isTTY) say('\n');
+    const tasks = agentTasks(options.calls);
+    say(`agent: ${tasks} refund cases through agent-lite and agent-pro (plan, draft, repairs until the draft passes its checks)\n`);
+    agent = await runAgentWorkload(router, tasks, clock, (a) => {
+      if (a.done === a.total) say(`agent: ${a.done}/${a.total} cases · ${Object.entries(a.byAlias).map(([k, v]) => `${k} ${v}`).join(' · ')} · ${a.calls} calls · gave up ${a.failed}\n`);
+    });
   } finally {
     await router.close();
     await mock.close();
@@ -166,6 +191,8 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoRes
   if (!options.quiet) {
     const rel = (f: string): string => relative(process.cwd(), f) || f;
     io.stdout.write(`\n${renderTerminal(report)}\n`);
+    const story = agentStory(report);
+    if (story) io.stdout.write(`${story}\n\n`);
     io.stdout.write(
       [
         `Done in ${(elapsedMs / 1000).toFixed(1)} s. Wrote:`,
@@ -181,7 +208,7 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoRes
       ].join('\n'),
     );
   }
-  return { tracesFile, htmlFile, jsonFile, configFile, workload, report, elapsedMs };
+  return { tracesFile, htmlFile, jsonFile, configFile, workload, agent, report, elapsedMs };
 }
 
 export async function runDemoCommand(argv: string[], io: DemoIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {

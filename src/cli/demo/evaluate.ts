@@ -26,6 +26,11 @@ function answerField(text: string): string {
   return text;
 }
 
+/** The agent's own check of a draft: both evaluators pass (nothing is recorded). */
+export async function checkAnswer(text: string): Promise<boolean> {
+  return (await jsonSchema.evaluate({ response: text })).passed && (await groundedness.evaluate({ response: answerField(text) })).passed;
+}
+
 /** Runs both evaluators on an answer's text and records the results on its trace. */
 export async function evaluateAnswer(text: string, info: CallInfo | undefined): Promise<EvaluationResult[]> {
   const where = { ...(info?.trace ? { target: info.trace } : {}), ...(routeOf(info) ? { route: routeOf(info)! } : {}) };

@@ -236,7 +236,11 @@ export function reportClient(doc: any, data: Report): void {
   card(fmtPct(tot.successRate), 'succeeded');
   card(fmtNum(tot.attemptsPerRequest, 2), 'attempts per request');
   card(fmtMs(tot.latencyMs.p95) + ' ms', 'p95 latency');
+  card(fmtInt(tot.traces.traces), 'traces (user tasks)');
+  card(fmtPct(tot.traces.successRate), 'traces succeeded');
+  card(fmtInt(tot.traces.callsPerTrace.p50) + ' / ' + fmtInt(tot.traces.callsPerTrace.p95), 'calls per trace p50 / p95');
   card('$' + fmtUsd(tot.costPerSuccessfulTrace), 'cost per successful trace');
+  card('$' + fmtUsd(tot.costPerSuccessfulRequest), 'cost per successful call');
   card(fmtPct(data.coverage.inAppTraceShare), 'calls inside an app trace');
   card(fmtPct(data.coverage.completeShare), 'calls with all required attributes');
   if (data.shadowTotals) card(fmtInt(data.shadowTotals.requests), 'shadow calls');
@@ -261,15 +265,22 @@ export function reportClient(doc: any, data: Report): void {
       ['p50', 'p95', 'p99'],
       (v) => fmtMs(v),
     );
-  const costBox = chartBox('cost', 'Cost per successful trace by route (USD, failed attempts included)');
-  const costed = routes.filter((c) => c.costPerSuccessfulTrace !== null);
-  if (costed.length === 0) empty(costBox, 'No successful calls with a known cost.');
+  const costBox = chartBox('cost', 'Cost per successful trace next to cost per call, by route (USD; failed attempts and failed traces included)');
+  const costed = routes.filter((c) => c.costPerSuccessfulTrace !== null || c.costPerRequest !== null);
+  const COST_SERIES = ['per successful trace', 'per call'];
+  if (costed.length === 0) empty(costBox, 'No calls with a known cost.');
   else
     groupedBars(
       costBox,
       'cost',
-      costed.map((c) => ({ label: c.label, values: [{ name: 'USD', value: c.costPerSuccessfulTrace ?? 0, text: '$' + fmtUsd(c.costPerSuccessfulTrace) }] })),
-      ['USD'],
+      costed.map((c) => ({
+        label: c.label,
+        values: [
+          { name: COST_SERIES[0]!, value: c.costPerSuccessfulTrace ?? 0, text: '$' + fmtUsd(c.costPerSuccessfulTrace) + ' (' + fmtInt(c.traces.successes) + ' of ' + fmtInt(c.traces.traces) + ' traces succeeded)' },
+          { name: COST_SERIES[1]!, value: c.costPerRequest ?? 0, text: '$' + fmtUsd(c.costPerRequest) + ' (' + fmtInt(c.requests) + ' calls)' },
+        ],
+      })),
+      COST_SERIES,
       (v) => '$' + fmtUsd(v),
     );
   const evalBox = chartBox('evals', 'Eval-fail-rate by cohort');
@@ -295,8 +306,8 @@ export function reportClient(doc: any, data: Report): void {
     tablesBox.appendChild(el('h3', undefined, 'By ' + t.by.join(' × ')));
     table(
       tablesBox,
-      ['cohort', 'requests', 'success', 'attempts/req', 'retry', 'fallback', 'fallback ok', 'p50 ms', 'p95 ms', 'p99 ms', 'ttft p50', 'ttft p95', 'in tok/req', 'out tok/req', 'cost $', '$/req', '$/successful trace', 'in app trace', 'all attributes'],
-      t.cohorts.map((c) => [
+      ['cohort', 'requests', 'success', 'attempts/req', 'retry', 'fallback', 'fallback ok', 'p50 ms', 'p95 ms', 'p99 ms', 'ttft p50', 'ttft p95', 'in tok/req', 'out tok/req', 'cost $', '$/req', '$/successful req', '$/successful trace', 'in app trace', 'all attributes'],
+      t.cohorts.filter((c) => c.requests > 0).map((c) => [
         c.label,
         fmtInt(c.requests),
         fmtPct(c.successRate),
@@ -313,11 +324,34 @@ export function reportClient(doc: any, data: Report): void {
         fmtNum(c.outputTokensPerRequest, 1),
         fmtUsd(c.costUsd),
         fmtUsd(c.costPerRequest),
+        fmtUsd(c.costPerSuccessfulRequest),
         fmtUsd(c.costPerSuccessfulTrace),
         fmtPct(c.coverage.inAppTraceShare),
         fmtPct(c.coverage.completeShare),
       ]),
     );
+    const withTraces = t.cohorts.filter((c) => c.traces.traces > 0);
+    if (withTraces.length) {
+      tablesBox.appendChild(el('h3', undefined, 'Traces by ' + t.by.join(' × ') + ' (a trace is in every cohort it touched)'));
+      table(
+        tablesBox,
+        ['cohort', 'traces', 'success', 'partial', 'calls p50', 'calls p95', 'retries/trace', 'fallbacks/trace', "cohort's share $", 'whole traces $', '$/successful trace', 'whole trace $/successful trace'],
+        withTraces.map((c) => [
+          c.label,
+          fmtInt(c.traces.traces),
+          fmtPct(c.traces.successRate),
+          fmtInt(c.traces.partial),
+          fmtInt(c.traces.callsPerTrace.p50),
+          fmtInt(c.traces.callsPerTrace.p95),
+          fmtNum(c.traces.retriesPerTrace, 2),
+          fmtNum(c.traces.fallbacksPerTrace, 2),
+          fmtUsd(c.traces.costShareUsd),
+          fmtUsd(c.traces.costWholeUsd),
+          fmtUsd(c.traces.costPerSuccessfulTrace),
+          fmtUsd(c.traces.wholeTraceCostPerSuccessfulTrace),
+        ]),
+      );
+    }
     const ev: string[][] = [];
     for (const c of t.cohorts) for (const e of c.evals) ev.push([c.label, e.evaluator, fmtInt(e.results), fmtInt(e.failed), fmtPct(e.failRate), fmtNum(e.meanScore, 3)]);
     if (ev.length) {
@@ -377,6 +411,14 @@ export function reportClient(doc: any, data: Report): void {
       'Calls missing attempt spans: ' + fmtInt(cov.callsMissingAttempts) + '; attempt spans without their call: ' + fmtInt(cov.orphanAttempts) + '; evaluations without their answer: ' + fmtInt(cov.orphanEvaluations) + '.',
     ),
   );
+  const g = data.traceGrouping;
+  covBox.appendChild(
+    el(
+      'p',
+      undefined,
+      'Traces: ' + fmtInt(g.traces) + ' with gateway calls (' + fmtInt(g.partial) + ' without their root span), ' + fmtInt(g.tracesWithoutCalls) + ' without; success counts ' + (g.success === 'evals' ? 'the root span, unhandled call failures and every evaluation' : 'the root span and unhandled call failures') + '. Spans after their trace closed: ' + fmtInt(g.late.spans) + ' late (idle ' + fmtInt(g.idleMs) + ' ms), ' + fmtInt(g.overflow.spans) + ' overflow (over ' + fmtInt(g.maxOpenTraces) + ' open traces); verdicts changed after close: ' + fmtInt(g.verdictsChangedAfterClose) + '.',
+    ),
+  );
   covBox.appendChild(el('p', undefined, 'Required on call spans: ' + cov.required.call.join(', ') + '; on attempt spans: ' + cov.required.attempt.join(', ') + '.'));
   const cmpBox = doc.getElementById('comparison');
   if (data.comparison) {
@@ -386,7 +428,7 @@ export function reportClient(doc: any, data: Report): void {
     for (const f of data.comparison.flags) cmpBox.appendChild(el('div', { class: 'flag ' + f.kind }, '[' + f.kind + '] ' + f.message));
     table(
       cmpBox,
-      ['cohort', 'by', 'requests', 'success Δ', 'p50 Δ', 'p95 Δ', '$/successful trace Δ', 'eval-fail-rate Δ', 'flags'],
+      ['cohort', 'by', 'requests', 'success Δ', 'p50 Δ', 'p95 Δ', '$/successful trace Δ', '$/successful req Δ', 'eval-fail-rate Δ', 'flags'],
       data.comparison.cohorts.map((d) => [
         d.label,
         d.by.join('+'),
@@ -395,6 +437,7 @@ export function reportClient(doc: any, data: Report): void {
         d.latencyP50Ms.relative === null ? '-' : (d.latencyP50Ms.relative * 100).toFixed(0) + '%',
         d.latencyP95Ms.relative === null ? '-' : (d.latencyP95Ms.relative * 100).toFixed(0) + '%',
         d.costPerSuccessfulTrace.relative === null ? '-' : (d.costPerSuccessfulTrace.relative * 100).toFixed(0) + '%',
+        d.costPerSuccessfulRequest.relative === null ? '-' : (d.costPerSuccessfulRequest.relative * 100).toFixed(0) + '%',
         Object.keys(d.evalFailRate)
           .map((k) => {
             const m = d.evalFailRate[k]!;
@@ -403,7 +446,7 @@ export function reportClient(doc: any, data: Report): void {
           .join(', '),
         { text: d.flags.join(', '), cls: d.flags.length ? 'bad' : '' },
       ]),
-      [1, 7, 8],
+      [1, 8, 9],
     );
   }
 
