@@ -5,6 +5,8 @@
  * instances of the CommonJS and the ESM build (distinct classes) see the same guard: a call is
  * never turned into spans twice.
  */
+import { processGlobal } from '../src/process-global.js';
+
 
 /** What the guard needs from an instance (structural: both builds' classes satisfy it). */
 export interface GuardMember {
@@ -17,16 +19,8 @@ interface Guard {
   standby: GuardMember[];
 }
 
-const KEY = Symbol.for('tracegate.instrumentation.guard');
-
 function guard(): Guard {
-  const g = globalThis as Record<symbol, unknown>;
-  let v = g[KEY] as Guard | undefined;
-  if (!v) {
-    v = { owner: null, standby: [] };
-    Object.defineProperty(g, KEY, { value: v, enumerable: false, configurable: true });
-  }
-  return v;
+  return processGlobal<Guard>('tracegate.instrumentation.guard', () => ({ owner: null, standby: [] }));
 }
 
 /** Claims ownership; false means another instance owns the channels and `member` waits. */

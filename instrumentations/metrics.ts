@@ -25,6 +25,7 @@ export class TracegateMetrics {
   private readonly breakerTransitions: Counter;
   private readonly budgetRejections: Counter;
   private readonly cost: Counter;
+  private readonly storeDegradedCalls: Counter;
   private readonly evalRoutingDecisions: Counter;
 
   constructor(meter: Meter) {
@@ -57,6 +58,10 @@ export class TracegateMetrics {
       unit: '{transition}',
     });
     this.budgetRejections = meter.createCounter(S.METRIC_TRACEGATE_BUDGET_REJECTIONS, { description: 'Calls rejected by a budget.', unit: '{rejection}' });
+    this.storeDegradedCalls = meter.createCounter(S.METRIC_TRACEGATE_STORE_DEGRADED_CALLS, {
+      description: 'Calls served while the shared state store was unavailable.',
+      unit: '{call}',
+    });
     this.cost = meter.createCounter(S.METRIC_TRACEGATE_COST, { description: 'USD spent on upstream attempts with a known price.', unit: '{USD}' });
     this.evalRoutingDecisions = meter.createCounter(S.METRIC_TRACEGATE_EVAL_ROUTING_DECISIONS, {
       description: 'Eval-aware routing policy decisions (demote, rollback, probe, restore).',
@@ -123,6 +128,7 @@ export class TracegateMetrics {
     };
     if (ev.error !== undefined) a[S.ATTR_ERROR_TYPE] = errorType(ev.error);
     this.callDuration.record(durationS, a);
+    if (ev.info.storeDegraded) this.storeDegradedCalls.add(1, a);
   }
 
   decision(d: DecisionEvent): void {

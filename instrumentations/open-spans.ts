@@ -5,6 +5,7 @@
  * builds of tracegate share one registry.
  */
 import type { Span } from '@opentelemetry/api';
+import { processGlobal } from '../src/process-global.js';
 
 export interface OpenSpan {
   readonly span: Span;
@@ -12,16 +13,8 @@ export interface OpenSpan {
   readonly callId: string;
 }
 
-const KEY = Symbol.for('tracegate.instrumentation.open-spans');
-
 function registry(): Map<string, OpenSpan> {
-  const g = globalThis as Record<symbol, unknown>;
-  let map = g[KEY] as Map<string, OpenSpan> | undefined;
-  if (!map) {
-    map = new Map();
-    Object.defineProperty(g, KEY, { value: map, enumerable: false, configurable: true });
-  }
-  return map;
+  return processGlobal('tracegate.instrumentation.open-spans', () => new Map<string, OpenSpan>());
 }
 
 export function trackOpenSpan(entry: OpenSpan): void {

@@ -28,6 +28,7 @@ import {
 import type { ExportHealth, ExportStatus, WarnLine } from './exporters/export-health.js';
 import { LazyExporter } from './exporters/lazy-exporter.js';
 import type { OtlpProtocol } from './exporters/otlp-protocol.js';
+import { processGlobal } from '../src/process-global.js';
 import { TracegateInstrumentation } from './instrumentation.js';
 import { installFlushHooks } from './lifecycle.js';
 import { preferTracegateSpans } from './sdk/anthropic.js';
@@ -87,17 +88,16 @@ export interface Registration {
   shutdown(): Promise<void>;
 }
 
-const KEY = Symbol.for('tracegate.register');
+/** The registration slot, shared by both builds. */
+const slot = (): { current: Registration | undefined } => processGlobal('tracegate.register', () => ({ current: undefined as Registration | undefined }));
 
 /** The process's registration, if `register()` ran (in either build). */
 export function getRegistration(): Registration | undefined {
-  return (globalThis as Record<symbol, unknown>)[KEY] as Registration | undefined;
+  return slot().current;
 }
 
 function setRegistration(r: Registration | undefined): void {
-  const g = globalThis as Record<symbol, unknown>;
-  if (r) Object.defineProperty(g, KEY, { value: r, enumerable: false, configurable: true, writable: true });
-  else delete g[KEY];
+  slot().current = r;
 }
 
 function setupDiag(env: NodeJS.ProcessEnv): void {

@@ -108,6 +108,7 @@ export function callEndAttributes(ev: CallEvent, ttfcSeconds: number | undefined
   if (info.routedAlias) a[S.ATTR_TRACEGATE_ROUTED_ALIAS] = info.routedAlias;
   if (info.mirroredTo) a[S.decisionAttr('mirror', 'mirror.alias')] = info.mirroredTo;
   if (info.repairs) a[S.ATTR_TRACEGATE_REPAIRS] = info.repairs;
+  if (info.storeDegraded) a[S.ATTR_TRACEGATE_STORE_DEGRADED] = true;
   if (info.guardrails?.length) a[S.ATTR_TRACEGATE_GUARDRAIL_VERDICTS] = info.guardrails.map((g) => `${g.hook}:${g.stage}:${g.action}`);
   if (info.budget) {
     a[S.decisionAttr('budget', 'budget.names')] = [...info.budget.budgets];

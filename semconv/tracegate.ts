@@ -4,7 +4,7 @@
  * Totals of a call use `tracegate.usage.*` / `tracegate.cost.*`, never `gen_ai.usage.*` or
  * `llm.token_count.*`, so backends summing those do not count a call twice.
  */
-import type { DecisionKind } from '../src/channels.js';
+import type { DecisionKind } from './decision-kind.js';
 import { attribute, event, metric, spanName } from './registry.js';
 import { GEN_AI_DURATION_BUCKETS } from './gen-ai.js';
 
@@ -140,6 +140,11 @@ export const ATTR_TRACEGATE_REPAIRS = attribute('tracegate', 'tracegate.repairs'
   type: 'int',
   on: ['call'],
   description: 'Repairs asked by post-call guardrails (the same deployment asked again); set when > 0.',
+});
+export const ATTR_TRACEGATE_STORE_DEGRADED = attribute('tracegate', 'tracegate.store.degraded', {
+  type: 'boolean',
+  on: ['call'],
+  description: 'The shared state store (Redis) was unavailable during the call, so its features followed their failure policies (budgets fail closed, rate limits on a local share, breakers local); set only when true.',
 });
 export const ATTR_TRACEGATE_METADATA = attribute('tracegate', 'tracegate.metadata.<key>', {
   type: 'string',
@@ -388,6 +393,11 @@ export const METRIC_TRACEGATE_EVAL_ROUTING_DECISIONS = metric('tracegate', 'trac
   unit: '{decision}',
   description:
     'Eval-aware routing policy decisions (`demote`, `rollback`, `probe`, `restore`), counted when published on the next call of the route, by route, deployment, action and evaluation name.',
+});
+export const METRIC_TRACEGATE_STORE_DEGRADED_CALLS = metric('tracegate', 'tracegate.store.degraded_calls', {
+  instrument: 'counter',
+  unit: '{call}',
+  description: 'Calls served while the shared state store (Redis) was unavailable, by route and outcome.',
 });
 export const METRIC_TRACEGATE_COST = metric('tracegate', 'tracegate.client.cost', {
   instrument: 'counter',

@@ -135,6 +135,8 @@ export interface CallInfo {
   repairs?: number;
   /** The shadow alias this call was mirrored to. */
   mirroredTo?: string;
+  /** The shared state store (Redis) was unavailable during the call: its features followed their failure policies. */
+  storeDegraded?: boolean;
 }
 
 const KEY = 'tracegate';

@@ -130,18 +130,8 @@ export interface ChunkEvent {
   readonly chunk: ChatCompletionChunk;
 }
 
-export type DecisionKind =
-  | 'retry'
-  | 'fallback'
-  | 'breaker'
-  | 'budget'
-  | 'rate_limit'
-  | 'cache'
-  | 'guardrail'
-  | 'mirror'
-  | 'route'
-  | 'context_window'
-  | 'eval_routing';
+import type { DecisionKind } from '../semconv/decision-kind.js';
+export type { DecisionKind };
 
 export type AttributeValue = string | number | boolean | string[] | number[];
 

@@ -23,6 +23,7 @@ export type ErrorClass =
   | 'aborted'
   | 'stream_interrupted'
   | 'config'
+  | 'store_unavailable'
   | 'internal';
 
 export type TimeoutKind = 'connect' | 'headers' | 'first_token' | 'idle' | 'total' | 'unconsumed';
@@ -266,6 +267,18 @@ export class StreamInterruptedError extends TracegateError {
       },
     );
     this.delivered = delivered;
+  }
+}
+
+/**
+ * The shared state store (Redis) did not answer in time and the feature's failure policy is to
+ * fail closed (budgets by default): the call is refused before any upstream call.
+ */
+export class StoreUnavailableError extends TracegateError {
+  readonly errorClass = 'store_unavailable' as const;
+  readonly type = 'api_error';
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 503, { code: 'store_unavailable', ...options });
   }
 }
 

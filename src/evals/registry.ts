@@ -12,6 +12,7 @@ import { JsonSchemaValidation } from './json-schema.js';
 import { PromptInjection } from './prompt-injection.js';
 import { ToolSelectionAccuracy } from './tool-selection.js';
 import type { Evaluator } from './types.js';
+import { processGlobal } from '../process-global.js';
 
 export interface EvaluatorContext {
   /** Router for judge aliases and embeddings. */
@@ -20,17 +21,9 @@ export interface EvaluatorContext {
 
 export type EvaluatorFactory = (options: Record<string, unknown>, context: EvaluatorContext) => Evaluator;
 
-const KEY = Symbol.for('tracegate.evals.registry');
-
 /** Shared by the ESM and CommonJS builds (an evaluator registered through one is found by the other). */
 function registry(): Map<string, EvaluatorFactory> {
-  const g = globalThis as Record<symbol, unknown>;
-  let map = g[KEY] as Map<string, EvaluatorFactory> | undefined;
-  if (!map) {
-    map = new Map();
-    Object.defineProperty(g, KEY, { value: map, enumerable: false, configurable: true });
-  }
-  return map;
+  return processGlobal('tracegate.evals.registry', () => new Map<string, EvaluatorFactory>());
 }
 
 function needRouter(ctx: EvaluatorContext, name: string): JudgeRouter {

@@ -8,7 +8,7 @@
  * Importing this module registers the `aws-eventstream` framer (see framing.ts).
  */
 import { InvalidResponseError } from '../errors.js';
-import type { StreamEvent } from '../providers/types.js';
+import type { StreamEvent } from './stream-event.js';
 import { crc32 } from './crc32.js';
 import { registerFramer, type EventFramer } from './framing.js';
 

@@ -1,6 +1,6 @@
 /** Turns a provider's stream body into framed events: SSE, or the AWS event-stream binary framing. */
 import { InvalidResponseError } from '../errors.js';
-import type { StreamEvent } from '../providers/types.js';
+import type { StreamEvent } from './stream-event.js';
 import { SseDecoder } from './sse.js';
 
 export interface EventFramer {

@@ -4,7 +4,7 @@
  */
 import { newRecord, type MockCallRecord } from './calls.js';
 import { findRoute } from './dialects/index.js';
-import type { Dialect, ErrorSpec, MockRequest } from './dialects/types.js';
+import type { ErrorSpec, MockRequest } from './dialects/types.js';
 import { respond, sendError } from './respond.js';
 import { FAULT_HEADER, FIXTURE_HEADER, parseFaultHeader, parseFixtureHeader, parseReplyHeader, REPLY_HEADER } from './scenario/headers.js';
 import { ScenarioError } from './scenario/load.js';

@@ -6,8 +6,8 @@ import { geminiAdapter } from './gemini/index.js';
 import { openaiAdapter } from './openai.js';
 import { openaiCompatibleAdapter, openaiCompatiblePresets } from './openai-compatible.js';
 import { openaiCompletionsAdapter } from './openai-completions.js';
-import { registerProvider } from './registry.js';
+import { registerBuiltinProvider } from './registry.js';
 
 for (const adapter of [openaiAdapter, azureAdapter, anthropicAdapter, geminiAdapter, bedrockAdapter, openaiCompatibleAdapter, openaiCompletionsAdapter, ...openaiCompatiblePresets]) {
-  registerProvider(adapter);
+  registerBuiltinProvider(adapter);
 }

@@ -8,6 +8,7 @@
 import type { z } from 'zod';
 import type { TracegateError } from '../errors.js';
 import type { HttpRequestSpec, ResponseHeaders } from '../http/transport.js';
+import type { StreamEvent } from '../http/stream-event.js';
 import type { ChatCompletionCreateParams } from '../wire/chat-request.js';
 import type { ChatCompletion, ChatCompletionChunk } from '../wire/chat-response.js';
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from '../wire/embeddings.js';
@@ -111,13 +112,7 @@ export interface UpstreamError {
   text: string;
 }
 
-/** One framed stream event: an SSE event, or an AWS event-stream message. */
-export interface StreamEvent {
-  event?: string;
-  data: string;
-  /** AWS event-stream `:message-type` (`event` or `exception`). */
-  messageType?: string;
-}
+export type { StreamEvent } from '../http/stream-event.js';
 
 /**
  * Stateful per-stream decoder from provider events to OpenAI chunks. `push` may return no chunk

@@ -1,6 +1,7 @@
 /**
  * The `x-tracegate-*` response headers from a call's CallInfo: trace id (when tracing is on),
- * attempts, fallback, deployment, cost, and the proxy's overhead — the time the request spent in
+ * attempts, fallback, deployment, cost, `x-tracegate-store: degraded` when the shared state store
+ * was unavailable, and the proxy's overhead — the time the request spent in
  * the proxy outside upstream attempts and the waits between them (body read, validation,
  * routing, admission, serialization). For a stream they are computed when the first chunk is
  * ready, from the attempts so far and the serving attempt's time to first chunk; the cost is
@@ -32,6 +33,7 @@ export function callHeaders(info: CallInfo | undefined, elapsedMs: number, heade
   headers['x-tracegate-fallback'] = info.fallbackUsed ? (info.fallbackAlias ?? 'true') : 'false';
   if (info.deployment) headers['x-tracegate-deployment'] = info.deployment.id;
   if (info.cacheHit) headers['x-tracegate-cache'] = 'hit';
+  if (info.storeDegraded) headers['x-tracegate-store'] = 'degraded';
   if (typeof info.totalCostUsd === 'number') headers['x-tracegate-cost-usd'] = plainNumber(info.totalCostUsd);
   headers['x-tracegate-overhead-ms'] = ms(elapsedMs - upstream);
 }
@@ -52,5 +54,6 @@ export function streamHeaders(info: CallInfo | undefined, serving: ServingAttemp
     if (info.deployment) headers['x-tracegate-deployment'] = info.deployment.id;
     headers['x-tracegate-cache'] = 'hit';
   }
+  if (info.storeDegraded) headers['x-tracegate-store'] = 'degraded';
   headers['x-tracegate-overhead-ms'] = ms(elapsedMs - upstream);
 }

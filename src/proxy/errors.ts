@@ -54,6 +54,7 @@ function statusFor(err: TracegateError): number {
     case 'invalid_response':
       return 502;
     case 'circuit_open':
+    case 'store_unavailable':
       return 503;
     case 'aborted':
       return 499;

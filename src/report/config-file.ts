@@ -10,6 +10,7 @@
 import { promises as fsp } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { convertLiteLLM } from '../proxy/config/litellm.js';
+import { fillWildcard, isWildcardName, wildcardTemplates } from '../router/wildcard.js';
 import { ReportInputError } from '../errors.js';
 
 export interface ConfiguredDeployment {
@@ -80,6 +81,28 @@ export async function loadRouteConfig(file: string): Promise<RouteConfig> {
     throw new ReportInputError(`config ${file}: not YAML or JSON${line ? ` (line ${line})` : ''}: ${(err as Error).message.split('\n')[0]}`, file, line);
   }
   return routeConfigFromObject(doc, file);
+}
+
+/**
+ * The configured deployments of a route: its alias's entries, or, for a model name served by a
+ * wildcard entry (`anthropic/*`), that entry made concrete as the router makes it (same ids:
+ * `<name>#<n>` or `<entry id>:<name>`; `*` in the model filled from the name).
+ */
+export function configuredDeployments(config: RouteConfig, route: string): ConfiguredDeployment[] | undefined {
+  const exact = config.aliases.get(route);
+  if (exact) return exact;
+  const templates = wildcardTemplates([...config.aliases.entries()].filter(([name]) => isWildcardName(name)).map(([name, entries]) => ({ name, entries })));
+  for (const t of templates) {
+    const m = t.regex.exec(route);
+    if (!m) continue;
+    return t.entries[0]!.entries.map((d, n) => ({
+      ...d,
+      alias: route,
+      id: d.id === `${t.pattern}#${n}` ? `${route}#${n}` : `${d.id}:${route}`,
+      model: fillWildcard(d.model, m.slice(1)),
+    }));
+  }
+  return undefined;
 }
 
 /** The alias's primary deployment: lowest priority tier, highest weight, first in order. */

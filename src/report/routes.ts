@@ -7,7 +7,7 @@
  * open, weights, rules, a key's limits), `unconfigured` (with `--config`: the answering deployment
  * is not configured for the alias). Counts are kept per distinct combination (a handful per alias).
  */
-import { configuredPrimary, type RouteConfig } from './config-file.js';
+import { configuredDeployments, configuredPrimary, type RouteConfig } from './config-file.js';
 import { fellBack } from './cohort.js';
 import type { JoinedCall } from './model/join.js';
 import type { RouteDistribution, RouteTarget } from './types.js';
@@ -69,7 +69,7 @@ export class RouteDistributionAcc {
 
 function distribution(route: string, combos: Combo[], config: RouteConfig | undefined): RouteDistribution {
   const requests = combos.reduce((n, c) => n + c.count, 0);
-  const configured = config?.aliases.get(route);
+  const configured = config ? configuredDeployments(config, route) : undefined;
   let primary: RouteDistribution['primary'] = null;
   const cfgPrimary = configured ? configuredPrimary(configured) : undefined;
   if (cfgPrimary) primary = { deployment: cfgPrimary.id, provider: cfgPrimary.provider, model: cfgPrimary.model, source: 'config' };

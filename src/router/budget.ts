@@ -108,8 +108,12 @@ export class Budgets {
     return out;
   }
 
-  /** Reserves `amountUsd` on every slot, or on none (rolling back) when one is exhausted. */
+  /** Reserves `amountUsd` on every slot, or on none (one atomic store operation when the store has `reserveAll`). */
   async reserve(slots: BudgetSlot[], amountUsd: number): Promise<ReserveOutcome> {
+    if (this.store.reserveAll) {
+      const r = await this.store.reserveAll(slots.map((s) => ({ key: s.storeKey, limit: s.rule.limitUsd, ...(s.ttlMs !== undefined ? { ttlMs: s.ttlMs } : {}) })), amountUsd);
+      return r.ok ? { ok: true, reservation: { slots, amountUsd } } : { ok: false, slot: slots[r.failed]!, spentUsd: r.value };
+    }
     const done: BudgetSlot[] = [];
     for (const slot of slots) {
       const r = await this.store.reserve(slot.storeKey, amountUsd, slot.rule.limitUsd, slot.ttlMs);

@@ -97,6 +97,7 @@ export function beginCall(
   };
   if (maxOut !== undefined) state.maxOutputTokens = maxOut;
   if (options.identity && !shadow) state.identity = options.identity;
+  markStoreDegraded(core, state);
   return state;
 }
 
@@ -118,6 +119,11 @@ export async function admitKey(core: RouterCore, state: LiveCall): Promise<void>
   state.keyAdmission = a;
 }
 
+/** Marks the call when the shared store is answering from its failure policies (span attribute, metric). */
+function markStoreDegraded(core: RouterCore, state: LiveCall): void {
+  if (core.store.degraded?.()) state.event.info.storeDegraded = true;
+}
+
 function reconcileKey(core: RouterCore, state: LiveCall): void {
   const a = state.keyAdmission;
   if (!a) return;
@@ -129,6 +135,7 @@ function reconcileKey(core: RouterCore, state: LiveCall): void {
 
 export function settleSuccess<T extends object>(core: RouterCore, state: LiveCall, result: T): T {
   reconcileKey(core, state);
+  markStoreDegraded(core, state);
   attachCallInfo(result, state.event.info);
   state.event.result = result;
   publishSettled(callChannel, state.event);
@@ -137,6 +144,7 @@ export function settleSuccess<T extends object>(core: RouterCore, state: LiveCal
 
 export function settleFailure(core: RouterCore, state: LiveCall, error: unknown): void {
   reconcileKey(core, state);
+  markStoreDegraded(core, state);
   markFailure(state.event.info, error, state.startedAt);
   // The error reports its call too (attempts, trace), unless it already belongs to another call
   // (a caller's abort reason shared by several calls).

@@ -16,6 +16,7 @@ import type { RateLimit } from './limits.js';
 import type { MirrorConfig } from './mirror.js';
 import { DEFAULT_FALLBACK, type FallbackConfig } from './policy/fallback.js';
 import { DEFAULT_RETRY, RETRYABLE_CLASSES, type RetryConfig } from './policy/retry.js';
+import { StoreConfigSchema } from './store/config.js';
 import type { StateStore } from './store/types.js';
 import { STRATEGY_NAMES, type StrategyName } from './strategies/index.js';
 import type { RoutingRule } from './strategies/rules.js';
@@ -113,7 +114,8 @@ export const PolicyOptionsShape = {
       postCall: z.array(z.custom<NonNullable<GuardrailHooks['postCall']>[number]>(isHook, 'expected a hook { name, check() }')).optional(),
     })
     .optional(),
-  store: z.custom<StateStore>(isStore, 'expected a StateStore').optional(),
+  /** A StateStore instance, or `{ redis: { url, keyPrefix?, ... } }` (see docs/router.md, shared state). */
+  store: z.union([z.custom<StateStore>(isStore, 'expected a StateStore'), StoreConfigSchema]).optional(),
   clock: z.custom<Clock>((v) => !!v && typeof (v as Clock).now === 'function', 'expected { now(): number }').optional(),
   /** Random source for strategies, jitter and sampling (tests). */
   random: z.custom<() => number>((v) => typeof v === 'function', 'expected a function').optional(),

@@ -25,7 +25,7 @@ import type { RouterCore } from './core.js';
 import { RateLimiter } from './limits.js';
 import { RoutingAdjustments } from './routing-adjust.js';
 import { StatsTable, type DeploymentStats } from './stats.js';
-import { MemoryStore } from './store/memory.js';
+import { createStore } from './store/config.js';
 import type { StateStore } from './store/types.js';
 import { createStrategy, type RoutingStrategy, type StrategyName } from './strategies/index.js';
 import { DeploymentGroups, fillWildcard, isWildcardName, wildcardTemplates } from './wildcard.js';
@@ -61,6 +61,7 @@ export class Router implements RouterCore {
   /** Runtime routing adjustments (eval-aware routing): weight multipliers and alias redirects. */
   readonly routing: RoutingAdjustments;
   private readonly all: readonly Deployment[];
+  private readonly ownsStore: boolean;
   private readonly strategies = new Map<StrategyName, RoutingStrategy>();
 
   constructor(options: RouterOptions) {
@@ -86,12 +87,14 @@ export class Router implements RouterCore {
     this.policies = resolvePolicies(parsed, this.all);
     this.clock = parsed.clock ?? systemClock;
     this.random = parsed.random ?? Math.random;
-    this.store = parsed.store ?? new MemoryStore({
-        clock: this.clock,
-        cacheMaxEntries: this.policies.cache.maxEntries,
-        cacheMaxBytes: this.policies.cache.maxBytes,
-        cacheMaxEntryBytes: this.policies.cache.maxEntryBytes,
-      });
+    const chosen = createStore(parsed.store, {
+      clock: this.clock,
+      cacheMaxEntries: this.policies.cache.maxEntries,
+      cacheMaxBytes: this.policies.cache.maxBytes,
+      cacheMaxEntryBytes: this.policies.cache.maxEntryBytes,
+    });
+    this.store = chosen.store;
+    this.ownsStore = chosen.owned;
     this.breakers = new CircuitBreakers(this.policies.breaker, this.store, this.clock);
     this.budgets = new Budgets(this.policies.budgets, this.store, this.clock);
     this.limiter = new RateLimiter(this.store, this.clock);
@@ -148,8 +151,9 @@ export class Router implements RouterCore {
     return { ...this.stats.get(id) };
   }
 
-  /** Closes pooled upstream connections. */
+  /** Closes pooled upstream connections, and the state store when the router created it (a Redis connection). */
   async close(): Promise<void> {
+    if (this.ownsStore) await this.store.close?.();
     await closeDispatchers();
   }
 }

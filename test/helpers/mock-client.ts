@@ -52,7 +52,6 @@ export interface ChatCallOptions {
 }
 
 /** A fetch Response whose `json()` is untyped, for terse assertions in tests. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type TestResponse = Omit<Response, 'json'> & { json(): Promise<any> };
 
 /** fetch, returning a TestResponse. */

@@ -151,7 +151,7 @@ describe('tracegate proxy (child process)', () => {
         out.push(d.toString());
         const text = out.join('');
         const m = /listening on (http:\/\/\S+)/.exec(text);
-        if (m && /^  traces .*\n/m.test(text)) resolve(m[1]!);
+        if (m && /^ {2}traces .*\n/m.test(text)) resolve(m[1]!);
       };
       proc.stdout!.on('data', onData);
       proc.stderr!.on('data', (d: Buffer) => out.push(d.toString()));

@@ -191,7 +191,6 @@ describe('LiteLLM config.yaml', () => {
     expect(config.warnings).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^model_list\[\]\.litellm_params\.temperature: ignored/),
-        expect.stringMatching(/^router_settings\.redis_host: ignored \(shared state stores/),
         expect.stringMatching(/^litellm_settings\.drop_params: ignored/),
         expect.stringMatching(/^litellm_settings\.success_callback: ignored \(tracegate traces every call with OpenTelemetry/),
         expect.stringMatching(/^general_settings\.database_url: ignored/),

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildRouter, loadProxyConfig } from '../../src/proxy/index.js';
-import { loadRouteConfig } from '../../src/report/config-file.js';
+import { configuredDeployments, loadRouteConfig } from '../../src/report/config-file.js';
 
 const FILE = [
   'model_list:',
@@ -50,5 +50,20 @@ describe('LiteLLM config: one reader for the proxy and the report', () => {
     const routes = await loadRouteConfig(file);
     expect([...routes.aliases.values()].flat().map((d) => [d.alias, d.provider, d.model])).toEqual(EXPECTED);
     expect([...routes.aliases.values()].flat().map((d) => d.id)).toEqual(['together#0', 'claude#0', 'converse#0', 'azure-custom#0', 'local#0']);
+  });
+});
+
+describe('the report and wildcard routes', () => {
+  it('a model served by a wildcard is its own route, with the deployment id and model the router gives it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tg-litellm-'));
+    const file = join(dir, 'config.yaml');
+    writeFileSync(file, ['model_list:', '  - model_name: "anthropic/*"', '    litellm_params: { model: "anthropic/*" }', '  - model_name: "*"', '    litellm_params: { model: "openai/*" }', ''].join('\n'));
+    const routes = await loadRouteConfig(file);
+    expect(configuredDeployments(routes, 'anthropic/claude-3-5-haiku')?.map((d) => [d.id, d.provider, d.model])).toEqual([['anthropic/claude-3-5-haiku#0', 'anthropic', 'claude-3-5-haiku']]);
+    expect(configuredDeployments(routes, 'gpt-4.1-nano')?.map((d) => [d.id, d.provider, d.model])).toEqual([['gpt-4.1-nano#0', 'openai', 'gpt-4.1-nano']]);
+    // the router names the same deployments
+    const router = buildRouter(await loadProxyConfig(file, { env: { OPENAI_API_KEY: 'k', ANTHROPIC_API_KEY: 'k' } }));
+    expect(router.groups.get('anthropic/claude-3-5-haiku')!.map((d) => [d.id, d.provider, d.model])).toEqual([['anthropic/claude-3-5-haiku#0', 'anthropic', 'claude-3-5-haiku']]);
+    expect(router.groups.get('gpt-4.1-nano')!.map((d) => [d.id, d.provider, d.model])).toEqual([['gpt-4.1-nano#0', 'openai', 'gpt-4.1-nano']]);
   });
 });

@@ -80,12 +80,17 @@ function formatName(format: 'native' | 'litellm'): string {
   return format === 'litellm' ? 'LiteLLM format' : 'tracegate format';
 }
 
+function describeStore(store: object): string {
+  return (store as { description?: string }).description ?? 'in memory (this process only; use store.redis to share limits between instances)';
+}
+
 function startupLines(proxy: ProxyServer, telemetry: TelemetryHandle): string[] {
   return [
     `tracegate proxy listening on ${proxy.url} (OpenAI base URL ${proxy.url}/v1)`,
     `  config   ${proxy.config.source} (${formatName(proxy.config.format)})`,
     `  aliases  ${proxy.aliases.join(', ')}`,
     `  keys     ${describeKeys(proxy.config.keys)}`,
+    `  state    ${describeStore(proxy.router.store)}`,
     `  traces   ${telemetry.description}`,
   ];
 }

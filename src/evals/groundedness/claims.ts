@@ -43,7 +43,7 @@ export function splitSentences(text: string): string[] {
       let j = i + 1;
       while (j < chars.length && /["'”’)\]]/.test(chars[j]!)) current += chars[j++]!;
       const next = chars.slice(j).join('');
-      if (next === '' || /^\s+["'“‘(\[]?[\p{Lu}\d]/u.test(next)) {
+      if (next === '' || /^\s+["'“‘([]?[\p{Lu}\d]/u.test(next)) {
         if (current.trim()) out.push(current.trim());
         current = '';
         i = j - 1;

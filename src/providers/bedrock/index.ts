@@ -65,10 +65,10 @@ export const bedrockAdapter: ProviderAdapter = {
     accessKeyId: z.string().min(1).optional(),
     secretAccessKey: z.string().min(1).optional(),
     sessionToken: z.string().min(1).optional(),
-    /** A profile of ~/.aws (the standard credential chain). */
+    /** A profile of the shared AWS config/credentials files (the standard credential chain). */
     profile: z.string().min(1).optional(),
-    /** `chain`: the standard AWS credential chain even without a profile. */
-    credentials: z.enum(['chain']).optional(),
+    /** `chain`: take credentials from the standard AWS chain, instance metadata included. */
+    credentials: z.literal('chain').optional(),
     /** Cohere embeddings on Bedrock: `input_type` (default `search_document`). */
     inputType: z.string().min(1).optional(),
     /** Titan embeddings: normalize vectors. */

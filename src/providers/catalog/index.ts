@@ -10,6 +10,7 @@ import { googleCatalog } from './google.js';
 import { openaiCatalog } from './openai.js';
 import { deepseekCatalog, groqCatalog, mistralCatalog, xaiCatalog } from './openai-compatible.js';
 import type { CatalogEntry } from './types.js';
+import { processGlobal } from '../../process-global.js';
 
 export type { CatalogEntry } from './types.js';
 
@@ -32,10 +33,23 @@ const normalizers = new Map<string, ModelIdNormalizer>([
   ['bedrock', bedrockCatalogModel],
 ]);
 
+/** Catalogs registered by users (custom providers), shared by the ESM and CommonJS builds; they win over the built-in ones. */
+const registered = (): { tables: Map<string, CatalogEntry[]>; normalizers: Map<string, ModelIdNormalizer> } =>
+  processGlobal('tracegate.providers.catalog', () => ({ tables: new Map<string, CatalogEntry[]>(), normalizers: new Map<string, ModelIdNormalizer>() }));
+
+function tableOf(provider: string): CatalogEntry[] | undefined {
+  return registered().tables.get(provider) ?? tables.get(provider);
+}
+
+function normalizerOf(provider: string): ModelIdNormalizer | undefined {
+  return registered().normalizers.get(provider) ?? normalizers.get(provider);
+}
+
 /** Adds or replaces the catalog of a provider id (adapters register theirs). */
 export function registerCatalog(provider: string, entries: CatalogEntry[], normalize?: ModelIdNormalizer): void {
-  tables.set(provider, entries);
-  if (normalize) normalizers.set(provider, normalize);
+  const r = registered();
+  r.tables.set(provider, entries);
+  if (normalize) r.normalizers.set(provider, normalize);
 }
 
 export const DEFAULT_CAPABILITIES: ModelCapabilities = {
@@ -47,13 +61,13 @@ export const DEFAULT_CAPABILITIES: ModelCapabilities = {
 
 /** The model ids the catalog lists for a provider (e.g. to show what a wildcard route can reach). */
 export function catalogModelIds(provider: string): string[] {
-  return (tables.get(provider) ?? []).map((e) => e.model);
+  return (tableOf(provider) ?? []).map((e) => e.model);
 }
 
 export function findCatalogEntry(provider: string, model: string): CatalogEntry | undefined {
-  const table = tables.get(provider);
+  const table = tableOf(provider);
   if (!table) return undefined;
-  model = normalizers.get(provider)?.(model) ?? model;
+  model = normalizerOf(provider)?.(model) ?? model;
   const bare = model.includes('/') ? model.slice(model.lastIndexOf('/') + 1) : model;
   let best: CatalogEntry | undefined;
   for (const entry of table) {

@@ -251,6 +251,23 @@ function tagRules(out: Obj): Obj[] {
   return rules;
 }
 
+/** `router_settings.redis_url`, or a URL from `redis_host` / `redis_port` / `redis_password` (LiteLLM's shared state). */
+function litellmRedisUrl(c: Converter, router: Obj): string | undefined {
+  const p = (key: string): ConfigPath => ['router_settings', key];
+  if (router.redis_url !== undefined) return c.str(router.redis_url, p('redis_url'));
+  if (router.redis_host === undefined) return undefined;
+  const host = c.str(router.redis_host, p('redis_host'));
+  const port = router.redis_port !== undefined ? c.num(router.redis_port, p('redis_port')) : 6379;
+  const password = router.redis_password !== undefined ? c.str(router.redis_password, p('redis_password')) : undefined;
+  if (!host || port === undefined) return undefined;
+  if (!/^[A-Za-z0-9.-]+$|^[0-9A-Fa-f:]+$/.test(host)) {
+    // A placeholder such as "<your redis host>" (LiteLLM's sample configs): no store rather than a broken one.
+    c.ignore('router_settings.redis_host', `"${host}" is not a host name; state stays per process`);
+    return undefined;
+  }
+  return `redis://${password ? `:${encodeURIComponent(password)}@` : ''}${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
 export function convertSettings(c: Converter, doc: Obj, out: Obj): void {
   const router = isObj(doc.router_settings) ? doc.router_settings : {};
   const lite = isObj(doc.litellm_settings) ? doc.litellm_settings : {};
@@ -374,6 +391,8 @@ export function convertSettings(c: Converter, doc: Obj, out: Obj): void {
       } else if (key === 'drop_params') {
         use('mapped');
         c.ignore(name, 'tracegate always adapts a request to the provider: parameters a provider lacks are translated or dropped');
+      } else if (section === 'router_settings' && /^redis_(host|port|password|url)$/.test(key)) {
+        use('mapped'); // read together after the loop: the shared state store
       } else if (/^redis_|^cache_kwargs$/.test(key)) {
         use('unsupported');
         c.ignore(name, 'shared state stores are configured with `tracegate.store`; state is per process otherwise');
@@ -397,6 +416,11 @@ export function convertSettings(c: Converter, doc: Obj, out: Obj): void {
   if (tagFiltering) {
     out.routing = { ...(out.routing as Obj | undefined), rules: tagRules(out) };
     c.from(['routing'], ['router_settings', 'enable_tag_filtering']);
+  }
+  const redisUrl = litellmRedisUrl(c, router);
+  if (redisUrl) {
+    out.store = { redis: { url: redisUrl } };
+    c.from(['store'], ['router_settings', router.redis_url !== undefined ? 'redis_url' : 'redis_host']);
   }
   if (Object.keys(retry).length) out.retry = retry;
   if (Object.keys(breaker).length) out.breaker = breaker;

@@ -1,11 +1,12 @@
 /**
  * The native proxy config file: the router's options (models, routing, retry, fallbacks,
  * breaker, budgets, rateLimits, cache, mirror, timeouts...; everything but the code-only
- * `store`, `clock`, `random` and `hooks`) plus `server`, `masterKey`, `keys`, `guardrails` and
+ * `clock`, `random` and `hooks`; `store` only as `{ redis: {...} }`) plus `server`, `masterKey`, `keys`, `guardrails` and
  * `telemetry`. See docs/proxy.md.
  */
 import { z } from 'zod';
 import { RouterOptionsShape } from '../../router/config.js';
+import { StoreConfigSchema } from '../../router/store/config.js';
 
 const { store: _store, clock: _clock, random: _random, hooks: _hooks, ...routerFileShape } = RouterOptionsShape;
 
@@ -133,6 +134,8 @@ export const TelemetrySchema = z.strictObject({
 
 export const ProxyConfigSchema = z.strictObject({
   ...routerFileShape,
+  /** Shared state for several proxy instances: `{ redis: { url, keyPrefix? } }` (else TRACEGATE_REDIS_URL, else in memory). */
+  store: StoreConfigSchema.optional(),
   server: ServerSettingsSchema.optional(),
   masterKey: MasterKeySchema.optional(),
   keys: z.array(VirtualKeySchema).optional(),

@@ -1,6 +1,7 @@
 /**
  * `GET /health/liveness`: the process is up (always 200). `GET /health/readiness`: 200 when the
- * proxy can serve: not draining, the state store answers, and some deployment is not behind an
+ * proxy can serve: not draining, the state store answers (a Redis store that is down reports
+ * `store.status: degraded` and stays ready: its failure policies apply), and some deployment is not behind an
  * open breaker (an open breaker whose cooldown has passed counts as available: it takes a
  * probe). 503 otherwise. Without credentials the body is the bare status; the details (each
  * alias's deployments, breaker states and retry times, the store, the reasons) go only to the
@@ -16,13 +17,29 @@ export async function liveness(state: ProxyState, ex: Exchange): Promise<void> {
   sendJson(state, ex, 200, JSON.stringify({ status: 'ok' }));
 }
 
-async function storeReachable(state: ProxyState): Promise<boolean> {
+interface StoreReport {
+  reachable: boolean;
+  kind?: string;
+  status?: 'ok' | 'degraded';
+  detail?: string;
+  instances?: number;
+}
+
+/**
+ * A store that reports its health (Redis) is reachable even when degraded: the failure policies
+ * keep the proxy serving (budgets fail closed), so the instance stays in rotation and says why.
+ */
+async function storeReport(state: ProxyState): Promise<StoreReport> {
+  const store = state.router.store;
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), STORE_TIMEOUT_MS);
+  const timeout = new Promise<StoreReport>((resolve) => {
+    timer = setTimeout(() => resolve({ reachable: false }), STORE_TIMEOUT_MS);
   });
+  const probe: Promise<StoreReport> = store.health
+    ? store.health().then((h) => ({ reachable: true, ...h }), () => ({ reachable: false }))
+    : store.get('tracegate:health').then(() => ({ reachable: true }), () => ({ reachable: false }));
   try {
-    return await Promise.race([state.router.store.get('tracegate:health').then(() => true, () => false), timeout]);
+    return await Promise.race([probe, timeout]);
   } finally {
     clearTimeout(timer);
   }
@@ -37,7 +54,7 @@ function mayReadDetails(state: ProxyState, ex: Exchange): boolean {
 export async function readiness(state: ProxyState, ex: Exchange): Promise<void> {
   const router = state.router;
   const now = router.clock.now();
-  const [breakers, store] = await Promise.all([router.breakerStates(), storeReachable(state)]);
+  const [breakers, store] = await Promise.all([router.breakerStates(), storeReport(state)]);
   const aliases: Record<string, { available: boolean; deployments: Record<string, unknown>[] }> = {};
   let anyAvailable = false;
   for (const b of breakers) {
@@ -51,12 +68,12 @@ export async function readiness(state: ProxyState, ex: Exchange): Promise<void> 
   }
   const reasons: string[] = [];
   if (state.draining) reasons.push('draining');
-  if (!store) reasons.push('state store unreachable');
+  if (!store.reachable) reasons.push('state store unreachable');
   if (!anyAvailable) reasons.push('every deployment has an open circuit breaker');
   const status = state.draining ? 'draining' : reasons.length ? 'unavailable' : 'ready';
   const code = reasons.length ? 503 : 200;
   if (!mayReadDetails(state, ex)) return sendJson(state, ex, code, JSON.stringify({ status }));
-  const body: Record<string, unknown> = { status, store: { reachable: store }, aliases };
+  const body: Record<string, unknown> = { status, store, aliases };
   if (reasons.length) body.reasons = reasons;
   sendJson(state, ex, code, JSON.stringify(body));
 }

@@ -27,5 +27,6 @@ export function renderTable<Row>(columns: readonly Column<Row>[], rows: readonly
 
 /** Strips control characters (escape sequences in aliases or explanations must not drive the terminal). */
 export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- replacing control characters is the point
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
 }

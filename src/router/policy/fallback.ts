@@ -45,6 +45,7 @@ export function fallbackKindFor(errorClass: ErrorClass | undefined): FallbackKin
     case 'stream_interrupted':
     case 'budget_exceeded':
     case 'config':
+    case 'store_unavailable':
     case 'internal':
       return undefined;
     default:

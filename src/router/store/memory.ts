@@ -4,7 +4,7 @@
  */
 import { systemClock, type Clock } from '../clock.js';
 import { ByteLru, jsonBytes } from './byte-lru.js';
-import type { ReserveResult, StateStore, WindowAddResult } from './types.js';
+import type { ReserveAllResult, ReserveResult, ReserveSlot, StateStore, WindowAddResult } from './types.js';
 
 interface Entry<T> {
   value: T;
@@ -88,6 +88,15 @@ export class MemoryStore implements StateStore {
     const value = current + amount;
     this.writeCounter(key, value, ttlMs);
     return { ok: true, value };
+  }
+
+  async reserveAll(slots: readonly ReserveSlot[], amount: number): Promise<ReserveAllResult> {
+    for (const [i, s] of slots.entries()) {
+      const value = this.read(this.counters, s.key) ?? 0;
+      if (value >= s.limit) return { ok: false, failed: i, value };
+    }
+    for (const s of slots) this.writeCounter(s.key, (this.read(this.counters, s.key) ?? 0) + amount, s.ttlMs);
+    return { ok: true };
   }
 
   async increment(key: string, amount: number, ttlMs?: number): Promise<number> {

@@ -64,6 +64,35 @@ export interface StateStore {
   cacheGet<T>(key: string, now: number): Promise<T | undefined>;
   cacheSet<T>(key: string, value: T, ttlMs: number, now: number, sizeBytes?: number): Promise<void>;
 
+  /**
+   * Reserves `amount` on every counter (each admitted while strictly below its own limit), or on
+   * none: one atomic operation (one round trip for a networked store). `failed` is the index of
+   * the first counter that refused and its value.
+   */
+  reserveAll?(keys: readonly ReserveSlot[], amount: number): Promise<ReserveAllResult>;
+
+  /** What `/health/readiness` reports about the store (networked stores). */
+  health?(): Promise<StoreHealth>;
+  /** Synchronous: is the store currently answering from its local fallback? (affected calls are marked) */
+  degraded?(): boolean;
+
   /** Releases resources (connections, timers). */
   close?(): Promise<void>;
+}
+
+export interface ReserveSlot {
+  key: string;
+  limit: number;
+  ttlMs?: number;
+}
+
+export type ReserveAllResult = { ok: true } | { ok: false; failed: number; value: number };
+
+export interface StoreHealth {
+  kind: string;
+  /** `degraded`: the shared store is unreachable and the failure policies apply. */
+  status: 'ok' | 'degraded';
+  detail?: string;
+  /** Instances seen by the heartbeat (networked stores). */
+  instances?: number;
 }
