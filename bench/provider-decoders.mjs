@@ -3,12 +3,15 @@
 // Usage: node bench/provider-decoders.mjs [--seconds N]
 import { readFileSync } from 'node:fs';
 import '../dist/esm/src/providers/builtin.js';
-import { encodeEventStreamMessage } from '../dist/esm/src/http/eventstream.js';
+import { encodeMessage } from '../dist/esm/src/mock/wire/eventstream.js';
 import { createFramer } from '../dist/esm/src/http/framing.js';
 import { signRequest } from '../dist/esm/src/providers/bedrock/sigv4.js';
 import { resolveModelInfo } from '../dist/esm/src/providers/catalog/index.js';
 import { getProvider } from '../dist/esm/src/providers/registry.js';
 import { writeResults } from './lib.mjs';
+
+// The fake provider's encoder (tracegate mock) frames the recorded events.
+const encodeEventStreamMessage = (headers, payload) => encodeMessage(headers, Buffer.from(payload, 'utf8'));
 
 const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 1;
 const fixtures = new URL('../test/fixtures/providers/', import.meta.url);

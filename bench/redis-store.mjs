@@ -27,6 +27,7 @@ const port = await new Promise((resolve) => {
 const redisProc = spawn(process.env.REDIS_SERVER ?? 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
 const url = `redis://127.0.0.1:${port}`;
 const admin = new Redis(url, { maxRetriesPerRequest: 1 });
+admin.on('error', () => {});
 for (let i = 0; i < 100 && (await admin.ping().catch(() => 'no')) !== 'PONG'; i++) await new Promise((r) => setTimeout(r, 50));
 const redisVersion = (await admin.info('server')).match(/redis_version:(\S+)/)?.[1];
 
@@ -58,11 +59,27 @@ for (const cache of [false, true]) {
     await call(memory);
     await call(redis);
   }
-  // Commands per call, concurrency 1 (one command = one round trip).
+  // Round trips per call: commands the client sends (counted on the client), concurrency 1.
+  // INFO commandstats also counts the commands run inside scripts (server-side work).
+  const client = redis.store.client;
+  const sent = {};
+  const send = client.sendCommand.bind(client);
+  client.sendCommand = (cmd, ...rest) => {
+    const name = cmd.name;
+    sent[name] = (sent[name] ?? 0) + 1;
+    return send(cmd, ...rest);
+  };
   const before = await commandStats();
   const COUNT = 200;
   for (let i = 0; i < COUNT; i++) await call(redis);
   const after = await commandStats();
+  client.sendCommand = send;
+  const roundTrips = {};
+  let trips = 0;
+  for (const [name, n] of Object.entries(sent)) {
+    roundTrips[name] = Math.round((n / COUNT) * 100) / 100;
+    trips += n;
+  }
   const perCall = {};
   let total = 0;
   for (const [cmd, n] of Object.entries(after)) {
@@ -90,14 +107,16 @@ for (const cache of [false, true]) {
       concurrency,
       memory: summarize(mem, memWall),
       redis: summarize(red, redWall),
-      redisCommandsPerCall: Math.round((total / COUNT) * 100) / 100,
+      redisRoundTripsPerCall: Math.round((trips / COUNT) * 100) / 100,
+      redisRoundTripsByCommand: roundTrips,
+      redisCommandsPerCallServerSide: Math.round((total / COUNT) * 100) / 100,
       redisCommandsPerCallByCommand: perCall,
     };
     row.overheadP50Ms = Math.round((row.redis.p50Ms - row.memory.p50Ms) * 1000) / 1000;
     row.overheadP99Ms = Math.round((row.redis.p99Ms - row.memory.p99Ms) * 1000) / 1000;
     results.push(row);
     console.log(
-      `cache=${String(cache).padEnd(5)} c=${String(concurrency).padEnd(2)} memory p50 ${row.memory.p50Ms}ms p99 ${row.memory.p99Ms}ms | redis p50 ${row.redis.p50Ms}ms p99 ${row.redis.p99Ms}ms | +p50 ${row.overheadP50Ms}ms +p99 ${row.overheadP99Ms}ms | ${row.redisCommandsPerCall} commands/call ${JSON.stringify(perCall)}`,
+      `cache=${String(cache).padEnd(5)} c=${String(concurrency).padEnd(2)} memory p50 ${row.memory.p50Ms}ms p99 ${row.memory.p99Ms}ms | redis p50 ${row.redis.p50Ms}ms p99 ${row.redis.p99Ms}ms | +p50 ${row.overheadP50Ms}ms +p99 ${row.overheadP99Ms}ms | ${row.redisRoundTripsPerCall} round trips/call ${JSON.stringify(roundTrips)} | ${row.redisCommandsPerCallServerSide} server-side commands/call`,
     );
   }
   await memory.close();
@@ -107,7 +126,7 @@ for (const cache of [false, true]) {
 const file = writeResults('redis-store', {
   bench: 'redis-store',
   description:
-    'Router call (key budget, key RPM, deployment RPM, breaker; cache off, then on with a miss per call) with the Redis store vs the memory store, interleaved in one run against the tracegate mock in a child process; Redis commands per call from INFO commandstats at concurrency 1',
+    'Router call (key budget, key RPM, deployment RPM, breaker; cache off, then on with a miss per call) with the Redis store vs the memory store, interleaved in one run against the tracegate mock in a child process; round trips per call = commands the client sent, at concurrency 1; server-side commands from INFO commandstats (script-internal commands included)',
   redisVersion,
   callsPerCase: N,
   results,

@@ -12,6 +12,7 @@ const ALL = [
   'evals',
   'proxy-overhead',
   'report-1m',
+  'redis-store',
 ];
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
 let failed = 0;

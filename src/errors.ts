@@ -313,21 +313,6 @@ export function internalError(err: unknown): InternalError {
   return new InternalError(`internal error (${name}): ${message}`, { cause: err });
 }
 
-/** An input file of `tracegate report` (traces, evaluations, config) is missing, unreadable or holds no usable data. */
-export class ReportInputError extends TracegateError {
-  readonly errorClass = 'bad_request' as const;
-  readonly type = 'invalid_request_error';
-  /** The file concerned. */
-  readonly file: string;
-  /** 1-based line of the first bad line, when one is known. */
-  readonly line: number | undefined;
-  constructor(message: string, file: string, line?: number) {
-    super(message, 400, { param: file });
-    this.file = file;
-    this.line = line;
-  }
-}
-
 export function isTracegateError(value: unknown): value is TracegateError {
   return value instanceof TracegateError || (typeof value === 'object' && value !== null && typeof (value as TracegateError).errorClass === 'string' && typeof (value as TracegateError).status === 'number' && value instanceof Error);
 }

@@ -8,8 +8,8 @@
  * Importing this module registers the `aws-eventstream` framer (see framing.ts).
  */
 import { InvalidResponseError } from '../errors.js';
+import { crc32 } from 'node:zlib';
 import type { StreamEvent } from './stream-event.js';
-import { crc32 } from './crc32.js';
 import { registerFramer, type EventFramer } from './framing.js';
 
 const PRELUDE = 12;
@@ -117,7 +117,7 @@ export class EventStreamDecoder {
       }
       const total = buf.readUInt32BE(offset);
       const headersLen = buf.readUInt32BE(offset + 4);
-      if (crc32(buf, offset, offset + 8) !== buf.readUInt32BE(offset + 8)) {
+      if (crc32(buf.subarray(offset, offset + 8)) !== buf.readUInt32BE(offset + 8)) {
         throw new InvalidResponseError('event-stream prelude checksum mismatch');
       }
       if (total < MIN_MESSAGE || total > MAX_MESSAGE || headersLen > MAX_HEADERS || headersLen > total - MIN_MESSAGE) {
@@ -128,7 +128,7 @@ export class EventStreamDecoder {
         break;
       }
       const end = offset + total;
-      if (crc32(buf, offset, end - 4) !== buf.readUInt32BE(end - 4)) {
+      if (crc32(buf.subarray(offset, end - 4)) !== buf.readUInt32BE(end - 4)) {
         throw new InvalidResponseError('event-stream message checksum mismatch');
       }
       const headersEnd = offset + PRELUDE + headersLen;
@@ -145,32 +145,6 @@ export class EventStreamDecoder {
   end(): void {
     if (this.pendingBytes > 0) throw new InvalidResponseError(`event stream ended inside a message (${this.pendingBytes} bytes left over)`);
   }
-}
-
-/** Encodes one message with string headers (tests and fakes). */
-export function encodeEventStreamMessage(headers: Record<string, string>, payload: Uint8Array | string): Buffer {
-  const headerParts: Buffer[] = [];
-  for (const [name, value] of Object.entries(headers)) {
-    const n = Buffer.from(name, 'utf8');
-    const v = Buffer.from(value, 'utf8');
-    const head = Buffer.alloc(n.length + 4);
-    head.writeUInt8(n.length, 0);
-    n.copy(head, 1);
-    head.writeUInt8(7, n.length + 1);
-    head.writeUInt16BE(v.length, n.length + 2);
-    headerParts.push(head, v);
-  }
-  const headerBytes = Buffer.concat(headerParts);
-  const body = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : Buffer.from(payload);
-  const total = PRELUDE + headerBytes.length + body.length + 4;
-  const out = Buffer.alloc(total);
-  out.writeUInt32BE(total, 0);
-  out.writeUInt32BE(headerBytes.length, 4);
-  out.writeUInt32BE(crc32(out, 0, 8), 8);
-  headerBytes.copy(out, PRELUDE);
-  body.copy(out, PRELUDE + headerBytes.length);
-  out.writeUInt32BE(crc32(out, 0, total - 4), total - 4);
-  return out;
 }
 
 /** Turns a decoded message into the framed event adapters read. */

@@ -11,7 +11,7 @@ import { promises as fsp } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { convertLiteLLM } from '../proxy/config/litellm.js';
 import { fillWildcard, isWildcardName, wildcardTemplates } from '../router/wildcard.js';
-import { ReportInputError } from '../errors.js';
+import { ReportInputError } from './errors.js';
 
 export interface ConfiguredDeployment {
   id: string;

@@ -1,25 +1,15 @@
 /**
  * A test-only AWS event-stream decoder, written independently of src/mock/wire so a shared bug
- * cannot hide: it checks both CRCs (with zlib.crc32 when the runtime has it, else a bitwise CRC).
+ * cannot hide: it checks both CRCs (with zlib.crc32).
  */
-import zlib from 'node:zlib';
+import { crc32 } from 'node:zlib';
 
 export interface DecodedMessage {
   headers: Record<string, string>;
   payload: Buffer;
 }
 
-function bitwiseCrc32(data: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (const byte of data) {
-    crc ^= byte;
-    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
-  }
-  return (crc ^ 0xffffffff) >>> 0;
-}
-
-const zlibCrc = (zlib as unknown as { crc32?: (data: Uint8Array) => number }).crc32;
-export const referenceCrc32 = (data: Uint8Array): number => (zlibCrc ? zlibCrc(data) : bitwiseCrc32(data)) >>> 0;
+export const referenceCrc32 = (data: Uint8Array): number => crc32(data) >>> 0;
 
 export class EventStreamError extends Error {}
 
@@ -53,4 +43,31 @@ export function decodeEventStream(buffer: Buffer): DecodedMessage[] {
     offset += total;
   }
   return messages;
+}
+
+/** Encodes one message with string headers (test upstreams that speak AWS event-stream). */
+export function encodeEventStreamMessage(headers: Record<string, string>, payload: Uint8Array | string): Buffer {
+  const headerParts: Buffer[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    const n = Buffer.from(name, 'utf8');
+    const v = Buffer.from(value, 'utf8');
+    const head = Buffer.alloc(n.length + 4);
+    head.writeUInt8(n.length, 0);
+    n.copy(head, 1);
+    head.writeUInt8(7, n.length + 1); // header value type 7: string
+    head.writeUInt16BE(v.length, n.length + 2);
+    headerParts.push(head, v);
+  }
+  const headerBytes = Buffer.concat(headerParts);
+  const body = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : Buffer.from(payload);
+  const prelude = 12;
+  const total = prelude + headerBytes.length + body.length + 4;
+  const out = Buffer.alloc(total);
+  out.writeUInt32BE(total, 0);
+  out.writeUInt32BE(headerBytes.length, 4);
+  out.writeUInt32BE(referenceCrc32(out.subarray(0, 8)), 8);
+  headerBytes.copy(out, prelude);
+  body.copy(out, prelude + headerBytes.length);
+  out.writeUInt32BE(referenceCrc32(out.subarray(0, total - 4)), total - 4);
+  return out;
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { encodeEventStreamMessage } from '../../src/http/eventstream.js';
+import { encodeEventStreamMessage } from '../helpers/eventstream.js';
 import { computeCost } from '../../src/providers/catalog/cost.js';
 import { getProvider } from '../../src/providers/registry.js';
 import {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import '../../src/providers/builtin.js';
-import { encodeEventStreamMessage } from '../../src/http/eventstream.js';
+import { encodeEventStreamMessage } from '../helpers/eventstream.js';
 import { createFramer, type FramingKind } from '../../src/http/framing.js';
 import { resolveModelInfo } from '../../src/providers/catalog/index.js';
 import { getProvider } from '../../src/providers/registry.js';

@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Router, isTracegateError } from '../../src/index.js';
-import { encodeEventStreamMessage } from '../../src/http/eventstream.js';
+import { encodeEventStreamMessage } from '../helpers/eventstream.js';
 
 const FAKE_KEY = 'sk-FAKE-tracegate-key-0123456789';
 const AWS_ID = 'AKIAFAKETRACEGATE123';

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ReportInputError } from '../../src/errors.js';
+import { ReportInputError } from '../../src/report/errors.js';
 import { buildReport, type Report } from '../../src/report/index.js';
 import { readEvalsFile } from '../../src/report/read/evals-file.js';
 import { runScriptedScenario, type ScenarioFiles } from './helpers/scenario.js';

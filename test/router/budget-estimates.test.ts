@@ -5,7 +5,7 @@
  * flight, which is 0 here).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BudgetExceededError, getCallInfo } from '../../src/index.js';
+import { BudgetExceededError, StreamInterruptedError, getCallInfo } from '../../src/index.js';
 import { estimateChatPromptTokens, textTokens } from '../../src/router/token-estimate.js';
 import { FAST, entries, makeRouter } from './helpers/router.js';
 import { startUpstream, type Upstream } from './helpers/upstream.js';
@@ -50,6 +50,28 @@ describe('budgets under real usage above the old estimate', () => {
     expect(spent).toBeGreaterThan(limit - reservation);
     expect(spent).toBeLessThanOrEqual(limit + reservation + 1e-9);
     expect(await r.budgets.usage(r.policies.budgets[0]!, 'k')).toBeCloseTo(spent, 9);
+    await r.close();
+  });
+});
+
+describe('a stream that times out is charged', () => {
+  it('an idle timeout after content: the budget is charged the estimate of prompt + text received', async () => {
+    // Two 400-character pieces, then silence: the idle timer (300 ms) ends the stream.
+    up.script('stall', { kind: 'stream', parts: ['a'.repeat(400), 'b'.repeat(400), 'never'], stallAfter: 2 });
+    const r = makeRouter({ models: entries(up, 'a', ['stall']), ...FAST, budgets: [{ scope: 'key', limitUsd: 1, window: 'day' }] });
+    const stream = await r.chat.completions.create({ model: 'a', max_tokens: 1000, stream: true, messages: [{ role: 'user', content: 'hi' }] }, { identity: { key: 't' } });
+    let text = '';
+    const err = await (async () => {
+      for await (const c of stream) text += c.choices[0]?.delta.content ?? '';
+    })().catch((e) => e);
+    expect(err).toBeInstanceOf(StreamInterruptedError);
+    expect((err as StreamInterruptedError).cause).toMatchObject({ errorClass: 'timeout' });
+    expect(text).toBe('a'.repeat(400) + 'b'.repeat(400));
+    const attempt = getCallInfo(stream)!.attempts[0]!;
+    expect(attempt).toMatchObject({ errorClass: 'stream_interrupted', usageEstimated: true, usage: { prompt_tokens: 8, completion_tokens: 200, total_tokens: 208 } });
+    const cost = (8 * 1 + 200 * 2) / 1e6; // at 1 $/M in, 2 $/M out
+    expect(attempt.cost!.total).toBeCloseTo(cost, 12);
+    expect(await r.budgets.usage(r.policies.budgets[0]!, 't')).toBeCloseTo(cost, 12);
     await r.close();
   });
 });

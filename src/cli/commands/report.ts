@@ -5,7 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { ReportInputError } from '../../errors.js';
+import { ReportInputError } from '../../report/errors.js';
 import { buildReport, parseDimensions, renderHtml, renderJson, renderTerminal, type Dimension, type Report, type ReportOptions } from '../../report/index.js';
 import { parseCommandArgs, UsageError } from '../args.js';
 import type { Command } from '../main.js';

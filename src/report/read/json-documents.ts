@@ -6,7 +6,7 @@
  * number. Throws `ReportInputError` when the file is missing or not one line could be used.
  */
 import { createReadStream, promises as fsp } from 'node:fs';
-import { ReportInputError } from '../../errors.js';
+import { ReportInputError } from '../errors.js';
 import { readLines } from './lines.js';
 import { NO_PROGRESS, type Progress } from './progress.js';
 
