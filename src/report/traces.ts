@@ -45,6 +45,8 @@ export interface TraceGroupingOptions {
 class OpenTrace {
   /** The watermark when its last span was read. */
   touched: number;
+  /** The watermark when it was last put at the end of the activity order. */
+  movedAt: number;
   window: WindowAggregator | undefined = undefined;
   /** Start of the parentless span (not an attempt or evaluation span) that started first; NaN: none yet. */
   rootStart = NaN;
@@ -72,6 +74,7 @@ class OpenTrace {
     touched: number,
   ) {
     this.touched = touched;
+    this.movedAt = touched;
   }
 
   addCall(parent: string | undefined, startMs: number, ok: boolean): void {
@@ -184,9 +187,13 @@ export class TraceGrouper {
     if (span.endMs > this.watermark) this.watermark = span.endMs;
     let t = this.open.get(span.traceId);
     if (t) {
-      // Most recently active last.
-      this.open.delete(span.traceId);
-      this.open.set(span.traceId, t);
+      // Most recently active last — moved only once it fell an eighth of the idle gap behind, so
+      // a busy trace is not re-inserted on every span (a Map delete + set churns its table).
+      if (this.watermark - t.movedAt > this.idleMs / 8) {
+        this.open.delete(span.traceId);
+        this.open.set(span.traceId, t);
+        t.movedAt = this.watermark;
+      }
     } else {
       const closed = this.closed.get(span.traceId);
       if (closed !== undefined) {
@@ -241,7 +248,11 @@ export class TraceGrouper {
     if (this.mode === 'evals' && result.passed === false) this.unsucceed(traceId, closed);
   }
 
-  /** Between documents: closes the traces idle for longer than `idleMs`. */
+  /**
+   * Between documents: closes the traces idle for longer than `idleMs`, from the head of the
+   * activity order (a trace touched again within an eighth of the gap keeps its place, so one may
+   * close up to that much later than its gap).
+   */
   endOfDocument(): void {
     for (const t of this.open.values()) {
       if (this.watermark - t.touched <= this.idleMs) break;
