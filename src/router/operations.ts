@@ -32,8 +32,11 @@ function embeddingsOperation(plan: AttemptPlan): UnaryOperation<CreateEmbeddingR
     decode: (adapter, body, ctx) => adapter.embeddingsResponse!(body, ctx),
     describe(result, ev) {
       ev.responseModel = result.model;
-      // A provider that reports no token count: no usage (and no cost) rather than a made-up 0.
-      if (!embeddingUsageReported(result)) return undefined;
+      // A provider that reports no token count: no usage rather than a made-up 0, and an unknown cost.
+      if (!embeddingUsageReported(result)) {
+        ev.cost = null;
+        return undefined;
+      }
       const usage: Usage = { prompt_tokens: result.usage.prompt_tokens, completion_tokens: 0, total_tokens: result.usage.total_tokens };
       return usage;
     },

@@ -38,7 +38,7 @@ async function tokenPoints(): Promise<DataPoint<Histogram>[]> {
   return (m?.dataPoints ?? []) as DataPoint<Histogram>[];
 }
 
-const USAGE_KEYS = ['gen_ai.usage.input_tokens', 'llm.token_count.prompt', 'llm.token_count.total', 'tracegate.usage.input_tokens', 'llm.cost.total'];
+const USAGE_KEYS = ['llm.cost.prompt', 'gen_ai.usage.input_tokens', 'llm.token_count.prompt', 'llm.token_count.total', 'tracegate.usage.input_tokens', 'llm.cost.total'];
 
 describe('no usage reported by the provider', () => {
   it.each(['gemini-embed', 'cohere-embed'])('%s: no usage attributes and no token metric', async (model) => {
@@ -46,7 +46,11 @@ describe('no usage reported by the provider', () => {
     expect(res.usage.prompt_tokens).toBe(0);
     const spans = h.spans();
     expect(spans.length).toBe(2);
-    for (const span of spans) for (const key of USAGE_KEYS) expect(span.attributes[key], `${span.name} ${key}`).toBeUndefined();
+    for (const span of spans) {
+      for (const key of USAGE_KEYS) expect(span.attributes[key], `${span.name} ${key}`).toBeUndefined();
+      // the cost is unknown, not 0
+      expect(span.attributes['tracegate.cost.price_unknown'], span.name).toBe(true);
+    }
     const provider = model === 'gemini-embed' ? 'gcp.gemini' : 'aws.bedrock';
     expect((await tokenPoints()).filter((p) => p.attributes['gen_ai.provider.name'] === provider)).toEqual([]);
   });
