@@ -214,7 +214,7 @@ export function modelCallStartAttributes(c: ModelCallStart): Attributes {
     [S.ATTR_LLM_PROVIDER]: openInferenceProvider(c.genAiProvider),
     [S.ATTR_LLM_INVOCATION_PARAMETERS]: invocationParameters(c.model, c.params),
   };
-  const system = openInferenceSystem(c.genAiProvider);
+  const system = openInferenceSystem(c.genAiProvider, c.model);
   if (system) a[S.ATTR_LLM_SYSTEM] = system;
   if (c.serverAddress) a[S.ATTR_SERVER_ADDRESS] = c.serverAddress;
   if (c.serverPort !== undefined) a[S.ATTR_SERVER_PORT] = c.serverPort;

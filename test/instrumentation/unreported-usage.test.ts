@@ -62,3 +62,15 @@ describe('no usage reported by the provider', () => {
     expect(attempt.attributes['llm.token_count.prompt']).toBeGreaterThan(0);
   });
 });
+
+describe('llm.system on every model span (OpenInference LLMSystem values)', () => {
+  it.each([
+    ['gemini-embed', 'vertexai'],
+    ['cohere-embed', 'cohere'],
+    ['titan-embed', 'amazon'],
+  ])('%s → %s', async (model, system) => {
+    await t.router.embeddings.create({ model, input: 'hello' });
+    const attempt = h.spans().find((s) => s.attributes['tracegate.attempt.id'] !== undefined)!;
+    expect(attempt.attributes['llm.system']).toBe(system);
+  });
+});
