@@ -86,6 +86,16 @@ export const ATTR_GEN_AI_RESPONSE_MODEL = attribute('gen_ai', 'gen_ai.response.m
   on: ['attempt', 'metric'],
   description: 'Model that produced the answer, as reported by the provider.',
 });
+export const ATTR_OPENAI_RESPONSE_SERVICE_TIER = attribute('gen_ai', 'openai.response.service_tier', {
+  type: 'string',
+  on: ['attempt'],
+  description: 'Service tier of an OpenAI (or Azure OpenAI) answer, when the answer has one.',
+});
+export const ATTR_OPENAI_RESPONSE_SYSTEM_FINGERPRINT = attribute('gen_ai', 'openai.response.system_fingerprint', {
+  type: 'string',
+  on: ['attempt'],
+  description: 'System fingerprint of an OpenAI (or Azure OpenAI) answer, when the answer has one.',
+});
 export const ATTR_GEN_AI_RESPONSE_FINISH_REASONS = attribute('gen_ai', 'gen_ai.response.finish_reasons', {
   type: 'string[]',
   on: ['attempt'],

@@ -167,6 +167,7 @@ export class SdkCallSpan {
         span.setAttributes(
           modelCallEndAttributes({
             operation: start.operation,
+            genAiProvider: start.genAiProvider,
             stream: start.stream,
             status: e.status,
             responseId: e.responseId,

@@ -171,6 +171,8 @@ describe('router policies on spans', () => {
             "llm.token_count.prompt": 20,
             "llm.token_count.prompt_details.cache_read": 0,
             "llm.token_count.total": 30,
+            "openai.response.service_tier": "default",
+            "openai.response.system_fingerprint": "fp_mock",
             "openinference.span.kind": "LLM",
             "server.address": "127.0.0.1",
             "server.port": "<port>",
