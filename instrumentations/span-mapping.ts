@@ -219,7 +219,8 @@ export function modelCallStartAttributes(c: ModelCallStart): Attributes {
   if (c.serverAddress) a[S.ATTR_SERVER_ADDRESS] = c.serverAddress;
   if (c.serverPort !== undefined) a[S.ATTR_SERVER_PORT] = c.serverPort;
   if (chat) {
-    a[S.ATTR_GEN_AI_REQUEST_STREAM] = c.stream;
+    // Set only on streaming calls (left out on unary ones rather than `false`).
+    if (c.stream) a[S.ATTR_GEN_AI_REQUEST_STREAM] = true;
     Object.assign(a, chatRequestAttributes(c.params));
   } else {
     const fmt = c.params.encoding_format;

@@ -64,7 +64,7 @@ export const ATTR_GEN_AI_REQUEST_CHOICE_COUNT = attribute('gen_ai', 'gen_ai.requ
 export const ATTR_GEN_AI_REQUEST_STREAM = attribute('gen_ai', 'gen_ai.request.stream', {
   type: 'boolean',
   on: ['attempt'],
-  description: 'The attempt streams (chat only).',
+  description: '`true` when the attempt streams (chat only); left out on unary calls.',
 });
 export const ATTR_GEN_AI_REQUEST_ENCODING_FORMATS = attribute('gen_ai', 'gen_ai.request.encoding_formats', {
   type: 'string[]',

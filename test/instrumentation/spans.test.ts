@@ -69,7 +69,6 @@ describe('span model', () => {
             "gen_ai.provider.name": "openai",
             "gen_ai.request.max_tokens": 50,
             "gen_ai.request.model": "gpt-4o-mini",
-            "gen_ai.request.stream": false,
             "gen_ai.request.temperature": 0,
             "gen_ai.response.finish_reasons": [
               "stop",
@@ -368,7 +367,6 @@ describe('span model', () => {
             "gen_ai.operation.name": "chat",
             "gen_ai.provider.name": "openai",
             "gen_ai.request.model": "gpt-4o-mini",
-            "gen_ai.request.stream": false,
             "http.response.status_code": 400,
             "llm.invocation_parameters": "{"model":"gpt-4o-mini"}",
             "llm.model_name": "gpt-4o-mini",
