@@ -107,7 +107,8 @@ function responseOf(a: Record<string, Attr>): unknown {
         choices: [
           {
             index: 0,
-            finish_reason: typeof first.finish_reason === 'string' ? first.finish_reason : null,
+            // The GenAI message format says `tool_call` where the OpenAI shape says `tool_calls`.
+            finish_reason: typeof first.finish_reason === 'string' ? (first.finish_reason === 'tool_call' ? 'tool_calls' : first.finish_reason) : null,
             message: {
               role: 'assistant',
               content: text || (calls.length ? null : ''),
