@@ -100,9 +100,9 @@ export function freePort() {
  * `{"url": ...}` first); resolves to its URL, pid, `stats()` and `close()`. `spawnedAt` is the
  * performance.now() of the spawn (for cold-start figures).
  */
-export async function startServerChild(file, args = [], { env } = {}) {
+export async function startServerChild(file, args = [], { env, execArgv = [] } = {}) {
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, [new URL(file, import.meta.url).pathname, ...args], {
+  const child = spawn(process.execPath, [...execArgv, new URL(file, import.meta.url).pathname, ...args], {
     stdio: ['pipe', 'pipe', 'inherit'],
     ...(env ? { env: { ...process.env, ...env } } : {}),
   });
@@ -132,6 +132,12 @@ export async function startServerChild(file, args = [], { env } = {}) {
     stats: () => {
       const p = next();
       child.stdin.write('stats\n');
+      return p;
+    },
+    /** Sends a control line (`cpu-start`, `cpu-stop <file>`, `heap <file>`; see server-stats.mjs). */
+    command: (line) => {
+      const p = next();
+      child.stdin.write(`${line}\n`);
       return p;
     },
     close: () =>

@@ -25,6 +25,7 @@ import { freePort, machine, median, startServerChild, waitForAnswer, writeResult
 import { runLoad } from './load.mjs';
 import { ensurePortkey } from './portkey-install.mjs';
 import { writeResultsMarkdown } from './results-md.mjs';
+import { MOCK_SCENARIO, STREAM_CHUNKS } from './scenario.mjs';
 import { runSoak } from './soak.mjs';
 
 const argv = process.argv.slice(2);
@@ -43,17 +44,9 @@ const MODES = String(opt('modes', 'chat,stream')).split(',');
 const OUT = opt('out', undefined);
 const WANT_PORTKEY = !flag('no-portkey') && !QUICK;
 const ONLY = opt('targets', undefined)?.split(',');
-const STREAM_CHUNKS = 20;
 
-export const CLIENT_KEY = 'sk-bench-client-0001';
+const CLIENT_KEY = 'sk-bench-client-0001';
 const PROVIDER_KEY = 'sk-bench-provider-000';
-export const MOCK_SCENARIO = {
-  name: 'bench',
-  defaults: {
-    reply: { text: 'A short answer from the bench mock, long enough to be cut into twenty stream chunks of a few words each, as a model would send it.' },
-    stream: { chunks: STREAM_CHUNKS },
-  },
-};
 
 const loadAvgStart = os.loadavg().map((x) => Math.round(x * 100) / 100);
 const started = performance.now();
