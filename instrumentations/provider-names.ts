@@ -38,6 +38,7 @@ export function openInferenceProvider(genAi: string): string {
   return OPENINFERENCE_PROVIDER[genAi] ?? genAi;
 }
 
+/** OpenInference `LLMSystem` values (the AI product, not its host). */
 const OPENINFERENCE_SYSTEM: Record<string, string> = {
   openai: 'openai',
   'azure.ai.openai': 'openai',
@@ -45,9 +46,34 @@ const OPENINFERENCE_SYSTEM: Record<string, string> = {
   mistral_ai: 'mistralai',
   cohere: 'cohere',
   'gcp.vertex_ai': 'vertexai',
+  // OpenInference's own Google GenAI instrumentation reports Gemini as `vertexai`.
+  'gcp.gemini': 'vertexai',
+  'gcp.gen_ai': 'vertexai',
 };
 
-/** OpenInference `llm.system` when one clearly applies. */
-export function openInferenceSystem(genAi: string): string | undefined {
+/** Bedrock model id prefixes (after an optional region prefix such as `us.`) → the model family's `LLMSystem`. */
+const BEDROCK_FAMILY: Record<string, string> = {
+  anthropic: 'anthropic',
+  amazon: 'amazon',
+  meta: 'meta',
+  cohere: 'cohere',
+  mistral: 'mistralai',
+  ai21: 'ai21',
+  openai: 'openai',
+};
+
+function bedrockSystem(model: string): string {
+  const parts = model.split('.');
+  for (const part of parts.slice(0, 2)) {
+    const family = BEDROCK_FAMILY[part];
+    if (family) return family;
+  }
+  // Other families (and ARNs of inference profiles) are still Amazon Bedrock's product.
+  return 'amazon';
+}
+
+/** OpenInference `llm.system` when one clearly applies (Bedrock: by the model's family). */
+export function openInferenceSystem(genAi: string, model = ''): string | undefined {
+  if (genAi === 'aws.bedrock') return bedrockSystem(model);
   return OPENINFERENCE_SYSTEM[genAi];
 }

@@ -214,12 +214,13 @@ export function modelCallStartAttributes(c: ModelCallStart): Attributes {
     [S.ATTR_LLM_PROVIDER]: openInferenceProvider(c.genAiProvider),
     [S.ATTR_LLM_INVOCATION_PARAMETERS]: invocationParameters(c.model, c.params),
   };
-  const system = openInferenceSystem(c.genAiProvider);
+  const system = openInferenceSystem(c.genAiProvider, c.model);
   if (system) a[S.ATTR_LLM_SYSTEM] = system;
   if (c.serverAddress) a[S.ATTR_SERVER_ADDRESS] = c.serverAddress;
   if (c.serverPort !== undefined) a[S.ATTR_SERVER_PORT] = c.serverPort;
   if (chat) {
-    a[S.ATTR_GEN_AI_REQUEST_STREAM] = c.stream;
+    // Set only on streaming calls (left out on unary ones rather than `false`).
+    if (c.stream) a[S.ATTR_GEN_AI_REQUEST_STREAM] = true;
     Object.assign(a, chatRequestAttributes(c.params));
   } else {
     const fmt = c.params.encoding_format;
@@ -250,6 +251,7 @@ export function attemptStartAttributes(ev: AttemptEvent): Attributes {
   };
   if (ev.retryReason) a[S.ATTR_TRACEGATE_RETRY_REASON] = ev.retryReason;
   if (ev.waitMs > 0) a[S.ATTR_TRACEGATE_RETRY_WAIT_MS] = ev.waitMs;
+  if (ev.overrides?.length) a[S.ATTR_TRACEGATE_REQUEST_OVERRIDES] = [...ev.overrides];
   if (ev.call.shadow) a[S.ATTR_TRACEGATE_SHADOW] = true;
   return a;
 }
@@ -297,6 +299,8 @@ function embeddingDimensions(result: unknown): number | undefined {
 /** A model call's outcome as its CLIENT span records it (router attempts and SDK calls). */
 export interface ModelCallEnd {
   readonly operation: 'chat' | 'embeddings';
+  /** `gen_ai.provider.name` (the `openai.*` response attributes are for OpenAI answers only). */
+  readonly genAiProvider?: string | undefined;
   readonly stream: boolean;
   readonly status?: number | undefined;
   readonly responseId?: string | undefined;
@@ -312,6 +316,16 @@ export interface ModelCallEnd {
   /** The answer in the OpenAI shape (completion or embeddings). */
   readonly result?: unknown;
   readonly error?: unknown;
+}
+
+/** `openai.response.service_tier` and `openai.response.system_fingerprint` of an OpenAI answer that has them. */
+function openAiResponseAttributes(result: unknown): Attributes {
+  const a: Attributes = {};
+  if (!result || typeof result !== 'object') return a;
+  const r = result as { service_tier?: unknown; system_fingerprint?: unknown };
+  if (typeof r.service_tier === 'string' && r.service_tier) a[S.ATTR_OPENAI_RESPONSE_SERVICE_TIER] = r.service_tier;
+  if (typeof r.system_fingerprint === 'string' && r.system_fingerprint) a[S.ATTR_OPENAI_RESPONSE_SYSTEM_FINGERPRINT] = r.system_fingerprint;
+  return a;
 }
 
 /** Attributes of a model call's CLIENT span once it settled (shared by router attempts and SDK calls). */
@@ -332,6 +346,7 @@ export function modelCallEndAttributes(e: ModelCallEnd): Attributes {
     if (e.streamOutcome) a[S.ATTR_TRACEGATE_STREAM_OUTCOME] = e.streamOutcome;
   }
   if (e.operation === 'chat') {
+    if (e.genAiProvider === 'openai' || e.genAiProvider === 'azure.ai.openai') Object.assign(a, openAiResponseAttributes(e.result));
     const tools = toolNames(e.result);
     if (tools.length) a[S.ATTR_TRACEGATE_RESPONSE_TOOL_CALLS] = tools;
   } else {
@@ -344,7 +359,8 @@ export function modelCallEndAttributes(e: ModelCallEnd): Attributes {
 
 /** Attributes of the attempt span once the attempt settled. */
 export function attemptEndAttributes(ev: AttemptEvent): Attributes {
-  const a = modelCallEndAttributes({ ...ev, operation: ev.call.operation });
+  const d = ev.deployment;
+  const a = modelCallEndAttributes({ ...ev, operation: ev.call.operation, genAiProvider: d.genAiProvider ?? genAiProviderName(d.provider) });
   if (ev.stream && ev.delivered) a[S.ATTR_TRACEGATE_STREAM_DELIVERED_CHUNKS] = ev.delivered.chunks;
   return a;
 }

@@ -64,7 +64,7 @@ export const ATTR_GEN_AI_REQUEST_CHOICE_COUNT = attribute('gen_ai', 'gen_ai.requ
 export const ATTR_GEN_AI_REQUEST_STREAM = attribute('gen_ai', 'gen_ai.request.stream', {
   type: 'boolean',
   on: ['attempt'],
-  description: 'The attempt streams (chat only).',
+  description: '`true` when the attempt streams (chat only); left out on unary calls.',
 });
 export const ATTR_GEN_AI_REQUEST_ENCODING_FORMATS = attribute('gen_ai', 'gen_ai.request.encoding_formats', {
   type: 'string[]',
@@ -85,6 +85,16 @@ export const ATTR_GEN_AI_RESPONSE_MODEL = attribute('gen_ai', 'gen_ai.response.m
   type: 'string',
   on: ['attempt', 'metric'],
   description: 'Model that produced the answer, as reported by the provider.',
+});
+export const ATTR_OPENAI_RESPONSE_SERVICE_TIER = attribute('gen_ai', 'openai.response.service_tier', {
+  type: 'string',
+  on: ['attempt'],
+  description: 'Service tier of an OpenAI (or Azure OpenAI) answer, when the answer has one.',
+});
+export const ATTR_OPENAI_RESPONSE_SYSTEM_FINGERPRINT = attribute('gen_ai', 'openai.response.system_fingerprint', {
+  type: 'string',
+  on: ['attempt'],
+  description: 'System fingerprint of an OpenAI (or Azure OpenAI) answer, when the answer has one.',
 });
 export const ATTR_GEN_AI_RESPONSE_FINISH_REASONS = attribute('gen_ai', 'gen_ai.response.finish_reasons', {
   type: 'string[]',

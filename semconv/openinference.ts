@@ -25,7 +25,7 @@ export const ATTR_LLM_PROVIDER = attribute('openinference', 'llm.provider', {
 export const ATTR_LLM_SYSTEM = attribute('openinference', 'llm.system', {
   type: 'string',
   on: ['attempt'],
-  description: 'OpenInference AI product (`openai`, `anthropic`, `vertexai`, `mistralai`, ...) when one applies.',
+  description: 'OpenInference `LLMSystem` (the AI product): `openai` (OpenAI, Azure OpenAI), `anthropic`, `vertexai` (Gemini, Vertex AI), `mistralai`, `cohere`; on Bedrock the model family (`anthropic`, `amazon`, `meta`, `cohere`, `mistralai`, `ai21`, `openai`; else `amazon`). Left out for providers with no `LLMSystem` value (Groq, DeepSeek, ...).',
 });
 export const ATTR_LLM_INVOCATION_PARAMETERS = attribute('openinference', 'llm.invocation_parameters', {
   type: 'string',

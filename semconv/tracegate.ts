@@ -225,6 +225,12 @@ export const ATTR_TRACEGATE_REQUEST_TOOLS = attribute('tracegate', 'tracegate.re
   on: ['attempt'],
   description: 'Names of the tools offered to the model (always recorded; no schemas).',
 });
+export const ATTR_TRACEGATE_REQUEST_OVERRIDES = attribute('tracegate', 'tracegate.request.overrides', {
+  type: 'string[]',
+  on: ['attempt'],
+  description:
+    'Names of the deployment\'s request overrides applied to this attempt (`defaults.temperature`, `override.max_tokens`, `system.prepend`, `drop.seed`, `extraBody.top_k`, `extraHeaders.x-foo`); never their values.',
+});
 export const ATTR_TRACEGATE_RESPONSE_TOOL_CALLS = attribute('tracegate', 'tracegate.response.tool_calls', {
   type: 'string[]',
   on: ['attempt'],

@@ -90,8 +90,10 @@ export interface AttemptEvent {
   /** Time waited before this attempt (backoff / retry-after). */
   readonly waitMs: number;
   readonly stream: boolean;
-  /** The request in OpenAI shape as sent to this deployment (before provider encoding). */
+  /** The request in OpenAI shape as sent to this deployment (before provider encoding, its overrides applied). */
   readonly params: Readonly<Record<string, unknown>>;
+  /** Names of the deployment's request overrides applied to this attempt (`defaults.temperature`, `system.prepend`, `drop.seed`), never their content. */
+  readonly overrides?: readonly string[];
   /**
    * Headers a subscriber wants on the upstream request (W3C trace context). The core adds
    * them to the request unless the deployment turned propagation off.

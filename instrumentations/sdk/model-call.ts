@@ -103,6 +103,7 @@ export class SdkCallSpan {
     const attributes = {
       ...modelCallStartAttributes(start),
       [S.ATTR_TRACEGATE_PATH]: S.TRACEGATE_PATH.direct,
+      [S.ATTR_TRACEGATE_PROVIDER]: start.catalogProvider,
       [S.ATTR_TRACEGATE_SDK]: start.sdk,
       [S.ATTR_TRACEGATE_SDK_METHOD]: start.method,
     };
@@ -166,6 +167,7 @@ export class SdkCallSpan {
         span.setAttributes(
           modelCallEndAttributes({
             operation: start.operation,
+            genAiProvider: start.genAiProvider,
             stream: start.stream,
             status: e.status,
             responseId: e.responseId,

@@ -8,8 +8,8 @@
  * Importing this module registers the `aws-eventstream` framer (see framing.ts).
  */
 import { InvalidResponseError } from '../errors.js';
+import { crc32 } from 'node:zlib';
 import type { StreamEvent } from './stream-event.js';
-import { crc32 } from './crc32.js';
 import { registerFramer, type EventFramer } from './framing.js';
 
 const PRELUDE = 12;
@@ -117,7 +117,7 @@ export class EventStreamDecoder {
       }
       const total = buf.readUInt32BE(offset);
       const headersLen = buf.readUInt32BE(offset + 4);
-      if (crc32(buf, offset, offset + 8) !== buf.readUInt32BE(offset + 8)) {
+      if (crc32(buf.subarray(offset, offset + 8)) !== buf.readUInt32BE(offset + 8)) {
         throw new InvalidResponseError('event-stream prelude checksum mismatch');
       }
       if (total < MIN_MESSAGE || total > MAX_MESSAGE || headersLen > MAX_HEADERS || headersLen > total - MIN_MESSAGE) {
@@ -128,7 +128,7 @@ export class EventStreamDecoder {
         break;
       }
       const end = offset + total;
-      if (crc32(buf, offset, end - 4) !== buf.readUInt32BE(end - 4)) {
+      if (crc32(buf.subarray(offset, end - 4)) !== buf.readUInt32BE(end - 4)) {
         throw new InvalidResponseError('event-stream message checksum mismatch');
       }
       const headersEnd = offset + PRELUDE + headersLen;

@@ -18,16 +18,27 @@ export function encodeVector(values: number[], format: EmbeddingCreateParams['en
   return buf.toString('base64');
 }
 
+/** Answers whose provider reported no token count (their wire `usage` says 0 because the OpenAI shape requires one). */
+const unreported = new WeakSet<object>();
+
+/** False when the provider reported no token count for this answer: telemetry must then report no usage at all. */
+export function embeddingUsageReported(response: CreateEmbeddingResponse): boolean {
+  return !unreported.has(response);
+}
+
+/** `promptTokens` undefined: the provider reported none (the wire answer still carries 0, as the OpenAI shape requires). */
 export function embeddingList(
   vectors: number[][],
   model: string,
-  promptTokens: number,
+  promptTokens: number | undefined,
   format: EmbeddingCreateParams['encoding_format'],
 ): CreateEmbeddingResponse {
-  return {
+  const response: CreateEmbeddingResponse = {
     object: 'list',
     data: vectors.map((v, index) => ({ object: 'embedding', index, embedding: encodeVector(v, format) })),
     model,
-    usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
+    usage: { prompt_tokens: promptTokens ?? 0, total_tokens: promptTokens ?? 0 },
   };
+  if (promptTokens === undefined) unreported.add(response);
+  return response;
 }

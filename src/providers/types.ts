@@ -15,6 +15,16 @@ import type { CreateEmbeddingResponse, EmbeddingCreateParams } from '../wire/emb
 
 export type { HttpRequestSpec, ResponseHeaders };
 
+/** A deployment's request overrides (the model entry's fields; applied by router/overrides.ts). */
+export interface RequestOverrides {
+  defaults?: Record<string, unknown>;
+  override?: Record<string, unknown>;
+  drop?: string[];
+  system?: { prepend?: string; append?: string; replace?: string };
+  extraBody?: Record<string, unknown>;
+  extraHeaders?: Record<string, string>;
+}
+
 /** What a model can do. Values from the catalog, overridable per model entry. */
 export interface ModelCapabilities {
   /** Max prompt + completion tokens. */
@@ -90,6 +100,8 @@ export interface Deployment {
   maxInFlight?: number;
   /** Every secret value of this deployment, to be scrubbed from errors. */
   secrets: readonly string[];
+  /** Request overrides applied to each attempt on this deployment (router/overrides.ts). */
+  overrides?: RequestOverrides;
 }
 
 /**

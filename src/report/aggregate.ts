@@ -5,7 +5,7 @@
  * A call's handle is the id of the interned set of cohorts it went to, so late evaluations and the
  * coverage check reach the same cohorts without keeping the call.
  */
-import { CohortAcc, CohortTableAcc, DEFAULT_TABLES, callCost, type Dimension } from './cohort.js';
+import { CohortAcc, CohortTableAcc, DEFAULT_TABLES, PATH_TABLE, callCost, type Dimension } from './cohort.js';
 import type { RouteConfig } from './config-file.js';
 import type { JoinSink, JoinedCall } from './model/join.js';
 import type { CallRecord, EvalResult } from './model/records.js';
@@ -34,6 +34,9 @@ export class WindowAggregator {
   readonly totals = new CohortAcc({}, false);
   readonly shadowTotals = new CohortAcc({}, true);
   private readonly tables: CohortTableAcc[];
+  /** The default `model,path` table: shown when some call bypassed the gateway. */
+  private readonly pathTable: CohortTableAcc | undefined;
+  private sawDirect = false;
   private readonly routes = new RouteDistributionAcc();
   private readonly providers = new ProviderAttemptsAcc();
   private readonly timeline = new TimeBuckets();
@@ -46,6 +49,7 @@ export class WindowAggregator {
     options: AggregateOptions = {},
   ) {
     this.tables = tableDimensions(options.tables).map((by) => new CohortTableAcc(by));
+    if (!options.tables) this.tables.push((this.pathTable = new CohortTableAcc(PATH_TABLE)));
     this.sampler = new TraceSampler(options.sampleSize ?? DEFAULT_SAMPLE_SIZE);
   }
 
@@ -54,6 +58,7 @@ export class WindowAggregator {
     const c = j.call;
     const cohorts = [c.shadow ? this.shadowTotals : this.totals, ...this.tables.map((t) => t.cohortFor(j))];
     for (const acc of cohorts) acc.add(j);
+    if (c.path !== 'gateway') this.sawDirect = true;
     this.routes.add(j);
     this.providers.add(j);
     if (!c.shadow) this.timeline.add(c.startMs, timelineLabel(c));
@@ -91,7 +96,7 @@ export class WindowAggregator {
       timeRange: Number.isFinite(this.startMs) ? { startMs: this.startMs, endMs: this.endMs } : null,
       totals: this.totals.stats(),
       shadowTotals: shadow,
-      tables: this.tables.map((t) => ({ by: [...t.by], cohorts: t.stats() })),
+      tables: this.tables.filter((t) => t !== this.pathTable || this.sawDirect).map((t) => ({ by: [...t.by], cohorts: t.stats() })),
       routes: this.routes.distributions(config),
       providers: this.providers.list(),
       providerTimeline: this.timeline.snapshot() ?? null,

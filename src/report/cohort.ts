@@ -12,10 +12,16 @@ import { Quantiles } from './stats/quantiles.js';
 import { TraceFiguresAcc } from './trace-figures.js';
 import type { CohortStats, Coverage, EvaluatorStats, Percentiles } from './types.js';
 
-export const DIMENSIONS = ['route', 'provider', 'model', 'deployment', 'operation', 'ingress', 'service', 'stream', 'outcome'] as const;
+export const DIMENSIONS = ['route', 'provider', 'model', 'deployment', 'operation', 'ingress', 'service', 'stream', 'outcome', 'path'] as const;
 export type Dimension = (typeof DIMENSIONS)[number] | `metadata.${string}`;
 
 export const DEFAULT_TABLES: Dimension[][] = [['route'], ['provider'], ['model'], ['deployment']];
+
+/**
+ * Shown by default only when the traces hold direct SDK calls: each model called directly and
+ * through the gateway, side by side.
+ */
+export const PATH_TABLE: Dimension[] = ['model', 'path'];
 
 export const NONE = '(none)';
 
@@ -63,6 +69,8 @@ export function dimensionValue(j: JoinedCall, dim: Dimension): string {
       return c.stream ? 'stream' : 'unary';
     case 'outcome':
       return c.outcome;
+    case 'path':
+      return c.path;
     default:
       return c.metadata?.[dim.slice('metadata.'.length)] ?? NONE;
   }

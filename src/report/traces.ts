@@ -37,84 +37,151 @@ export interface TraceGroupingOptions {
   success?: SuccessMode;
 }
 
-/**
- * An open trace, kept small (it lives until its idle gap passed; thousands may be open): its first
- * call inline, later calls in arrays made on demand; its cohort shares as two exact-size arrays (a
- * trace touches a handful of cohorts). About 0.5 KB for a one-call trace.
- */
-class OpenTrace {
-  /** The watermark when its last span was read. */
-  touched: number;
-  window: WindowAggregator | undefined = undefined;
-  /** Start of the parentless span (not an attempt or evaluation span) that started first; NaN: none yet. */
-  rootStart = NaN;
-  rootError = false;
-  /** Span ids with an error status (for a root that is not in the file). */
-  errorSpans: Set<string> | undefined = undefined;
-  /** Live calls: the first one's parent span id, start time and success inline, the others in `more`. */
-  calls = 0;
-  private parent0: string | undefined = undefined;
-  private start0 = 0;
-  private ok0 = false;
-  private more: { parents: (string | undefined)[]; starts: number[]; ok: boolean[] } | undefined = undefined;
-  /** Cohort → its share of the trace's cost (USD), as parallel arrays. */
-  cohorts: CohortAcc[] = [];
-  shares: number[] = [];
-  private grown = false;
-  costUsd = 0;
-  priceUnknown = false;
-  retries = 0;
-  fallbacks = 0;
-  evaluationsFailed = 0;
+/** Extra calls of an open trace (its first call is kept in the typed arrays). */
+interface MoreCalls {
+  parents: (string | undefined)[];
+  starts: number[];
+  ok: boolean[];
+}
 
-  constructor(
-    readonly traceId: string,
-    touched: number,
-  ) {
-    this.touched = touched;
+const ROOT_ERROR = 1;
+const PRICE_UNKNOWN = 2;
+const OK0 = 4;
+
+/**
+ * The open traces, stored compactly so that nothing of an open trace but its id is a heap object
+ * of its own (open traces outlive many lines of the file; as objects they were promoted to V8's
+ * old generation and their garbage made it grow): a slot per open trace in typed arrays (struct
+ * of arrays, slots reused through a free list), its cohort shares as entries of a pooled linked
+ * list (cohort id, USD, next entry). Only a trace's rare parts are objects: its error span ids,
+ * its calls after the first.
+ */
+class OpenTraces {
+  private cap = 0;
+  touched = new Float64Array(0);
+  movedAt = new Float64Array(0);
+  rootStart = new Float64Array(0);
+  costUsd = new Float64Array(0);
+  start0 = new Float64Array(0);
+  calls = new Int32Array(0);
+  retries = new Int32Array(0);
+  fallbacks = new Int32Array(0);
+  evaluationsFailed = new Int32Array(0);
+  flags = new Uint8Array(0);
+  /** First share entry of the slot, -1: none. */
+  private head = new Int32Array(0);
+  window: (WindowAggregator | undefined)[] = [];
+  parent0: (string | undefined)[] = [];
+  more: (MoreCalls | undefined)[] = [];
+  errorSpans: (Set<string> | undefined)[] = [];
+  private freeSlots: number[] = [];
+  private used = 0;
+  // Share entries: cohort, USD, next entry (-1: end); free entries chained through `next`.
+  private entryCap = 0;
+  private entryAcc = new Int32Array(0);
+  private entryUsd = new Float64Array(0);
+  private entryNext = new Int32Array(0);
+  private freeEntry = -1;
+  private entriesUsed = 0;
+  /** Cohort id → the cohort (ids are small process-wide counters). */
+  private readonly accs: CohortAcc[] = [];
+
+  alloc(touched: number): number {
+    let slot = this.freeSlots.pop();
+    if (slot === undefined) {
+      if (this.used === this.cap) this.grow(Math.max(64, this.cap * 2));
+      slot = this.used++;
+    }
+    this.touched[slot] = touched;
+    this.movedAt[slot] = touched;
+    this.rootStart[slot] = NaN;
+    this.costUsd[slot] = 0;
+    this.start0[slot] = 0;
+    this.calls[slot] = 0;
+    this.retries[slot] = 0;
+    this.fallbacks[slot] = 0;
+    this.evaluationsFailed[slot] = 0;
+    this.flags[slot] = 0;
+    this.head[slot] = -1;
+    return slot;
   }
 
-  addCall(parent: string | undefined, startMs: number, ok: boolean): void {
-    if (this.calls++ === 0) {
-      this.parent0 = parent;
-      this.start0 = startMs;
-      this.ok0 = ok;
+  release(slot: number): void {
+    let e = this.head[slot]!;
+    while (e >= 0) {
+      const next = this.entryNext[e]!;
+      this.entryNext[e] = this.freeEntry;
+      this.freeEntry = e;
+      e = next;
+    }
+    this.head[slot] = -1;
+    this.window[slot] = undefined;
+    this.parent0[slot] = undefined;
+    this.more[slot] = undefined;
+    this.errorSpans[slot] = undefined;
+    this.freeSlots.push(slot);
+  }
+
+  flag(slot: number, bit: number): boolean {
+    return (this.flags[slot]! & bit) !== 0;
+  }
+
+  setFlag(slot: number, bit: number, on: boolean): void {
+    this.flags[slot] = on ? this.flags[slot]! | bit : this.flags[slot]! & ~bit;
+  }
+
+  addCall(slot: number, parent: string | undefined, startMs: number, ok: boolean): void {
+    if (this.calls[slot]!++ === 0) {
+      this.parent0[slot] = parent;
+      this.start0[slot] = startMs;
+      this.setFlag(slot, OK0, ok);
       return;
     }
-    this.more ??= { parents: [], starts: [], ok: [] };
-    this.more.parents.push(parent);
-    this.more.starts.push(startMs);
-    this.more.ok.push(ok);
+    const more = (this.more[slot] ??= { parents: [], starts: [], ok: [] });
+    more.parents.push(parent);
+    more.starts.push(startMs);
+    more.ok.push(ok);
   }
 
-  callParent(i: number): string | undefined {
-    return i === 0 ? this.parent0 : this.more!.parents[i - 1];
+  callParent(slot: number, i: number): string | undefined {
+    return i === 0 ? this.parent0[slot] : this.more[slot]!.parents[i - 1];
   }
 
-  callStart(i: number): number {
-    return i === 0 ? this.start0 : this.more!.starts[i - 1]!;
+  callStart(slot: number, i: number): number {
+    return i === 0 ? this.start0[slot]! : this.more[slot]!.starts[i - 1]!;
   }
 
-  callOk(i: number): boolean {
-    return i === 0 ? this.ok0 : this.more!.ok[i - 1]!;
+  callOk(slot: number, i: number): boolean {
+    return i === 0 ? this.flag(slot, OK0) : this.more[slot]!.ok[i - 1]!;
   }
 
-  addShare(acc: CohortAcc, usd: number): void {
-    const i = this.cohorts.indexOf(acc);
-    if (i >= 0) this.shares[i] = this.shares[i]! + usd;
-    else {
-      this.cohorts.push(acc);
-      this.shares.push(usd);
-      this.grown = true;
+  addShare(slot: number, acc: CohortAcc, usd: number): void {
+    this.accs[acc.id] = acc;
+    let last = -1;
+    for (let e = this.head[slot]!; e >= 0; e = this.entryNext[e]!) {
+      if (this.entryAcc[e] === acc.id) {
+        this.entryUsd[e] = this.entryUsd[e]! + usd;
+        return;
+      }
+      last = e;
     }
+    let e = this.freeEntry;
+    if (e >= 0) this.freeEntry = this.entryNext[e]!;
+    else {
+      if (this.entriesUsed === this.entryCap) this.growEntries(Math.max(256, this.entryCap * 2));
+      e = this.entriesUsed++;
+    }
+    this.entryAcc[e] = acc.id;
+    this.entryUsd[e] = usd;
+    this.entryNext[e] = -1;
+    // Appended at the end: cohorts keep the order they were first touched in.
+    if (last >= 0) this.entryNext[last] = e;
+    else this.head[slot] = e;
   }
 
-  /** Arrays grown by push keep spare room (17 slots at first): copy them to their exact size. */
-  compact(): void {
-    if (!this.grown) return;
-    this.grown = false;
-    this.cohorts = this.cohorts.slice();
-    this.shares = this.shares.slice();
+  /** Calls `f` with each cohort the trace touched and its share, in the order first touched. */
+  eachShare(slot: number, f: (acc: CohortAcc, usd: number) => void): void {
+    for (let e = this.head[slot]!; e >= 0; e = this.entryNext[e]!) f(this.accs[this.entryAcc[e]!]!, this.entryUsd[e]!);
   }
 
   /**
@@ -122,14 +189,55 @@ class OpenTrace {
    * "Later" is by start time: a call span may be ended a moment after the app already caught its
    * error and asked again.
    */
-  unhandledFailure(): boolean {
-    for (let i = 0; i < this.calls; i++) {
-      if (this.callOk(i)) continue;
+  unhandledFailure(slot: number): boolean {
+    const calls = this.calls[slot]!;
+    for (let i = 0; i < calls; i++) {
+      if (this.callOk(slot, i)) continue;
       let handled = false;
-      for (let k = 0; k < this.calls && !handled; k++) handled = this.callOk(k) && this.callParent(k) === this.callParent(i) && this.callStart(k) > this.callStart(i);
+      for (let k = 0; k < calls && !handled; k++) handled = this.callOk(slot, k) && this.callParent(slot, k) === this.callParent(slot, i) && this.callStart(slot, k) > this.callStart(slot, i);
       if (!handled) return true;
     }
     return false;
+  }
+
+  private grow(cap: number): void {
+    const f64 = (a: Float64Array) => {
+      const b = new Float64Array(cap);
+      b.set(a);
+      return b;
+    };
+    const i32 = (a: Int32Array) => {
+      const b = new Int32Array(cap);
+      b.set(a);
+      return b;
+    };
+    this.touched = f64(this.touched);
+    this.movedAt = f64(this.movedAt);
+    this.rootStart = f64(this.rootStart);
+    this.costUsd = f64(this.costUsd);
+    this.start0 = f64(this.start0);
+    this.calls = i32(this.calls);
+    this.retries = i32(this.retries);
+    this.fallbacks = i32(this.fallbacks);
+    this.evaluationsFailed = i32(this.evaluationsFailed);
+    this.head = i32(this.head);
+    const flags = new Uint8Array(cap);
+    flags.set(this.flags);
+    this.flags = flags;
+    this.cap = cap;
+  }
+
+  private growEntries(cap: number): void {
+    const acc = new Int32Array(cap);
+    acc.set(this.entryAcc);
+    const usd = new Float64Array(cap);
+    usd.set(this.entryUsd);
+    const next = new Int32Array(cap);
+    next.set(this.entryNext);
+    this.entryAcc = acc;
+    this.entryUsd = usd;
+    this.entryNext = next;
+    this.entryCap = cap;
   }
 }
 
@@ -141,7 +249,12 @@ function noSpans(): SpanKinds {
 }
 
 export class TraceGrouper {
-  private readonly open = new Map<string, OpenTrace>();
+  /** Trace id → its slot in `slots`, in order of last activity (idle ones at the head). */
+  private readonly open = new Map<string, number>();
+  private readonly slots = new OpenTraces();
+  /** The slot `addShare` adds to (set around `WindowAggregator.traceShares`). */
+  private shareSlot = -1;
+  private readonly shareInto = { addShare: (acc: CohortAcc, usd: number): void => this.slots.addShare(this.shareSlot, acc, usd) };
   private readonly closed = new TraceIdIndex();
   /** Interned cohort sets of closed traces (for corrections after close). */
   private readonly sets: CohortAcc[][] = [];
@@ -182,29 +295,37 @@ export class TraceGrouper {
   /** Every span, before the joiner sees it. */
   span(span: SpanView): void {
     if (span.endMs > this.watermark) this.watermark = span.endMs;
+    const o = this.slots;
     let t = this.open.get(span.traceId);
-    if (t) {
-      // Most recently active last.
-      this.open.delete(span.traceId);
-      this.open.set(span.traceId, t);
+    if (t !== undefined) {
+      // Most recently active last — moved only once it fell an eighth of the idle gap behind, so
+      // a busy trace is not re-inserted on every span (a Map delete + set churns its table).
+      if (this.watermark - o.movedAt[t]! > this.idleMs / 8) {
+        this.open.delete(span.traceId);
+        this.open.set(span.traceId, t);
+        o.movedAt[t] = this.watermark;
+      }
     } else {
       const closed = this.closed.get(span.traceId);
       if (closed !== undefined) {
         this.afterClose(span, closed);
         return;
       }
-      t = new OpenTrace(span.traceId, this.watermark);
+      t = o.alloc(this.watermark);
       this.open.set(span.traceId, t);
       if (this.open.size > this.stats.peakOpen) this.stats.peakOpen = this.open.size;
-      if (this.open.size > this.maxOpen) this.close(this.open.values().next().value!, 'cap');
+      if (this.open.size > this.maxOpen) {
+        const [id, slot] = this.open.entries().next().value!;
+        this.close(id, slot, 'cap');
+      }
     }
-    t.touched = this.watermark;
+    o.touched[t] = this.watermark;
     if (span.error || span.parentSpanId === undefined) {
       if (isAttemptSpan(span.attributes)) return;
-      if (span.error) (t.errorSpans ??= new Set()).add(span.spanId);
-      if (span.parentSpanId === undefined && !(span.startMs >= t.rootStart) && !isEvaluationSpan(span)) {
-        t.rootStart = span.startMs;
-        t.rootError = span.error;
+      if (span.error) (o.errorSpans[t] ??= new Set()).add(span.spanId);
+      if (span.parentSpanId === undefined && !(span.startMs >= o.rootStart[t]!) && !isEvaluationSpan(span)) {
+        o.rootStart[t] = span.startMs;
+        o.setFlag(t, ROOT_ERROR, span.error);
       }
     }
   }
@@ -213,26 +334,27 @@ export class TraceGrouper {
   call(j: JoinedCall, window: WindowAggregator): void {
     if (j.call.shadow) return; // mirrored calls are not part of the user's task
     const t = this.open.get(j.call.traceId);
-    if (!t) return; // its spans were counted as late or overflow
-    t.window ??= window;
+    if (t === undefined) return; // its spans were counted as late or overflow
+    const o = this.slots;
+    const w = (o.window[t] ??= window);
     const c = j.call;
-    t.addCall(c.parentSpanId, c.startMs, c.success);
-    t.window.traceShares(j, t);
-    t.compact();
+    o.addCall(t, c.parentSpanId, c.startMs, c.success);
+    this.shareSlot = t;
+    w.traceShares(j, this.shareInto);
     const cost = callCost(j);
-    if (cost !== undefined) t.costUsd += cost;
-    if (c.priceUnknown || j.attempts.some((a) => a.priceUnknown)) t.priceUnknown = true;
-    t.retries += retryAttempts(j);
-    if (fellBack(j)) t.fallbacks++;
-    for (const e of j.evals) if (e.passed === false) t.evaluationsFailed++;
+    if (cost !== undefined) o.costUsd[t] = o.costUsd[t]! + cost;
+    if (c.priceUnknown || j.attempts.some((a) => a.priceUnknown)) o.setFlag(t, PRICE_UNKNOWN, true);
+    o.retries[t] = o.retries[t]! + retryAttempts(j);
+    if (fellBack(j)) o.fallbacks[t]!++;
+    for (const e of j.evals) if (e.passed === false) o.evaluationsFailed[t]!++;
   }
 
   /** An evaluation joined after its call was (from the report sink). */
   evaluation(traceId: string, result: EvalResult, shadow: boolean): void {
     if (shadow) return;
     const t = this.open.get(traceId);
-    if (t) {
-      if (result.passed === false) t.evaluationsFailed++;
+    if (t !== undefined) {
+      if (result.passed === false) this.slots.evaluationsFailed[t]!++;
       return;
     }
     const closed = this.closed.get(traceId);
@@ -241,17 +363,21 @@ export class TraceGrouper {
     if (this.mode === 'evals' && result.passed === false) this.unsucceed(traceId, closed);
   }
 
-  /** Between documents: closes the traces idle for longer than `idleMs`. */
+  /**
+   * Between documents: closes the traces idle for longer than `idleMs`, from the head of the
+   * activity order (a trace touched again within an eighth of the gap keeps its place, so one may
+   * close up to that much later than its gap).
+   */
   endOfDocument(): void {
-    for (const t of this.open.values()) {
-      if (this.watermark - t.touched <= this.idleMs) break;
-      this.close(t, 'idle');
+    for (const [id, t] of this.open) {
+      if (this.watermark - this.slots.touched[t]! <= this.idleMs) break;
+      this.close(id, t, 'idle');
     }
   }
 
   /** Closes every open trace (after the joiner finished: its leftover calls and evaluations are in). */
   finish(): TraceGroupingStats {
-    for (const t of [...this.open.values()]) this.close(t, 'end');
+    for (const [id, t] of [...this.open]) this.close(id, t, 'end');
     this.stats.indexBytes = this.closed.bytes;
     return this.stats;
   }
@@ -277,34 +403,41 @@ export class TraceGrouper {
     this.stats.verdictsChangedAfterClose++;
   }
 
-  private close(t: OpenTrace, reason: 'idle' | 'cap' | 'end'): void {
-    this.flushCalls(t.traceId);
-    this.open.delete(t.traceId);
+  private close(traceId: string, t: number, reason: 'idle' | 'cap' | 'end'): void {
+    this.flushCalls(traceId);
+    this.open.delete(traceId);
     if (reason === 'idle') this.stats.closedIdle++;
     else if (reason === 'cap') this.stats.closedCap++;
     else this.stats.closedAtEnd++;
     const capBit = reason === 'cap' ? CAP_BIT : 0;
-    const calls = t.calls;
+    const o = this.slots;
+    const calls = o.calls[t]!;
     if (calls === 0) {
       this.stats.tracesWithoutCalls++;
-      this.closed.set(t.traceId, capBit);
+      this.closed.set(traceId, capBit);
+      o.release(t);
       return;
     }
-    let rootError = t.rootError;
-    const partial = Number.isNaN(t.rootStart);
+    let rootError = o.flag(t, ROOT_ERROR);
+    const partial = Number.isNaN(o.rootStart[t]!);
     if (partial) {
       // A partial export: the earliest call's parent stands in for the root.
       let earliest = 0;
-      for (let i = 1; i < calls; i++) if (t.callStart(i) < t.callStart(earliest)) earliest = i;
-      const parent = t.callParent(earliest);
-      rootError = parent !== undefined && (t.errorSpans?.has(parent) ?? false);
+      for (let i = 1; i < calls; i++) if (o.callStart(t, i) < o.callStart(t, earliest)) earliest = i;
+      const parent = o.callParent(t, earliest);
+      rootError = parent !== undefined && (o.errorSpans[t]?.has(parent) ?? false);
       this.stats.partial++;
     }
-    const success = !rootError && !t.unhandledFailure() && (this.mode !== 'evals' || t.evaluationsFailed === 0);
-    const closed: ClosedTrace = { success, partial, costUsd: t.costUsd, calls, retries: t.retries, fallbacks: t.fallbacks, priceUnknown: t.priceUnknown };
-    for (let i = 0; i < t.cohorts.length; i++) t.cohorts[i]!.traces.add(closed, t.shares[i]!);
+    const success = !rootError && !o.unhandledFailure(t) && (this.mode !== 'evals' || o.evaluationsFailed[t] === 0);
+    const closed: ClosedTrace = { success, partial, costUsd: o.costUsd[t]!, calls, retries: o.retries[t]!, fallbacks: o.fallbacks[t]!, priceUnknown: o.flag(t, PRICE_UNKNOWN) };
+    const cohorts: CohortAcc[] = [];
+    o.eachShare(t, (acc, usd) => {
+      acc.traces.add(closed, usd);
+      cohorts.push(acc);
+    });
+    o.release(t);
     this.stats.traces++;
-    this.closed.set(t.traceId, ((this.intern(t.cohorts) + 1) << 2) | (success ? SUCCESS_BIT : 0) | capBit);
+    this.closed.set(traceId, ((this.intern(cohorts) + 1) << 2) | (success ? SUCCESS_BIT : 0) | capBit);
   }
 
   private intern(cohorts: CohortAcc[]): number {

@@ -17,6 +17,7 @@ import type { ChatCompletionChunk, Usage } from '../wire/chat-response.js';
 import type { CallState } from './call-state.js';
 import { nextId } from './ids.js';
 import { recordAttempt } from './outcome.js';
+import { applyExtras } from './overrides.js';
 import { estimateCompletionTokens } from './token-estimate.js';
 import type { StreamEnd } from './stream.js';
 
@@ -29,8 +30,10 @@ export interface AttemptPlan {
   fallbackDepth: number;
   retryReason?: string;
   waitMs: number;
-  /** The request in OpenAI shape for this deployment. */
+  /** The request in OpenAI shape for this deployment (its overrides applied). */
   params: Record<string, unknown>;
+  /** Names of the deployment's overrides applied to this attempt (`defaults.temperature`, `system.prepend`). */
+  overrides?: readonly string[];
 }
 
 const refs = new WeakMap<Deployment, DeploymentRef>();
@@ -74,6 +77,7 @@ function newAttemptEvent(call: CallState, plan: AttemptPlan, stream: boolean): A
     params: plan.params,
     propagation: {},
     ...(plan.retryReason !== undefined ? { retryReason: plan.retryReason } : {}),
+    ...(plan.overrides !== undefined ? { overrides: plan.overrides } : {}),
   };
   return ev;
 }
@@ -99,7 +103,8 @@ function settleAttempt(call: CallState, ev: AttemptEvent, error?: TracegateError
   recordAttempt(call.event.info, ev);
 }
 
-function withPropagation(spec: HttpRequestSpec, ev: AttemptEvent, d: Deployment): HttpRequestSpec {
+function withPropagation(encoded: HttpRequestSpec, ev: AttemptEvent, d: Deployment): HttpRequestSpec {
+  const spec = applyExtras(encoded, d.overrides);
   if (!d.propagateTraceContext) return spec;
   const keys = Object.keys(ev.propagation);
   if (keys.length === 0) return spec;

@@ -10,6 +10,7 @@ import type { Deployment, ModelCapabilities, ModelPrice, Timeouts } from '../pro
 import { didYouMean, keysAt } from '../suggest.js';
 import { formatIssues } from '../wire/validate.js';
 import { PolicyOptionsShape } from './config-policies.js';
+import { pickOverrides, RequestOverridesShape } from './overrides.js';
 
 /** Connections per upstream origin when neither the entry nor the router says. */
 export const DEFAULT_CONNECTIONS = 128;
@@ -80,6 +81,8 @@ export const ModelEntrySchema = z.looseObject({
   maxInFlight: z.number().int().positive().optional(),
   /** Catalog provider to read capabilities/prices from (e.g. `openai` for an Azure deployment). */
   catalogProvider: z.string().optional(),
+  /** Per-deployment request overrides (`defaults`, `override`, `drop`, `system`, `extraBody`, `extraHeaders`), see overrides.ts. */
+  ...RequestOverridesShape,
 });
 
 export type ModelEntry = z.input<typeof ModelEntrySchema>;
@@ -189,6 +192,10 @@ export function resolveDeployments(
     const before = problems.length;
     const options = entrySettings(entry, i, adapter.settings, problems);
     if (problems.length > before) return;
+    if (entry.extraBody && entry.provider === 'bedrock') {
+      problems.push({ path: `models[${i}].extraBody`, message: 'not available for bedrock (its requests are signed over the body)' });
+      return;
+    }
     const deployment = buildDeployment(entry, id, options, routerTimeouts, propagateDefault, connectionsDefault);
     try {
       adapter.validateDeployment?.(deployment);
@@ -235,6 +242,8 @@ function buildDeployment(
     secrets,
   };
   if (entry.maxInFlight !== undefined) deployment.maxInFlight = entry.maxInFlight;
+  const overrides = pickOverrides(entry);
+  if (overrides) deployment.overrides = overrides;
   if (entry.apiKey !== undefined) deployment.apiKey = entry.apiKey;
   if (entry.baseURL !== undefined) deployment.baseURL = entry.baseURL;
   if (entry.rpm !== undefined) deployment.rpm = entry.rpm;

@@ -19,6 +19,7 @@ import {
 } from '../errors.js';
 import type { Deployment } from '../providers/types.js';
 import type { AttemptPlan } from './attempt.js';
+import { applyOverrides } from './overrides.js';
 import { admitAttempt, releaseAttempt, type Ticket } from './admission.js';
 import { admitKeyNow } from './call-lifecycle.js';
 import type { CallState } from './call-state.js';
@@ -228,12 +229,14 @@ class Run<T> {
         }
         continue;
       }
+      const adjusted = applyOverrides(this.opts.params, d.overrides, alias, d.model);
       const plan: AttemptPlan = {
         deployment: d,
         alias,
         fallbackDepth: depth,
         waitMs: this.nextWait,
-        params: { ...this.opts.params },
+        params: adjusted.params,
+        ...(adjusted.applied.length ? { overrides: adjusted.applied } : {}),
         ...(this.nextReason !== undefined ? { retryReason: this.nextReason } : {}),
       };
       this.nextWait = 0;

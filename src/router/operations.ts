@@ -1,5 +1,6 @@
 /** The unary operations (chat without streaming, embeddings) as attempt runners. */
 import { NotFoundError } from '../errors.js';
+import { embeddingUsageReported } from '../providers/embedding-parts.js';
 import type { ChatCompletionCreateParams } from '../wire/chat-request.js';
 import type { ChatCompletion, Usage } from '../wire/chat-response.js';
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from '../wire/embeddings.js';
@@ -31,6 +32,11 @@ function embeddingsOperation(plan: AttemptPlan): UnaryOperation<CreateEmbeddingR
     decode: (adapter, body, ctx) => adapter.embeddingsResponse!(body, ctx),
     describe(result, ev) {
       ev.responseModel = result.model;
+      // A provider that reports no token count: no usage rather than a made-up 0, and an unknown cost.
+      if (!embeddingUsageReported(result)) {
+        ev.cost = null;
+        return undefined;
+      }
       const usage: Usage = { prompt_tokens: result.usage.prompt_tokens, completion_tokens: 0, total_tokens: result.usage.total_tokens };
       return usage;
     },

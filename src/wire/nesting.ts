@@ -35,20 +35,40 @@ export class JsonDepthScanner {
     return this.deepest > this.limit;
   }
 
-  /** Feeds the next bytes; returns false as soon as the limit is exceeded. */
-  push(chunk: Uint8Array): boolean {
+  /**
+   * Feeds the next bytes; returns false as soon as the limit is exceeded. Inside strings (most
+   * of a chat body) it jumps from quote to quote with `indexOf`; a quote preceded by an odd run
+   * of backslashes is escaped.
+   */
+  push(chunk: Buffer): boolean {
     if (this.exceeded) return false;
     let depth = this.depth;
     let inString = this.inString;
     let escaped = this.escaped;
     const limit = this.limit;
-    for (let i = 0; i < chunk.length; i++) {
-      const b = chunk[i]!;
+    const n = chunk.length;
+    let i = 0;
+    while (i < n) {
       if (inString) {
-        if (escaped) escaped = false;
-        else if (b === BACKSLASH) escaped = true;
-        else if (b === QUOTE) inString = false;
-      } else if (b === QUOTE) inString = true;
+        if (escaped) {
+          escaped = false;
+          i++;
+          continue;
+        }
+        const q = chunk.indexOf(QUOTE, i);
+        const stop = q < 0 ? n : q;
+        let run = 0;
+        for (let k = stop - 1; k >= i && chunk[k] === BACKSLASH; k--) run++;
+        if (q < 0) {
+          escaped = run % 2 === 1;
+          break;
+        }
+        if (run % 2 === 0) inString = false;
+        i = q + 1;
+        continue;
+      }
+      const b = chunk[i++]!;
+      if (b === QUOTE) inString = true;
       else if (b === OPEN_BRACKET || b === OPEN_BRACE) {
         depth++;
         if (depth > limit) {

@@ -1,25 +1,15 @@
 /**
  * A test-only AWS event-stream decoder, written independently of src/mock/wire so a shared bug
- * cannot hide: it checks both CRCs (with zlib.crc32 when the runtime has it, else a bitwise CRC).
+ * cannot hide: it checks both CRCs (with zlib.crc32).
  */
-import zlib from 'node:zlib';
+import { crc32 } from 'node:zlib';
 
 export interface DecodedMessage {
   headers: Record<string, string>;
   payload: Buffer;
 }
 
-function bitwiseCrc32(data: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (const byte of data) {
-    crc ^= byte;
-    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
-  }
-  return (crc ^ 0xffffffff) >>> 0;
-}
-
-const zlibCrc = (zlib as unknown as { crc32?: (data: Uint8Array) => number }).crc32;
-export const referenceCrc32 = (data: Uint8Array): number => (zlibCrc ? zlibCrc(data) : bitwiseCrc32(data)) >>> 0;
+export const referenceCrc32 = (data: Uint8Array): number => crc32(data) >>> 0;
 
 export class EventStreamError extends Error {}
 

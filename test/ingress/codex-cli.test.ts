@@ -2,7 +2,8 @@
  * The Codex CLI (`@openai/codex`) completes `codex exec` through the proxy with a custom model
  * provider (`wire_api = "responses"`) and an Anthropic deployment behind the alias (the mock over
  * HTTP). Codex sends `developer` messages, function tools, a `namespace` tool and `web_search`:
- * the function tools reach Anthropic, the others are dropped and named on the call span; a
+ * the function tools reach Anthropic, web search as Anthropic's server tool, the namespace tool
+ * is dropped and named on the call span; a
  * function call the model makes is run by Codex and its output comes back as
  * `function_call_output`.
  *
@@ -74,7 +75,7 @@ describe.skipIf(!CODEX)('Codex CLI through the proxy (Responses API, Anthropic b
     await h?.provider.shutdown();
   });
 
-  it('codex exec answers from the Anthropic deployment; developer messages and function tools reach it, hosted tools are dropped', async () => {
+  it('codex exec answers from the Anthropic deployment; developer messages and function tools and web search reach it, the namespace tool is dropped', async () => {
     s.mock.reset();
     h!.reset();
     s.mock.enqueue({ model: 'claude-sonnet-4-5' }, { kind: 'ok', reply: { text: 'Hello from tracegate.' } });
@@ -87,8 +88,10 @@ describe.skipIf(!CODEX)('Codex CLI through the proxy (Responses API, Anthropic b
     expect(body.tools?.length).toBeGreaterThan(0);
     const span = h!.spans().find((sp) => sp.attributes['tracegate.ingress.api'] === 'responses')!;
     const dropped = span.attributes['tracegate.ingress.dropped_tools'] as string[];
-    expect(dropped.some((d) => d.startsWith('web_search'))).toBe(true);
     expect(dropped.some((d) => d.startsWith('namespace'))).toBe(true);
+    // Codex's web_search runs as Anthropic's server tool.
+    expect(dropped.some((d) => d.startsWith('web_search'))).toBe(false);
+    expect(body.tools).toContainEqual(expect.objectContaining({ type: 'web_search_20250305', name: 'web_search' }));
   });
 
   it('a function call round trip: Codex runs the tool and sends its output back', async () => {

@@ -153,6 +153,13 @@ describe('messages: wire, mapping, policy, errors', () => {
       .create({ model: 'via-openai', max_tokens: 50, messages: [{ role: 'user', content: 'Hi' }], tools: [weather, { type: 'web_search_20250305', name: 'web_search' }] })
       .withResponse();
     expect(response.headers.get('x-tracegate-dropped-tools')).toBe('web_search_20250305:web_search');
+    // On an Anthropic alias web search is kept (as Anthropic's server tool).
+    s.mock.reset();
+    const kept = await client.messages
+      .create({ model: 'via-anthropic', max_tokens: 50, messages: [{ role: 'user', content: 'Hi' }], tools: [{ type: 'web_search_20250305', name: 'web_search' }] })
+      .withResponse();
+    expect(kept.response.headers.get('x-tracegate-dropped-tools')).toBeNull();
+    expect((s.mock.calls[0]?.body as { tools: unknown[] }).tools).toEqual([{ type: 'web_search_20250305', name: 'web_search' }]);
     const err = await client.messages
       .create({ model: 'strict', max_tokens: 50, messages: [{ role: 'user', content: 'Hi' }], tools: [{ type: 'bash_20250124', name: 'bash' }] })
       .catch((e) => e);

@@ -177,13 +177,21 @@ describe.each(ALIASES)('responses through %s', (alias) => {
 });
 
 describe('responses: policy and errors', () => {
-  it('hosted and namespace tools are dropped with a header naming them; function tools still go', async () => {
+  it('web search becomes Anthropic\'s server tool on an Anthropic alias; the namespace tool is dropped with a header naming it', async () => {
+    const webSearch = { type: 'web_search' as const, user_location: { type: 'approximate' as const, city: 'Paris', country: 'FR' } };
     const { data, response } = await client.responses
-      .create({
-        model: 'via-anthropic',
-        input: 'Search the web',
-        tools: [weatherTool, { type: 'web_search' }, { type: 'namespace', name: 'shell', tools: [] } as never],
-      })
+      .create({ model: 'via-anthropic', input: 'Search the web', tools: [weatherTool, webSearch, { type: 'namespace', name: 'shell', tools: [] } as never] })
+      .withResponse();
+    expect(data.status).toBe('completed');
+    expect(response.headers.get('x-tracegate-dropped-tools')).toBe('namespace:shell');
+    const tools = (s.mock.calls[0]?.body as { tools: Record<string, unknown>[] }).tools;
+    expect(tools.map((t) => t.name)).toEqual(['get_weather', 'web_search']);
+    expect(tools[1]).toEqual({ type: 'web_search_20250305', name: 'web_search', user_location: { type: 'approximate', city: 'Paris', country: 'FR' } });
+  });
+
+  it('on other providers hosted tools are dropped with a header naming them; function tools still go', async () => {
+    const { data, response } = await client.responses
+      .create({ model: 'via-gemini', input: 'Search the web', tools: [weatherTool, { type: 'web_search' }, { type: 'namespace', name: 'shell', tools: [] } as never] })
       .withResponse();
     expect(data.status).toBe('completed');
     expect(response.headers.get('x-tracegate-dropped-tools')).toBe('web_search, namespace:shell');

@@ -52,8 +52,8 @@ function callAndAttempt(name: string) {
 
 describe('ingress spans', () => {
   it('responses (plain and streamed): one trace, SERVER call span with tracegate.ingress.api, one attempt span', async () => {
-    const { response } = await s.client().responses.create({ model: 'via-anthropic', input: 'hi', tools: [{ type: 'web_search' }] }).withResponse();
-    let t = callAndAttempt('chat via-anthropic');
+    const { response } = await s.client().responses.create({ model: 'via-openai', input: 'hi', tools: [{ type: 'web_search' }] }).withResponse();
+    let t = callAndAttempt('chat via-openai');
     expect(t.call.kind).toBe(SpanKind.SERVER);
     expect(t.call.attributes['tracegate.ingress.api']).toBe('responses');
     expect(t.call.attributes['tracegate.ingress.dropped_tools']).toEqual(['web_search']);

@@ -13,15 +13,16 @@ beforeAll(async () => {
 beforeEach(() => mock.reset());
 afterAll(() => mock.close());
 
-const params = { model: 'claude-sonnet-4-5', max_tokens: 256, messages: [{ role: 'user' as const, content: 'Hello Claude' }] };
+// claude-haiku-4-5, not a model the SDK lists as deprecated (it would print a deprecation warning per call).
+const params = { model: 'claude-haiku-4-5', max_tokens: 256, messages: [{ role: 'user' as const, content: 'Hello Claude' }] };
 
 it('messages.create returns a message with text, stop_reason and usage', async () => {
   const message = await client.messages.create(params);
-  expect(message.content).toEqual([{ type: 'text', text: 'Mock reply from claude-sonnet-4-5.' }]);
+  expect(message.content).toEqual([{ type: 'text', text: 'Mock reply from claude-haiku-4-5.' }]);
   expect(message.stop_reason).toBe('end_turn');
   expect(message.usage.input_tokens).toBe(3);
   expect(message.usage.output_tokens).toBe(9);
-  expect(mock.calls[0]).toMatchObject({ dialect: 'anthropic', model: 'claude-sonnet-4-5', status: 200 });
+  expect(mock.calls[0]).toMatchObject({ dialect: 'anthropic', model: 'claude-haiku-4-5', status: 200 });
   // @anthropic-ai/sdk 1.x sends the key as `Authorization: Bearer`; the mock accepts it and x-api-key.
   expect(mock.calls[0]?.headersPresent.auth).toBe(true);
   expect(mock.calls[0]?.headers.authorization).toBe('[redacted]');
@@ -65,7 +66,7 @@ it('stream: create({ stream: true }) yields the raw events in order', async () =
   const events = [];
   for await (const event of stream) events.push(event);
   const text = events.map((event) => (event.type === 'content_block_delta' && event.delta.type === 'text_delta' ? event.delta.text : '')).join('');
-  expect(text).toBe('Mock reply from claude-sonnet-4-5.');
+  expect(text).toBe('Mock reply from claude-haiku-4-5.');
   expect(events.map((event) => event.type)).toEqual([
     'message_start',
     'content_block_start',

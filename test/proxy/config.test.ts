@@ -174,7 +174,7 @@ describe('LiteLLM config.yaml', () => {
     expect(config.format).toBe('litellm');
     expect(config.router.models).toEqual([
       { name: 'gpt-4o', provider: 'openai', model: 'gpt-4o', baseURL: mock.baseURL('openai'), apiKey: PROVIDER_KEY, rpm: 600 },
-      { name: 'gpt-4o-mini', provider: 'openai', model: 'gpt-4o-mini', baseURL: mock.baseURL('openai'), apiKey: PROVIDER_KEY, id: 'mini-1', timeouts: { firstTokenMs: 30_000 } },
+      { name: 'gpt-4o-mini', provider: 'openai', model: 'gpt-4o-mini', baseURL: mock.baseURL('openai'), apiKey: PROVIDER_KEY, id: 'mini-1', timeouts: { firstTokenMs: 30_000 }, defaults: { temperature: 0.2 } },
       { name: 'claude', provider: 'anthropic', model: 'claude-haiku-4-5', baseURL: mock.url, apiKey: 'sk-ant-from-env-456' },
       { name: 'embeddings', provider: 'openai', model: 'text-embedding-3-small', baseURL: mock.baseURL('openai'), apiKey: PROVIDER_KEY },
     ]);
@@ -190,7 +190,6 @@ describe('LiteLLM config.yaml', () => {
     expect(config.server.drainTimeoutMs).toBe(5000);
     expect(config.warnings).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^model_list\[\]\.litellm_params\.temperature: ignored/),
         expect.stringMatching(/^litellm_settings\.drop_params: ignored/),
         expect.stringMatching(/^litellm_settings\.success_callback: ignored \(tracegate traces every call with OpenTelemetry/),
         expect.stringMatching(/^general_settings\.database_url: ignored/),

@@ -94,7 +94,9 @@ const ROWS: Row[] = [
     deployments: ['text-davinci-003=ollama/zephyr', 'gpt-4=ollama/llama2', 'gpt-3.5-turbo=ollama/llama2'],
     check(c) {
       expect(c.router.models.every((m) => m.baseURL === undefined)).toBe(true); // Ollama's default base
-      expect(c.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/litellm_params\.temperature: ignored/)]));
+      // litellm_params.temperature is the deployment's default temperature
+      expect(model(c, 'gpt-3.5-turbo')).toMatchObject({ defaults: { temperature: 0.1 } });
+      expect(c.warnings.some((w) => /litellm_params\.temperature/.test(w))).toBe(false);
     },
   },
   {

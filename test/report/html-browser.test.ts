@@ -1,19 +1,20 @@
 /**
- * The HTML report in a real headless browser (Debian `chromium` through playwright-core): it
+ * The HTML report in a real headless browser (Chromium through playwright-core): it
  * renders from a `file://` URL, every chart has data points, clicking a trace shows its attempt
  * waterfall and evaluation results, hostile aliases and explanations stay text, and there is no
- * console error, page error, dialog or network request. Without chromium this test fails with a
- * message saying how to install it.
+ * console error, page error, dialog or network request. The browser is the system Chromium when
+ * present, else the one the `@sparticuz/chromium` devDependency ships (test/helpers/chromium.ts);
+ * without either this test fails with a message saying how to get one.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport, renderHtml, type Report } from '../../src/report/index.js';
+import { findChromium } from '../helpers/chromium.js';
 import { synthLines, type SynthCall } from './helpers/synth.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const XSS_ALIAS = '<img src=x onerror="window.__xss=1">';
 const XSS_EXPLANATION = '</script><script>window.__xss=2</script> & "quotes" \u2028';
 
@@ -53,9 +54,7 @@ function calls(start: number, degraded: boolean): SynthCall[] {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`chromium not found at ${CHROMIUM}: the HTML report test needs a real browser. Install it (Debian/Ubuntu: apt-get install -y chromium) or set CHROMIUM_PATH.`);
-  }
+  const browser = await findChromium();
   dir = mkdtempSync(join(tmpdir(), 'tracegate-html-'));
   const base = join(dir, 'baseline.jsonl');
   const cur = join(dir, 'traces.jsonl');
@@ -66,7 +65,8 @@ beforeAll(async () => {
   htmlFile = join(dir, 'report.html');
   writeFileSync(htmlFile, renderHtml(report));
   context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-    executablePath: CHROMIUM,
+    executablePath: browser.executablePath,
+    env: { ...process.env, ...browser.env },
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });

@@ -6,7 +6,7 @@
  * is: name length (u8), name (UTF-8), value type (u8; 7 = string), value length (u16 BE),
  * value. Only string headers are needed by Bedrock Runtime.
  */
-import { crc32 } from './crc32.js';
+import { crc32 } from 'node:zlib';
 
 const STRING_TYPE = 7;
 

@@ -11,7 +11,10 @@
  * - `cache_control` on a content part, a message (its last block) or a tool is passed through;
  * - `response_format` (json_object / json_schema) → a forced tool whose input is the answer (the
  *   decoder turns that tool call back into JSON text content);
- * - `max_tokens` is required by Anthropic: the catalog's max output of the model is the default.
+ * - `max_tokens` is required by Anthropic: the catalog's max output of the model is the default;
+ * - `web_search_options` (chat completions' web search request) → Anthropic's server-side
+ *   `web_search_20250305` tool (with `user_location`); the search runs on Anthropic's side and its
+ *   blocks are skipped by the decoders, the answer text stays.
  */
 import type {
   AssistantMessage,
@@ -233,5 +236,20 @@ export function encodeAnthropicRequest(params: ChatCompletionCreateParams, d: De
     if (toolChoice?.type === 'none') delete toolChoice.disable_parallel_tool_use;
     if (toolChoice) body.tool_choice = toolChoice;
   }
+  const webSearch = webSearchTool((params as { web_search_options?: unknown }).web_search_options);
+  if (webSearch) body.tools = [...((body.tools as Json[] | undefined) ?? []), webSearch];
   return jsonTool ? { body, jsonTool } : { body };
+}
+
+/** Chat's `web_search_options` → Anthropic's web search server tool (undefined when absent). */
+function webSearchTool(options: unknown): Json | undefined {
+  if (!options || typeof options !== 'object') return undefined;
+  const tool: Json = { type: 'web_search_20250305', name: 'web_search' };
+  const loc = (options as { user_location?: { approximate?: Record<string, unknown> } }).user_location?.approximate;
+  if (loc && typeof loc === 'object') {
+    const where: Json = { type: 'approximate' };
+    for (const k of ['city', 'region', 'country', 'timezone']) if (typeof loc[k] === 'string') where[k] = loc[k];
+    tool.user_location = where;
+  }
+  return tool;
 }

@@ -2,7 +2,7 @@
  * OpenAI embeddings ↔ Bedrock InvokeModel for embedding models: Amazon Titan Text Embeddings
  * (`{inputText, dimensions?, normalize?}` → `{embedding, inputTextTokenCount}`, one text per call)
  * and Cohere Embed (`{texts, input_type}` → `{embeddings}`; Cohere reports no token count in the
- * body, so usage is 0 there — see docs/providers.md). Entry fields: `normalize` (Titan),
+ * body, so the answer's usage says 0 and telemetry reports none — see docs/providers.md). Entry fields: `normalize` (Titan),
  * `inputType` (Cohere, default `search_document`).
  */
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from '../../wire/embeddings.js';
@@ -49,10 +49,10 @@ export function decodeBedrockEmbeddings(body: unknown, ctx: AdapterContext): Cre
   const obj = asRecord(body);
   const format = formats.get(ctx)?.format;
   const single = numbers(obj?.embedding);
-  if (obj && single) return embeddingList([single], ctx.deployment.model, count(obj.inputTextTokenCount) ?? 0, format);
+  if (obj && single) return embeddingList([single], ctx.deployment.model, count(obj.inputTextTokenCount), format);
   const raw = obj ? (Array.isArray(obj.embeddings) ? obj.embeddings : asRecord(obj.embeddings)?.float) : undefined;
   const vectors = asArray(raw).map(numbers);
   if (!obj || vectors.length === 0 || vectors.some((v) => v === undefined)) throw invalidResponse(ctx, 'returned a body that is not an embeddings response', body);
-  const tokens = count(asRecord(asRecord(obj.meta)?.billed_units)?.input_tokens) ?? 0;
+  const tokens = count(asRecord(asRecord(obj.meta)?.billed_units)?.input_tokens);
   return embeddingList(vectors as number[][], ctx.deployment.model, tokens, format);
 }

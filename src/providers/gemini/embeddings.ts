@@ -2,7 +2,7 @@
  * OpenAI embeddings ↔ Gemini `batchEmbedContents` (one request per input text, in one call).
  * `dimensions` → outputDimensionality; the entry's `taskType` (e.g. RETRIEVAL_DOCUMENT) is sent
  * with every input. Gemini's response carries token counts only in newer versions
- * (`usageMetadata`); without them usage is reported as 0 tokens (see docs/providers.md).
+ * (`usageMetadata`); without them the answer's usage says 0 tokens and telemetry reports no usage (see docs/providers.md).
  */
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from '../../wire/embeddings.js';
 import { asArray, asRecord, invalidResponse, type Json } from '../decode-util.js';
@@ -39,6 +39,6 @@ export function decodeGeminiEmbeddings(body: unknown, ctx: AdapterContext): Crea
     return values as number[];
   });
   const usage = asRecord(obj.usageMetadata);
-  const tokens = count(usage?.promptTokenCount) ?? count(usage?.totalTokenCount) ?? 0;
+  const tokens = count(usage?.promptTokenCount) ?? count(usage?.totalTokenCount);
   return embeddingList(vectors, bareModel(ctx.deployment.model), tokens, formats.get(ctx)?.format);
 }

@@ -164,6 +164,9 @@ const NUMBER_PARAMS: Record<string, string> = { rpm: 'rpm', tpm: 'tpm', weight: 
 const UNSUPPORTED_PARAMS =
   /^(vertex_|aws_role_name$|aws_session_name$|aws_web_identity_token$|aws_sts_endpoint$|azure_ad_token_provider$|tenant_id$|client_id$|client_secret$|litellm_credential_name$|use_in_pass_through$|azure_username$|azure_password$)/;
 
+/** Default request parameters LiteLLM adds to every call of the deployment: the entry's `defaults` (sent when the caller sent none). */
+const DEFAULT_PARAMS = new Set(['temperature', 'max_tokens', 'max_completion_tokens', 'top_p', 'seed', 'stop', 'presence_penalty', 'frequency_penalty', 'logit_bias', 'response_format', 'reasoning_effort']);
+
 /** Every litellm_params key tracegate reads (for "did you mean"). */
 const KNOWN_PARAMS = [
   ...Object.keys(STRING_PARAMS),
@@ -180,10 +183,12 @@ const KNOWN_PARAMS = [
   'headers',
   'tags',
   'max_retries',
+  'additional_drop_params',
+  ...DEFAULT_PARAMS,
 ];
 
-/** Default request parameters LiteLLM adds to every call of the deployment (not applied by tracegate). */
-const REQUEST_PARAMS = /^(temperature|max_tokens|max_completion_tokens|top_p|seed|stop|n|presence_penalty|frequency_penalty|logit_bias|response_format|reasoning_effort|drop_params|additional_drop_params|user|stream|mock_response|mock_timeout|region_name|input_cost_per_second|output_cost_per_second|tag_regex|num_retries|cache_control_injection_points|thinking|merge_reasoning_content_in_choices|supports_system_message|use_litellm_proxy)$/;
+/** Other request-level litellm_params tracegate does not apply (warned and ignored). */
+const REQUEST_PARAMS = /^(n|drop_params|additional_drop_params|user|stream|mock_response|mock_timeout|region_name|input_cost_per_second|output_cost_per_second|tag_regex|num_retries|cache_control_injection_points|thinking|merge_reasoning_content_in_choices|supports_system_message|use_litellm_proxy)$/;
 
 /** A wildcard `*` in a model name (LiteLLM's provider/pattern routing). */
 export function isWildcard(name: string): boolean {
@@ -279,6 +284,7 @@ function convertModel(c: Converter, entry: unknown, i: number, n: number): Obj[]
   const timeouts: Obj = {};
   const price: Obj = {};
   const headers: Obj = {};
+  const defaults: Obj = {};
   const set = (field: string, key: string, value: unknown) => {
     if (value === undefined) return;
     out[field] = value;
@@ -351,6 +357,13 @@ function convertModel(c: Converter, entry: unknown, i: number, n: number): Obj[]
         if (Array.isArray(v)) set('tags', key, v.map(String));
         break;
       }
+      case 'additional_drop_params': {
+        use('mapped');
+        const v = c.value(raw, p);
+        if (Array.isArray(v) && v.every((x) => typeof x === 'string')) set('drop', key, v);
+        else c.error(p, 'expected a list of parameter names');
+        break;
+      }
       case 'max_retries':
         use('unsupported');
         c.ignore(`model_list[].litellm_params.${key}`, 'tracegate owns retries: router_settings.num_retries');
@@ -360,6 +373,13 @@ function convertModel(c: Converter, entry: unknown, i: number, n: number): Obj[]
         c.security(p, `model_list[].litellm_params.${key}`, 'per-deployment budgets are not available');
         break;
       default: {
+        if (DEFAULT_PARAMS.has(key)) {
+          use('mapped');
+          const v = c.value(raw, p);
+          if (v !== undefined && v !== null) defaults[key] = v;
+          c.from(['models', idx, 'defaults', key], p);
+          break;
+        }
         if (UNSUPPORTED_PARAMS.test(key)) {
           use('unsupported');
           c.error(p, `"${key}" is not supported by tracegate`);
@@ -374,6 +394,7 @@ function convertModel(c: Converter, entry: unknown, i: number, n: number): Obj[]
   }
   if (Object.keys(timeouts).length) out.timeouts = timeouts;
   if (Object.keys(headers).length) out.headers = headers;
+  if (Object.keys(defaults).length) out.defaults = defaults;
   for (const key of ['rpm', 'tpm'] as const) {
     if (entry[key] === undefined) continue;
     c.use(`model_list[].${key}`, 'implemented');

@@ -47,7 +47,9 @@ export function createMessage(state: ProxyState, ex: Exchange): Promise<void> {
     const alias = aliasFor(state, requested);
     checkAlias(state, ex.key, alias);
     const { params: chat, hosted } = messagesToChat({ ...params, model: alias });
-    const droppedTools = applyToolPolicy(alias, state.router.groups.get(alias), hosted);
+    const policy = applyToolPolicy(alias, state.router.groups.get(alias), hosted);
+    const droppedTools = policy.dropped;
+    if (policy.webSearchOptions) (chat as Record<string, unknown>).web_search_options = policy.webSearchOptions;
     const options = callOptions(ex);
     options.ingress = { api: 'messages', ...(droppedTools.length ? { droppedTools } : {}) };
     const headers: Record<string, string> = {};

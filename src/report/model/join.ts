@@ -12,10 +12,12 @@ import type { SpanView } from '../read/span.js';
 import {
   attemptFromSpan,
   callFromSpan,
+  directFromSpan,
   evaluationTarget,
   evaluationsOf,
   isAttemptSpan,
   isCallSpan,
+  isDirectSpan,
   type AttemptRecord,
   type CallRecord,
   type EvalResult,
@@ -47,6 +49,8 @@ export interface JoinSink {
 export interface JoinStats {
   callSpans: number;
   attemptSpans: number;
+  /** CLIENT spans of provider SDK calls that bypassed the gateway (each a request on the `direct` path). */
+  directSpans: number;
   evaluationSpans: number;
   otherSpans: number;
   duplicateSpans: number;
@@ -95,6 +99,7 @@ export class Joiner {
   readonly stats: JoinStats = {
     callSpans: 0,
     attemptSpans: 0,
+    directSpans: 0,
     evaluationSpans: 0,
     otherSpans: 0,
     duplicateSpans: 0,
@@ -121,6 +126,16 @@ export class Joiner {
 
   addSpan(span: SpanView): void {
     const a = span.attributes;
+    if (isDirectSpan(a)) {
+      this.stats.directSpans++;
+      if (this.index.get(span.spanId) !== undefined) {
+        this.stats.duplicateSpans++;
+        return;
+      }
+      const { call, attempt } = directFromSpan(span);
+      this.join(call, [attempt]);
+      return;
+    }
     if (isCallSpan(a)) {
       this.stats.callSpans++;
       if (this.pendingCalls.has(span.spanId) || this.index.get(span.spanId) !== undefined) {

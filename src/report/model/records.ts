@@ -9,6 +9,7 @@ import {
   REQUIRED_ANSWERED_CHAT_ATTEMPT_ATTRIBUTES,
   REQUIRED_ATTEMPT_ATTRIBUTES,
   REQUIRED_CALL_ATTRIBUTES,
+  REQUIRED_DIRECT_ATTRIBUTES,
   REQUIRED_FAILED_ATTEMPT_ATTRIBUTES,
   hasAll,
   hasCost,
@@ -90,6 +91,8 @@ export interface CallRecord {
   stream: boolean;
   cacheHit: boolean;
   service: string | undefined;
+  /** How the model was reached: `gateway` (a router call), `direct` (an instrumented provider SDK call). */
+  path: string;
   /** `tracegate.metadata.<key>` values asked for by `--by metadata.<key>`. */
   metadata: Record<string, string> | undefined;
   complete: boolean;
@@ -102,6 +105,64 @@ export function isCallSpan(a: Attributes): boolean {
 
 export function isAttemptSpan(a: Attributes): boolean {
   return a.has(S.ATTR_TRACEGATE_ATTEMPT_INDEX) || a.has(S.ATTR_TRACEGATE_ATTEMPT_ID);
+}
+
+/**
+ * A CLIENT span of an instrumented provider SDK calling the provider directly (not through the
+ * gateway): a request of its own, on the `direct` path. SDK spans whose server was a tracegate
+ * proxy (`proxy-client`) are not: that request is the proxy's call, counted once, from its spans.
+ */
+export function isDirectSpan(a: Attributes): boolean {
+  return attrString(a, S.ATTR_TRACEGATE_PATH) === S.TRACEGATE_PATH.direct && !isAttemptSpan(a);
+}
+
+/** Route of direct calls (they have no alias). */
+export const DIRECT_ROUTE = '(direct)';
+
+/** A direct SDK call as a call with one attempt, both made of its one span. */
+export function directFromSpan(span: SpanView): { call: CallRecord; attempt: AttemptRecord } {
+  const a = span.attributes;
+  const attempt = attemptFromSpan(span);
+  attempt.route = DIRECT_ROUTE;
+  attempt.callSpanId = span.spanId;
+  let complete = hasAll(a, REQUIRED_DIRECT_ATTRIBUTES);
+  if (complete && attempt.failed) complete = hasAll(a, REQUIRED_FAILED_ATTEMPT_ATTRIBUTES);
+  if (complete && !attempt.failed && attrString(a, S.ATTR_GEN_AI_OPERATION_NAME) === 'chat') complete = hasAll(a, REQUIRED_ANSWERED_CHAT_ATTEMPT_ATTRIBUTES) && hasCost(a, 'attempt');
+  attempt.complete = complete;
+  const call: CallRecord = {
+    traceId: span.traceId,
+    spanId: span.spanId,
+    parentSpanId: span.parentSpanId,
+    route: DIRECT_ROUTE,
+    operation: attrString(a, S.ATTR_GEN_AI_OPERATION_NAME) ?? 'chat',
+    ingress: undefined,
+    outcome: attempt.failed ? 'error' : 'success',
+    success: !attempt.failed,
+    attemptsExpected: 1,
+    retries: 0,
+    fallbackUsed: false,
+    fallbackAlias: undefined,
+    deploymentId: undefined,
+    provider: attempt.provider,
+    model: attempt.model,
+    costUsd: attempt.costUsd,
+    priceUnknown: attempt.priceUnknown,
+    inTokens: attempt.inTokens,
+    outTokens: attempt.outTokens,
+    startMs: span.startMs,
+    endMs: span.endMs,
+    ttftMs: attempt.ttftMs,
+    shadow: false,
+    stream: attrBool(a, S.ATTR_GEN_AI_REQUEST_STREAM) === true,
+    cacheHit: false,
+    service: span.service,
+    path: S.TRACEGATE_PATH.direct,
+    metadata: undefined,
+    complete,
+    evals: attempt.evals,
+  };
+  attempt.evals = [];
+  return { call, attempt };
 }
 
 const PASS_LABELS = new Set(['pass', 'passed', 'true', 'ok', 'yes', 'valid', 'grounded', 'correct', 'relevant', 'safe']);
@@ -234,6 +295,7 @@ export function callFromSpan(span: SpanView, metadataKeys: readonly string[]): C
     stream: attrBool(a, S.ATTR_TRACEGATE_STREAM) === true,
     cacheHit,
     service: span.service,
+    path: S.TRACEGATE_PATH.gateway,
     metadata,
     complete,
     evals: evaluationsOf(span),

@@ -21,6 +21,15 @@ export const REQUIRED_ATTEMPT_ATTRIBUTES: readonly string[] = [
   S.ATTR_TRACEGATE_ATTEMPT_INDEX,
 ];
 
+/** On every CLIENT span of an instrumented provider SDK call (`tracegate.path` = `direct`). */
+export const REQUIRED_DIRECT_ATTRIBUTES: readonly string[] = [
+  S.ATTR_GEN_AI_OPERATION_NAME,
+  S.ATTR_GEN_AI_PROVIDER_NAME,
+  S.ATTR_GEN_AI_REQUEST_MODEL,
+  S.ATTR_TRACEGATE_PATH,
+  S.ATTR_TRACEGATE_PROVIDER,
+];
+
 /** On an attempt span that failed. */
 export const REQUIRED_FAILED_ATTEMPT_ATTRIBUTES: readonly string[] = [S.ATTR_ERROR_TYPE];
 

@@ -119,11 +119,13 @@ export class Responses {
       history = prev.messages;
     }
     const { params: chat, inputMessages, hosted } = responsesToChat(params, history);
-    const droppedTools = applyToolPolicy(
+    const policy = applyToolPolicy(
       params.model,
       this.router.groups.get(params.model),
       hosted.map((tool) => ({ tool, param: `tools[${(params.tools ?? []).indexOf(tool)}]` })),
     );
+    const droppedTools = policy.dropped;
+    if (policy.webSearchOptions) (chat as Record<string, unknown>).web_search_options = policy.webSearchOptions;
     const id = newItemId('resp');
     const createdAt = Math.floor(Date.now() / 1000);
     const ttlMs = options.storeTtlMs ?? DEFAULT_RESPONSE_TTL_MS;

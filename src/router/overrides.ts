@@ -1,0 +1,127 @@
+/**
+ * Per-deployment request overrides: `defaults`, `override`, `drop`, `system`, `extraBody`,
+ * `extraHeaders` on a model entry. Applied to each attempt's request (so a fallback to another
+ * deployment gets that deployment's adjustments), and named (never their content) on the attempt.
+ */
+import { z } from 'zod';
+import type { HttpRequestSpec } from '../http/transport.js';
+import type { RequestOverrides } from '../providers/types.js';
+
+export type { RequestOverrides };
+
+/** Request fields an override may not touch (they are the call itself, not a parameter of it). */
+const PROTECTED = ['model', 'messages', 'input', 'stream'];
+
+const params = () =>
+  z.record(z.string(), z.unknown()).refine((o) => !Object.keys(o).some((k) => PROTECTED.includes(k)), {
+    message: `may not set ${PROTECTED.map((k) => `"${k}"`).join(', ')}`,
+  });
+
+export const SystemOverrideSchema = z
+  .strictObject({ prepend: z.string().optional(), append: z.string().optional(), replace: z.string().optional() })
+  .refine((s) => !(s.replace !== undefined && (s.prepend !== undefined || s.append !== undefined)), { message: '`replace` cannot be combined with `prepend`/`append`' });
+
+/** The override fields of a model entry (merged into ModelEntrySchema). */
+export const RequestOverridesShape = {
+  /** Parameters sent when the caller sent none (`temperature`, `max_tokens`, `seed`, ...). */
+  defaults: params().optional(),
+  /** Parameters forced on every request of this deployment. */
+  override: params().optional(),
+  /** Parameters removed before the request reaches this deployment. */
+  drop: z.array(z.string().min(1)).optional(),
+  /** Text added to (or replacing) the system message; `{alias}` and `{model}` are filled in. */
+  system: SystemOverrideSchema.optional(),
+  /** Fields merged into the provider's own request body (after encoding). */
+  extraBody: z.record(z.string(), z.unknown()).optional(),
+  /** Headers added to this deployment's requests. */
+  extraHeaders: z.record(z.string(), z.string()).optional(),
+};
+
+
+/** The override fields present on a parsed entry, or undefined when it has none. */
+export function pickOverrides(entry: RequestOverrides): RequestOverrides | undefined {
+  const out: RequestOverrides = {};
+  for (const k of Object.keys(RequestOverridesShape) as (keyof RequestOverrides)[]) if (entry[k] !== undefined) (out as Record<string, unknown>)[k] = entry[k];
+  return Object.keys(out).length ? out : undefined;
+}
+
+export interface AppliedOverrides {
+  params: Record<string, unknown>;
+  /** Names of what was applied (`defaults.temperature`, `system.prepend`, `drop.seed`, `extraBody.top_k`). */
+  applied: string[];
+}
+
+type Message = { role?: unknown; content?: unknown } & Record<string, unknown>;
+
+const isSystem = (m: Message): boolean => m.role === 'system' || m.role === 'developer';
+
+function withText(content: unknown, text: string, where: 'prepend' | 'append'): unknown {
+  if (typeof content === 'string') return where === 'prepend' ? `${text}\n\n${content}` : `${content}\n\n${text}`;
+  if (Array.isArray(content)) {
+    const part = { type: 'text', text };
+    return where === 'prepend' ? [part, ...content] : [...content, part];
+  }
+  return text;
+}
+
+function adjustSystem(messages: Message[], sys: NonNullable<RequestOverrides['system']>, fill: (s: string) => string, applied: string[]): Message[] {
+  let out = messages;
+  if (sys.replace !== undefined) {
+    out = [{ role: 'system', content: fill(sys.replace) }, ...out.filter((m) => !isSystem(m))];
+    applied.push('system.replace');
+    return out;
+  }
+  for (const where of ['prepend', 'append'] as const) {
+    const text = sys[where];
+    if (text === undefined) continue;
+    const idx = where === 'prepend' ? out.findIndex(isSystem) : out.findLastIndex(isSystem);
+    if (idx < 0) out = [{ role: 'system', content: fill(text) }, ...out];
+    else out = out.map((m, i) => (i === idx ? { ...m, content: withText(m.content, fill(text), where) } : m));
+    applied.push(`system.${where}`);
+  }
+  return out;
+}
+
+/**
+ * The request as this deployment receives it: drop, defaults, override, system; in that order
+ * except that `drop` is applied last (a dropped parameter never reaches the deployment).
+ */
+export function applyOverrides(request: Record<string, unknown>, o: RequestOverrides | undefined, alias: string, model: string): AppliedOverrides {
+  if (!o) return { params: { ...request }, applied: [] };
+  const params: Record<string, unknown> = { ...request };
+  const applied: string[] = [];
+  for (const [k, v] of Object.entries(o.defaults ?? {})) {
+    if (params[k] !== undefined && params[k] !== null) continue;
+    params[k] = v;
+    applied.push(`defaults.${k}`);
+  }
+  for (const [k, v] of Object.entries(o.override ?? {})) {
+    params[k] = v;
+    applied.push(`override.${k}`);
+  }
+  if (o.system && Array.isArray(params.messages)) {
+    const fill = (s: string) => s.replaceAll('{alias}', alias).replaceAll('{model}', model);
+    params.messages = adjustSystem(params.messages as Message[], o.system, fill, applied);
+  }
+  for (const k of o.drop ?? []) {
+    if (!(k in params)) continue;
+    delete params[k];
+    applied.push(`drop.${k}`);
+  }
+  for (const k of Object.keys(o.extraBody ?? {})) applied.push(`extraBody.${k}`);
+  for (const k of Object.keys(o.extraHeaders ?? {})) applied.push(`extraHeaders.${k}`);
+  return { params, applied };
+}
+
+/** The encoded request with the deployment's `extraBody` fields and `extraHeaders` added. */
+export function applyExtras(spec: HttpRequestSpec, o: RequestOverrides | undefined): HttpRequestSpec {
+  if (!o || (!o.extraBody && !o.extraHeaders)) return spec;
+  let out = spec;
+  if (o.extraHeaders) out = { ...out, headers: { ...out.headers, ...o.extraHeaders } };
+  if (o.extraBody && out.body !== undefined) {
+    const text = typeof out.body === 'string' ? out.body : Buffer.from(out.body).toString('utf8');
+    const body = JSON.parse(text) as Record<string, unknown>;
+    out = { ...out, body: JSON.stringify({ ...body, ...o.extraBody }) };
+  }
+  return out;
+}
