@@ -20,6 +20,8 @@ import { entries, FAST } from '../helpers/router.js';
 import { startUpstream, type Upstream } from '../helpers/upstream.js';
 
 const quiet = { info() {}, warn() {} };
+/** Commands are counted, not timed: a loaded test box must not turn a slow answer into the failure policy's path. */
+const SLOW_OK = { commandTimeoutMs: 5000 };
 
 /** The stated bound: Redis round trips a call waits for on the common path (cache off, breaker closed). */
 const COMMON_PATH_ROUND_TRIPS = 1;
@@ -126,7 +128,7 @@ describeRedis('Redis store: the hot path', () => {
   /** A router on a store that talks to Redis through a counting relay (no heartbeat, no background refresh: only the calls' own traffic). */
   function measuredRouter(relay: Relay, tag: string, cache: boolean): { router: Router; keyPrefix: string } {
     const keyPrefix = uniqueRedisPrefix(tag);
-    const store = new RedisStore({ url: `redis://127.0.0.1:${relay.port}`, keyPrefix, logger: quiet, heartbeatMs: 3_600_000, localCacheMs: 600_000 });
+    const store = new RedisStore({ url: `redis://127.0.0.1:${relay.port}`, keyPrefix, logger: quiet, heartbeatMs: 3_600_000, localCacheMs: 600_000, ...SLOW_OK });
     const router = new Router(commonConfig(up, store, cache));
     routers.push(router);
     stores.push(store);
@@ -184,7 +186,7 @@ describeRedis('Redis store: the hot path', () => {
 
   it('the admit script decides like the same steps composed on the memory store', async () => {
     const keyPrefix = uniqueRedisPrefix('admit');
-    const redis = new RedisStore({ url, keyPrefix, logger: quiet });
+    const redis = new RedisStore({ url, keyPrefix, logger: quiet, ...SLOW_OK });
     const memory = new MemoryStore();
     stores.push(redis);
     const now = Date.now();
@@ -231,7 +233,7 @@ describeRedis('Redis store: the hot path', () => {
 
   it("the settle script records a closed breaker's successes exactly as breaker.ts does, and hands any other state back", async () => {
     const keyPrefix = uniqueRedisPrefix('settle');
-    const redis = new RedisStore({ url, keyPrefix, logger: quiet });
+    const redis = new RedisStore({ url, keyPrefix, logger: quiet, ...SLOW_OK });
     stores.push(redis);
     const t = { now: 1_700_000_000_000 };
     const clock = { now: () => t.now };
@@ -246,7 +248,9 @@ describeRedis('Redis store: the hot path', () => {
       else await viaScript.record('d', verdict, false);
       await (redis as unknown as { flushSettle(): Promise<void> }).flushSettle();
     }
-    const fresh = new CircuitBreakers(config, new RedisStore({ url, keyPrefix, logger: quiet, localCacheMs: 0 }), clock);
+    const reader = new RedisStore({ url, keyPrefix, logger: quiet, localCacheMs: 0, ...SLOW_OK });
+    stores.push(reader);
+    const fresh = new CircuitBreakers(config, reader, clock);
     expect(await fresh.snapshot('d')).toEqual(await memory.snapshot('d'));
     expect(JSON.parse((await raw.get(`${keyPrefix}breaker:d`))!).consecutive).toBe(0);
     // An open breaker: the script leaves it alone and the breaker's own path records the success.
@@ -263,12 +267,13 @@ describeRedis('Redis store: the hot path', () => {
     const options = (store: StateStore) => ({
       ...FAST,
       models: entries(up, 'a', ['probe1']),
+      timeouts: { ...FAST.timeouts, firstTokenMs: 10_000, idleMs: 10_000, totalMs: 20_000 },
       breaker: { enabled: true, consecutiveFailures: 2, cooldownMs: 300, halfOpenProbes: 1 },
       retry: { maxAttempts: 1 },
       store,
     });
-    const a = new Router(options(new RedisStore({ url, keyPrefix, logger: quiet })));
-    const b = new Router(options(new RedisStore({ url, keyPrefix, logger: quiet })));
+    const a = new Router(options(new RedisStore({ url, keyPrefix, logger: quiet, ...SLOW_OK })));
+    const b = new Router(options(new RedisStore({ url, keyPrefix, logger: quiet, ...SLOW_OK })));
     routers.push(a, b);
     stores.push(a.store, b.store);
     up.script('probe1', { kind: 'status', status: 500 }, { kind: 'status', status: 500 });
@@ -276,8 +281,8 @@ describeRedis('Redis store: the hot path', () => {
     expect((await b.breakerStates())[0]!.state).toBe('open');
     await new Promise((r) => setTimeout(r, 350)); // the cooldown ends
     const before = up.calls('probe1');
-    // The probe hangs a little so that every other call arrives while it is in flight.
-    up.script('probe1', { kind: 'ok', delayMs: 300 });
+    // The probe answers slowly, so that every other call arrives while it is in flight (even on a loaded box).
+    up.script('probe1', { kind: 'ok', delayMs: 2500 });
     const results = await Promise.allSettled(
       Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b).chat.completions.create({ model: 'a', messages: [{ role: 'user', content: `p${i}` }] })),
     );
