@@ -11,7 +11,7 @@ import { EmbeddingCreateParamsSchema, type CreateEmbeddingResponse } from '../wi
 import { assertDepth } from '../wire/nesting.js';
 import { parseOrThrow } from '../wire/validate.js';
 import { cacheKey, type CachedAnswer } from './cache.js';
-import { admitKey, beginCall, groupFor, guarded, settleSuccess, type LiveCall, type RequestOptions } from './call-lifecycle.js';
+import { admitKey, admitKeyNow, beginCall, groupFor, guarded, settleSuccess, type LiveCall, type RequestOptions } from './call-lifecycle.js';
 import { replayStream, startStream } from './call-stream.js';
 import type { RouterCore } from './core.js';
 import { decide } from './decisions.js';
@@ -46,7 +46,8 @@ function cacheSlot(core: RouterCore, state: LiveCall, operation: 'chat' | 'embed
 
 async function cacheLookup(core: RouterCore, state: LiveCall, slot: CacheSlot | undefined): Promise<CachedAnswer | undefined> {
   if (!slot) return undefined;
-  const hit = await core.store.cacheGet<CachedAnswer>(slot.key, core.clock.now());
+  // A cache hit counts against the key's rate limit too: both questions go to the store together.
+  const [, hit] = await Promise.all([admitKeyNow(core, state), core.store.cacheGet<CachedAnswer>(slot.key, core.clock.now())]);
   decide(state.event, 'cache', hit ? 'hit' : 'miss', { 'cache.kind': 'exact', 'cache.key': slot.key.slice(6, 22) });
   return hit;
 }
@@ -159,7 +160,7 @@ export async function createChatCompletion(core: RouterCore, rawParams: unknown,
       params = await runPreCallHooks(state, hooks.preCall, parsed.model, parsed);
       if (params !== parsed) state.promptTokens = estimateChatPromptTokens(params);
     }
-    await admitKey(core, state);
+    admitKey(core, state);
     const slot = cacheSlot(core, state, 'chat', params, options);
     const cached = await cacheLookup(core, state, slot);
     if (cached && cached.operation === 'chat') {
@@ -167,7 +168,12 @@ export async function createChatCompletion(core: RouterCore, rawParams: unknown,
       markCacheHit(state.event.info, cached.deployment, state.startedAt);
       return settleSuccess(core, state, structuredClone(cached.result) as ChatCompletion);
     }
-    const sem = core.semantic ? await semanticLookup(core, core.semantic, state, params, options, (p, o) => createEmbeddings(core, p, o)) : {};
+    let sem: Awaited<ReturnType<typeof semanticLookup>> = {};
+    if (core.semantic && core.policies.semanticCache[params.model]) {
+      // The key is admitted before its lookup embeds anything: a semantic hit counts against its rate limit too.
+      await admitKeyNow(core, state);
+      sem = await semanticLookup(core, core.semantic, state, params, options, (p, o) => createEmbeddings(core, p, o));
+    }
     if (sem.hit) {
       if (stream) return replayStream(core, state, sem.hit);
       markCacheHit(state.event.info, sem.hit.deployment, state.startedAt);
@@ -197,7 +203,7 @@ export async function createEmbeddings(core: RouterCore, rawParams: unknown, opt
   const state = beginCall(core, 'embeddings', params.model, params, false, options);
   return guarded(core, state, async () => {
     if (state.signal?.aborted) throw new AbortedError();
-    await admitKey(core, state);
+    admitKey(core, state);
     const slot = cacheSlot(core, state, 'embeddings', params, options);
     const cached = await cacheLookup(core, state, slot);
     if (cached && cached.operation === 'embeddings') {
