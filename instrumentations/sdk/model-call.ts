@@ -112,9 +112,7 @@ export class SdkCallSpan {
     trackOpenSpan({ span: this.span, kind: 'attempt', callId: '' });
     const content = host.content;
     if (content) {
-      this.optional('content capture', () =>
-        this.span.setAttributes(start.operation === 'chat' ? content.chatInputAttributes(start.params) : content.inputValue(start.params)),
-      );
+      this.optional('content capture', () => this.span.setAttributes(content.requestAttributes(start.operation, start.params, start.genAiProvider)));
     }
   }
 
@@ -184,7 +182,7 @@ export class SdkCallSpan {
         if (e.proxied) span.setAttribute(S.ATTR_TRACEGATE_PATH, S.TRACEGATE_PATH.proxyClient);
       });
       const content = this.host.content;
-      if (content && start.operation === 'chat' && e.result) this.optional('content capture', () => span.setAttributes(content.chatOutputAttributes(e.result)));
+      if (content && e.result) this.optional('content capture', () => span.setAttributes(content.responseAttributes(start.operation, e.result)));
       if (e.answer) this.optional('trace target', () => this.remember(e.answer!, e.responseId));
       if (e.error !== undefined) {
         const thrown = e.thrown ?? e.error;
