@@ -7,12 +7,13 @@
  * own so a failure there never leaves a span open.
  */
 import { SpanKind, SpanStatusCode, context, isSpanContextValid, trace, type AttributeValue, type Context, type Link, type Span, type Tracer } from '@opentelemetry/api';
-import { SeverityNumber, type Logger } from '@opentelemetry/api-logs';
+import type { Logger } from '@opentelemetry/api-logs';
 import type { TraceTarget } from '../src/call-info.js';
 import type { AttemptEvent, CallEvent, DecisionEvent } from '../src/channels.js';
 import * as S from '../semconv/index.js';
 import type { ResolvedConfig } from './config.js';
 import type { ContentMapper } from './content.js';
+import { emitOperationException } from './exception-event.js';
 import type { TracegateMetrics } from './metrics.js';
 import { trackOpenSpan, untrackOpenSpan } from './open-spans.js';
 import { genAiProviderName } from './provider-names.js';
@@ -139,17 +140,6 @@ export class SpanRecorder {
     if (call) call.lastDepth = ev.fallbackDepth;
   }
 
-  /** The log-based GenAI `gen_ai.client.operation.exception` event of a failed attempt, in its span's context. */
-  private exceptionEvent(span: Span, err: unknown): void {
-    this.host.logger?.emit({
-      eventName: S.EVENT_GEN_AI_CLIENT_OPERATION_EXCEPTION,
-      severityNumber: SeverityNumber.WARN,
-      severityText: 'WARN',
-      attributes: exceptionAttributes(err),
-      context: trace.setSpan(context.active(), span),
-    });
-  }
-
   attemptEnd(ev: AttemptEvent): void {
     const state = this.attempts.get(ev);
     if (!state) return;
@@ -164,7 +154,7 @@ export class SpanRecorder {
       if (content && ev.result) this.optional('content capture', () => span.setAttributes(content.responseAttributes(ev.call.operation, ev.result)));
       if (ev.error !== undefined) {
         failed(span, ev.error);
-        this.optional('exception event', () => this.exceptionEvent(span, ev.error));
+        this.optional('exception event', () => emitOperationException(this.host.logger, span, exceptionAttributes(ev.error)));
       }
     } finally {
       this.endSpan(span, this.openAttempts);

@@ -12,7 +12,9 @@ import { findCatalogEntry } from '../../src/providers/catalog/index.js';
 import type { Usage } from '../../src/wire/chat-response.js';
 import * as S from '../../semconv/index.js';
 import type { ResolvedConfig } from '../config.js';
+import type { Logger } from '@opentelemetry/api-logs';
 import type { ContentMapper } from '../content.js';
+import { emitOperationException } from '../exception-event.js';
 import { trackOpenSpan, untrackOpenSpan } from '../open-spans.js';
 import { formatTraceparent, injectTraceContext } from '../propagation.js';
 import { errorMessage, errorType, modelCallEndAttributes, modelCallStartAttributes, type ModelCallStart } from '../span-mapping.js';
@@ -22,6 +24,8 @@ export interface SdkHost {
   readonly tracer: Tracer;
   readonly resolved: ResolvedConfig;
   readonly content: ContentMapper | null;
+  /** The instrumentation's logger (for `gen_ai.client.operation.exception`). */
+  readonly logger: Logger | undefined;
   report(where: string, err: unknown): void;
 }
 
@@ -187,8 +191,10 @@ export class SdkCallSpan {
       if (e.error !== undefined) {
         const thrown = e.thrown ?? e.error;
         const message = errorMessage(thrown);
-        span.addEvent(S.EVENT_EXCEPTION, { [S.ATTR_EXCEPTION_TYPE]: exceptionType(thrown, e.error), [S.ATTR_EXCEPTION_MESSAGE]: message });
+        const exception = { [S.ATTR_EXCEPTION_TYPE]: exceptionType(thrown, e.error), [S.ATTR_EXCEPTION_MESSAGE]: message };
+        span.addEvent(S.EVENT_EXCEPTION, exception);
         span.setStatus({ code: SpanStatusCode.ERROR, message });
+        this.optional('exception event', () => emitOperationException(this.host.logger, span, exception));
       }
     } finally {
       untrackOpenSpan(span);
