@@ -36,9 +36,14 @@ const NOT_FOR_A_ROUTER: [string, RegExp][] = [
   pkg('undici'),
 ];
 
-/** What tracing needs from tracegate is the channels; exporters load on first export. */
+/**
+ * What tracing needs from tracegate is the channels (and, for the SDK instrumentations, the
+ * adapters' decoders); exporters load on first export. No adapter, no zod.
+ */
 const NOT_FOR_TRACING: [string, RegExp][] = [
   pkg('undici'),
+  pkg('zod'),
+  ['a provider adapter', /\/dist\/(esm|cjs)\/src\/providers\/(builtin|azure|openai[^/]*|(anthropic|gemini|bedrock)\/index)\.js$/],
   pkg('yaml'),
   pkg('ajv'),
   pkg('@opentelemetry/exporter-trace-otlp-proto'),
