@@ -22,6 +22,14 @@ export function loadUndici(): Promise<Undici> {
   return loading;
 }
 
+/**
+ * Starts loading undici without waiting (a Router does when it is constructed, so its first
+ * request rarely waits). A failure is seen by the request that awaits `loadUndici()`.
+ */
+export function preloadUndici(): void {
+  loadUndici().catch(() => {});
+}
+
 export interface PoolOptions {
   connectTimeoutMs: number;
   /** Connections per origin. */

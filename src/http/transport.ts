@@ -36,6 +36,14 @@ export interface SendOptions {
   connections?: number;
 }
 
+/**
+ * Undefined once the HTTP client is loaded; until then the promise of its loading. An attempt
+ * awaits it before its first-token timer starts, so loading undici never counts as upstream time.
+ */
+export function transportReady(): Promise<unknown> | undefined {
+  return loadedUndici() ? undefined : loadUndici();
+}
+
 export async function sendRequest(spec: HttpRequestSpec, options: SendOptions): Promise<UpstreamResponse> {
   try {
     const { request } = loadedUndici() ?? (await loadUndici());
