@@ -5,6 +5,7 @@ import { startMockServer } from '../dist/esm/src/mock/index.js';
 import { serveStats } from './server-stats.mjs';
 
 const scenario = process.argv[2] ? JSON.parse(process.argv[2]) : undefined;
-const mock = await startMockServer(scenario ? { scenario } : {});
+// Only the newest call records are kept: a long bench must not grow the mock's memory.
+const mock = await startMockServer({ ...(scenario ? { scenario } : {}), maxCalls: 100 });
 process.stdout.write(JSON.stringify({ url: mock.url, openai: mock.baseURL('openai') }) + '\n');
 serveStats(() => mock.close());

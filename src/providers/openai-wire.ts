@@ -8,6 +8,7 @@
 import { InvalidResponseError } from '../errors.js';
 import { ChatCompletionChunkSchema, ChatCompletionSchema, type ChatCompletion, type ChatCompletionChunk, type FinishReason } from '../wire/chat-response.js';
 import { CreateEmbeddingResponseSchema, type CreateEmbeddingResponse } from '../wire/embeddings.js';
+import { isSimpleChatCompletion } from '../wire/fast-check.js';
 import { formatIssues } from '../wire/validate.js';
 import { classifyByStatus, extractOpenAIError } from './classify.js';
 import type { AdapterContext, ChatStreamDecoder, StreamEvent } from './types.js';
@@ -144,6 +145,7 @@ export function decodeChatCompletion(body: unknown, ctx: AdapterContext): ChatCo
       }
     }
   }
+  if (isSimpleChatCompletion(obj)) return obj as ChatCompletion;
   const parsed = ChatCompletionSchema.safeParse(obj);
   if (!parsed.success) {
     throw new InvalidResponseError(
