@@ -16,9 +16,9 @@
 // Writes bench/results/proxy-overhead.json and bench/RESULTS.md.
 //
 //   node bench/proxy-overhead.mjs [--rounds 3] [--duration 2.5] [--warmup 0.75] [--connections 1,10,50]
-//                                 [--targets direct,passthrough,...] [--no-portkey] [--quick] [--out DIR]
+//                                 [--requests N] [--targets direct,passthrough,...] [--no-portkey] [--quick] [--out DIR]
 //   node bench/proxy-overhead.mjs --soak [--soak-requests 100000]   (RSS over many requests; see soak.mjs)
-// --quick: one short round, no Portkey, one cold start: a smoke test of the bench itself.
+// --quick: one round of 40 requests per case, no Portkey, one cold start: a smoke test of the bench itself.
 import os from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
 import { freePort, machine, median, startServerChild, waitForAnswer, writeResults } from './lib.mjs';
@@ -39,6 +39,9 @@ const ROUNDS = Number(opt('rounds', QUICK ? 1 : 3));
 const DURATION = Number(opt('duration', QUICK ? 0.4 : 2.5));
 const WARMUP = Number(opt('warmup', QUICK ? 0.2 : 0.75));
 const COLD_STARTS = Number(opt('cold-starts', QUICK ? 1 : 3));
+// --requests N: each case sends N requests (at least one per connection) instead of running for
+// --duration seconds; --quick uses this (a slow, shared machine still completes every case).
+const REQUESTS = opt('requests', QUICK ? '40' : undefined);
 const CONNECTIONS = String(opt('connections', '1,10,50')).split(',').map(Number);
 const MODES = String(opt('modes', 'chat,stream')).split(',');
 const OUT = opt('out', undefined);
@@ -147,9 +150,9 @@ try {
         for (const name of order) {
           const target = running[name];
           const s = { url: target.url, ...spec(name, stream), connections };
-          await runLoad({ ...s, durationSec: WARMUP });
+          await runLoad({ ...s, ...(REQUESTS ? { amount: connections } : { durationSec: WARMUP }) });
           const before = await target.stats();
-          const load = await runLoad({ ...s, durationSec: DURATION });
+          const load = await runLoad({ ...s, ...(REQUESTS ? { amount: Math.max(Number(REQUESTS), connections) } : { durationSec: DURATION }) });
           const after = await target.stats();
           load.cpuUsPerRequest = load.requests ? Math.round((after.cpuUs - before.cpuUs) / load.requests) : null;
           load.rssMb = Math.round((after.rss / 2 ** 20) * 10) / 10;
@@ -231,7 +234,7 @@ const results = {
     'latency to the end of the body, TTFB to the first body byte; CPU = the target process\'s user+system time over the measured window / requests; ' +
     'RSS = the target\'s resident set at the end of the case; peak RSS = its maxRSS over the whole run; idle RSS = 1 s after the first answer of a fresh process; ' +
     'cold start = spawn to the first 200 answer (median of the cold starts).',
-  settings: { quick: QUICK, rounds: ROUNDS, durationSec: DURATION, warmupSec: WARMUP, connections: CONNECTIONS, modes: MODES, coldStarts: COLD_STARTS, streamChunks: STREAM_CHUNKS, loadGenerator: `autocannon ${autocannonVersion()}` },
+  settings: { quick: QUICK, rounds: ROUNDS, ...(REQUESTS ? { requestsPerCase: Number(REQUESTS) } : { durationSec: DURATION }), warmupSec: WARMUP, connections: CONNECTIONS, modes: MODES, coldStarts: COLD_STARTS, streamChunks: STREAM_CHUNKS, loadGenerator: `autocannon ${autocannonVersion()}` },
   versions: await versions(),
   loadAverage: { start: loadAvgStart, end: os.loadavg().map((x) => Math.round(x * 100) / 100) },
   targets: Object.fromEntries(names.map((n) => [n, TARGETS[n].label])),

@@ -44,7 +44,8 @@ function renderMain(main) {
   const stream1 = find(main, 'stream', 1);
   const c50 = ['chat', 'stream'].map((m) => find(main, m, 50)).filter(Boolean);
   out.push('## Summary', '');
-  out.push(`${main.settings.rounds} interleaved round(s) of ${main.settings.durationSec} s per case after ${main.settings.warmupSec} s of warm-up; medians of the rounds; percentages are of the pass-through's figure in the same round.`, '');
+  const perCase = main.settings.requestsPerCase ? `${main.settings.requestsPerCase} requests` : `${main.settings.durationSec} s`;
+  out.push(`${main.settings.rounds} interleaved round(s) of ${perCase} per case after a warm-up; medians of the rounds; percentages are of the pass-through's figure in the same round.`, '');
   out.push(row(['', 'chat RPS @10', 'stream RPS @10', 'added p50 @1 (chat)', 'added TTFB p50 @1 (stream)', 'CPU µs/req chat @10', 'RSS @50 (end of case)', 'peak RSS', 'idle RSS', 'cold start']));
   out.push(row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']));
   for (const n of names) {
@@ -143,7 +144,7 @@ export function targetChecks(main) {
 function renderTargets(main) {
   const checks = targetChecks(main);
   if (!checks.length) return [];
-  const v = (c) => (c.unit === 'ratio' ? pct(c.value) : c.unit === 'times' ? `${fmt(c.value, 2)}×` : c.unit === 'ms' ? `${fmt(c.value, 2)} ms` : `${fmt(c.value)} ${c.unit}`);
+  const v = (c) => (c.unit === 'ratio' ? pct(c.value) : c.unit === 'times' ? `${fmt(c.value, 2)}×` : c.unit === 'ms' ? `${fmt(c.value, Math.abs(c.value) >= 100 ? 0 : 2)} ms` : `${fmt(c.value)} ${c.unit}`);
   return [
     '## Targets (issue 20), from this run',
     '',

@@ -12,7 +12,7 @@ import { assertDepth } from '../wire/nesting.js';
 import { parseOrThrow } from '../wire/validate.js';
 import { isSimpleChatRequest } from '../wire/fast-check.js';
 import { cacheKey, type CachedAnswer } from './cache.js';
-import { admitKey, beginCall, groupFor, guarded, settleSuccess, type LiveCall, type RequestOptions } from './call-lifecycle.js';
+import { admitKey, admitKeyNow, beginCall, groupFor, guarded, settleSuccess, type LiveCall, type RequestOptions } from './call-lifecycle.js';
 import { replayStream, startStream } from './call-stream.js';
 import type { RouterCore } from './core.js';
 import { decide } from './decisions.js';
@@ -46,7 +46,8 @@ function cacheSlot(core: RouterCore, state: LiveCall, operation: 'chat' | 'embed
 
 async function cacheLookup(core: RouterCore, state: LiveCall, slot: CacheSlot | undefined): Promise<CachedAnswer | undefined> {
   if (!slot) return undefined;
-  const hit = await core.store.cacheGet<CachedAnswer>(slot.key, core.clock.now());
+  // A cache hit counts against the key's rate limit too: both questions go to the store together.
+  const [, hit] = await Promise.all([admitKeyNow(core, state), core.store.cacheGet<CachedAnswer>(slot.key, core.clock.now())]);
   decide(state.event, 'cache', hit ? 'hit' : 'miss', { 'cache.key': slot.key.slice(6, 22) });
   return hit;
 }
@@ -152,7 +153,7 @@ export async function createChatCompletion(core: RouterCore, rawParams: unknown,
       params = await runPreCallHooks(state, hooks.preCall, parsed.model, parsed);
       if (params !== parsed) state.promptTokens = estimateChatPromptTokens(params);
     }
-    await admitKey(core, state);
+    admitKey(core, state);
     const slot = cacheSlot(core, state, 'chat', params, options);
     const cached = await cacheLookup(core, state, slot);
     if (cached && cached.operation === 'chat') {
@@ -182,7 +183,7 @@ export async function createEmbeddings(core: RouterCore, rawParams: unknown, opt
   const state = beginCall(core, 'embeddings', params.model, params, false, options);
   return guarded(core, state, async () => {
     if (state.signal?.aborted) throw new AbortedError();
-    await admitKey(core, state);
+    admitKey(core, state);
     const slot = cacheSlot(core, state, 'embeddings', params, options);
     const cached = await cacheLookup(core, state, slot);
     if (cached && cached.operation === 'embeddings') {

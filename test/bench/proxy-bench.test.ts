@@ -1,5 +1,5 @@
 // Smoke test of the gateway bench (bench/proxy-overhead.mjs): it runs in --quick mode for a few
-// seconds against real servers on 127.0.0.1 and writes a results file with a row for every mode,
+// seconds (30 requests per case) against real servers on 127.0.0.1 and writes a results file with a row for every mode,
 // connection count and target, and a RESULTS.md. No timing assertion: only that each case was
 // measured (answers were counted, none failed) and reported.
 import { execFile } from 'node:child_process';
@@ -15,7 +15,7 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 describe('npm run bench (quick mode)', () => {
   it('measures every target, mode and connection count and writes RESULTS.md', { timeout: 240_000 }, async () => {
     expect(existsSync(path.join(root, 'dist/esm/src/proxy/index.js')), 'run `npm run build` first').toBe(true);
-    const args = ['bench/proxy-overhead.mjs', '--quick', '--out', out, '--duration', '0.25', '--warmup', '0.1', '--no-import-cost'];
+    const args = ['bench/proxy-overhead.mjs', '--quick', '--out', out, '--requests', '30', '--no-import-cost'];
     await new Promise<void>((resolve, reject) =>
       execFile(process.execPath, args, { cwd: root, timeout: 230_000, maxBuffer: 16 * 2 ** 20 }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stdout}\n${stderr}`)) : resolve())),
     );
