@@ -23,6 +23,7 @@ import { repairParams, type GuardrailHooks } from './hooks.js';
 import { mirrorCall } from './mirror.js';
 import { chatRunner, embeddingsRunner } from './operations.js';
 import { markCacheHit, markSuccess } from './outcome.js';
+import { semanticLookup, semanticStore, type SemanticSlot } from './semantic-cache/lookup.js';
 import { nextAliases } from './policy/fallback.js';
 import { jsonBytes } from './store/byte-lru.js';
 import type { ChatCompletionStream } from './stream.js';
@@ -48,7 +49,7 @@ async function cacheLookup(core: RouterCore, state: LiveCall, slot: CacheSlot | 
   if (!slot) return undefined;
   // A cache hit counts against the key's rate limit too: both questions go to the store together.
   const [, hit] = await Promise.all([admitKeyNow(core, state), core.store.cacheGet<CachedAnswer>(slot.key, core.clock.now())]);
-  decide(state.event, 'cache', hit ? 'hit' : 'miss', { 'cache.key': slot.key.slice(6, 22) });
+  decide(state.event, 'cache', hit ? 'hit' : 'miss', { 'cache.kind': 'exact', 'cache.key': slot.key.slice(6, 22) });
   return hit;
 }
 
@@ -58,17 +59,24 @@ function cacheStore(core: RouterCore, state: LiveCall, slot: CacheSlot | undefin
   const value: CachedAnswer = { ...answer, result: structuredClone(answer.result), storedAt: now };
   const bytes = jsonBytes(value);
   if (bytes > core.policies.cache.maxEntryBytes) {
-    decide(state.event, 'cache', 'skip', { 'cache.key': slot.key.slice(6, 22), 'cache.bytes': bytes, 'cache.max_entry_bytes': core.policies.cache.maxEntryBytes });
+    decide(state.event, 'cache', 'skip', { 'cache.kind': 'exact', 'cache.key': slot.key.slice(6, 22), 'cache.bytes': bytes, 'cache.max_entry_bytes': core.policies.cache.maxEntryBytes });
     return;
   }
   void core.store.cacheSet(slot.key, value, slot.ttlMs, now, bytes).then(
-    () => decide(state.event, 'cache', 'store', { 'cache.key': slot.key.slice(6, 22), 'cache.ttl_ms': slot.ttlMs }),
+    () => decide(state.event, 'cache', 'store', { 'cache.kind': 'exact', 'cache.key': slot.key.slice(6, 22), 'cache.ttl_ms': slot.ttlMs }),
     () => {},
   );
 }
 
 /** Non-streaming chat: the attempt loop, then post-call guardrails (repair on the same deployment, block, guardrail fallbacks). */
-async function runChat(core: RouterCore, state: LiveCall, params: ChatCompletionCreateParams, hooks: GuardrailHooks, slot: CacheSlot | undefined): Promise<ChatCompletion> {
+async function runChat(
+  core: RouterCore,
+  state: LiveCall,
+  params: ChatCompletionCreateParams,
+  hooks: GuardrailHooks,
+  slot: CacheSlot | undefined,
+  semSlot: SemanticSlot | undefined,
+): Promise<ChatCompletion> {
   const visited = new Set<string>();
   const repairsByHook = new Map<string, number>();
   let request = params;
@@ -104,6 +112,7 @@ async function runChat(core: RouterCore, state: LiveCall, params: ChatCompletion
     if (post.action === 'pass') {
       markSuccess(state.event.info, answer.event, state.startedAt);
       cacheStore(core, state, slot, { operation: 'chat', result: answer.value, deployment: answer.event.deployment });
+      if (core.semantic) semanticStore(core, core.semantic, state, semSlot, answer.value, answer.event.deployment);
       return settleSuccess(core, state, answer.value);
     }
     const attemptsLeft = state.maxAttempts - state.nextAttemptIndex;
@@ -161,6 +170,17 @@ export async function createChatCompletion(core: RouterCore, rawParams: unknown,
       markCacheHit(state.event.info, cached.deployment, state.startedAt);
       return settleSuccess(core, state, structuredClone(cached.result) as ChatCompletion);
     }
+    let sem: Awaited<ReturnType<typeof semanticLookup>> = {};
+    if (core.semantic && core.policies.semanticCache[params.model]) {
+      // The key is admitted before its lookup embeds anything: a semantic hit counts against its rate limit too.
+      await admitKeyNow(core, state);
+      sem = await semanticLookup(core, core.semantic, state, params, options, (p, o) => createEmbeddings(core, p, o));
+    }
+    if (sem.hit) {
+      if (stream) return replayStream(core, state, sem.hit);
+      markCacheHit(state.event.info, sem.hit.deployment, state.startedAt);
+      return settleSuccess(core, state, structuredClone(sem.hit.result) as ChatCompletion);
+    }
     const mirror = core.policies.mirror[parsed.model];
     if (mirror && !state.event.shadow) {
       mirrorCall(state.event, mirror, core.random, (to) =>
@@ -168,11 +188,13 @@ export async function createChatCompletion(core: RouterCore, rawParams: unknown,
       );
     }
     if (stream) {
-      return startStream(core, state, params, hooks, (completion) =>
-        cacheStore(core, state, slot, { operation: 'chat', result: completion, deployment: state.event.info.deployment! }),
-      );
+      return startStream(core, state, params, hooks, (completion) => {
+        const deployment = state.event.info.deployment!;
+        cacheStore(core, state, slot, { operation: 'chat', result: completion, deployment });
+        if (core.semantic) semanticStore(core, core.semantic, state, sem.slot, completion, deployment);
+      });
     }
-    return runChat(core, state, params, hooks, slot);
+    return runChat(core, state, params, hooks, slot, sem.slot);
   });
 }
 

@@ -1,7 +1,7 @@
 /**
  * The report on a terminal, readable at 100 columns: one table per cohort kind (requests, success,
  * attempts, retries, fallbacks, latency and time-to-first-token percentiles), tokens and cost, the
- * eval-fail-rate per evaluator, where each route's traffic went, attempt-level provider figures,
+ * eval-fail-rate per evaluator, where each route's traffic went, the semantic cache per route, attempt-level provider figures,
  * span coverage, and the comparison flags. Text from the traces is stripped of control characters.
  */
 import type { CohortStats, CohortTable, Comparison, Report, RouteDistribution, WindowReport } from '../types.js';
@@ -130,6 +130,19 @@ function routeLines(r: RouteDistribution): string[] {
   return out;
 }
 
+function semanticCacheSection(w: WindowReport, lines: string[]): void {
+  if (!w.semanticCache?.length) return;
+  lines.push('', 'Semantic cache (eval-fail-rate of the answers it served vs. those a provider gave on the same route)');
+  for (const r of w.semanticCache) {
+    lines.push(
+      cut(
+        `${printable(r.route)}: ${int(r.lookups)} lookups, hit rate ${pct(r.hitRate)}, saved ${usd(r.savedUsd)}, eval-fail cached ${pct(r.cachedEvalFailRate)} vs provider ${pct(r.answeredEvalFailRate)}`,
+        TERMINAL_WIDTH,
+      ),
+    );
+  }
+}
+
 function providerSection(w: WindowReport, lines: string[]): void {
   if (!w.providers.length) return;
   lines.push('', 'Attempts by provider deployment (every attempt, failed ones included)');
@@ -194,6 +207,7 @@ function windowSections(w: WindowReport, lines: string[]): void {
     lines.push('', 'Route → provider distribution (live traffic; off-primary = answered by another deployment)');
     for (const r of w.routes) lines.push(...routeLines(r));
   }
+  semanticCacheSection(w, lines);
   providerSection(w, lines);
 }
 

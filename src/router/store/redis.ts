@@ -1,7 +1,7 @@
 /**
  * Redis StateStore: the router's shared state (budgets, rate-limit windows, breakers, eval-routing
- * windows, routing adjustments, the exact-match cache) kept in one Redis so that several router
- * processes enforce one set of limits. Admission operations are Lua scripts run with EVALSHA
+ * windows, routing adjustments, the exact-match cache, the semantic cache's per-namespace streams)
+ * kept in one Redis so that several router processes enforce one set of limits. Admission operations are Lua scripts run with EVALSHA
  * (loaded when the connection is ready, re-loaded on NOSCRIPT, e.g. after a Redis restart);
  * windows use Redis's clock. `update` is an optimistic compare-and-set loop.
  *
@@ -702,6 +702,28 @@ export class RedisStore implements StateStore {
     for (const i of b.increments ?? []) await this.localIncrement(i.key, i.amount, i.ttlMs);
     for (const w of b.windows ?? []) await this.local.windowAdd(w.key, w.amount, w.windowMs, b.now);
     if (b.breakerSuccess) await b.breakerSuccess.otherwise();
+  }
+
+  async logAppend(key: string, data: string, maxLen: number, ttlMs: number): Promise<boolean> {
+    if (Buffer.byteLength(data) > this.opts.cacheMaxEntryBytes + 65_536) return false;
+    return this.run(
+      async (c) => {
+        const k = this.k(key);
+        await c.multi().xadd(k, 'MAXLEN', '~', String(maxLen), '*', 'e', data).pexpire(k, Math.max(1, Math.round(ttlMs))).exec();
+        return true;
+      },
+      () => false,
+    );
+  }
+
+  async logRead(key: string, after: string, count: number): Promise<Array<{ id: string; data: string }> | undefined> {
+    return this.run(
+      async (c) => {
+        const rows = await c.xrange(this.k(key), after === '0' ? '-' : `(${after}`, '+', 'COUNT', count);
+        return rows.map(([id, fields]) => ({ id, data: fields[1] ?? '' }));
+      },
+      () => undefined,
+    );
   }
 
   private ttl(ttlMs: number | undefined): string {

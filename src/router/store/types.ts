@@ -65,6 +65,15 @@ export interface StateStore {
   cacheSet<T>(key: string, value: T, ttlMs: number, now: number, sizeBytes?: number): Promise<void>;
 
   /**
+   * Shared append-only logs (the semantic cache's namespaces, with a networked store): appends
+   * `data`, keeps about the last `maxLen` entries, and lets the log expire `ttlMs` after its last
+   * append. True when appended. A store without these keeps the semantic cache in the process.
+   */
+  logAppend?(key: string, data: string, maxLen: number, ttlMs: number): Promise<boolean>;
+  /** Entries appended after position `after` (`'0'`: from the start), oldest first, at most `count`; undefined when the store cannot answer. */
+  logRead?(key: string, after: string, count: number): Promise<Array<{ id: string; data: string }> | undefined>;
+
+  /**
    * Reserves `amount` on every counter (each admitted while strictly below its own limit), or on
    * none: one atomic operation (one round trip for a networked store). `failed` is the index of
    * the first counter that refused and its value.
