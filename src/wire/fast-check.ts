@@ -67,7 +67,8 @@ export function isSimpleChatRequest(v: unknown): v is Obj {
   return true;
 }
 
-function simpleUsage(u: unknown): boolean {
+/** True when `u` (a usage object, or nullish) certainly passes `UsageSchema.nullish()`. */
+export function isSimpleUsage(u: unknown): boolean {
   if (nullish(u)) return true;
   if (!isObj(u) || !finite(u.prompt_tokens) || !finite(u.completion_tokens) || !finite(u.total_tokens)) return false;
   return numbersOnly(u.prompt_tokens_details) && numbersOnly(u.completion_tokens_details);
@@ -89,7 +90,7 @@ export function isSimpleChatCompletion(v: unknown): boolean {
   if (!isObj(v)) return false;
   if (typeof v.id !== 'string' || v.object !== 'chat.completion' || !finite(v.created) || typeof v.model !== 'string') return false;
   if (!strOrNull(v.system_fingerprint) || !strOrNull(v.service_tier)) return false;
-  if (!simpleUsage(v.usage)) return false;
+  if (!isSimpleUsage(v.usage)) return false;
   const choices = v.choices;
   if (!Array.isArray(choices)) return false;
   for (let i = 0; i < choices.length; i++) {

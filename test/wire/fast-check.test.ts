@@ -3,8 +3,8 @@
 // schema passes unchanged.
 import { describe, expect, it } from 'vitest';
 import { ChatCompletionCreateParamsSchema } from '../../src/wire/chat-request.js';
-import { ChatCompletionSchema } from '../../src/wire/chat-response.js';
-import { isSimpleChatCompletion, isSimpleChatRequest } from '../../src/wire/fast-check.js';
+import { ChatCompletionSchema, UsageSchema } from '../../src/wire/chat-response.js';
+import { isSimpleChatCompletion, isSimpleChatRequest, isSimpleUsage } from '../../src/wire/fast-check.js';
 
 const base = { model: 'support-fast', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi' }] };
 
@@ -130,5 +130,33 @@ describe('isSimpleChatCompletion', () => {
       if (!zod.success) refused++;
     }
     expect(refused).toBeGreaterThan(8);
+  });
+});
+
+describe('isSimpleUsage', () => {
+  const usage = completion.usage;
+  const variants: unknown[] = [
+    usage,
+    null,
+    { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 },
+    { ...usage, completion_tokens_details: { reasoning_tokens: 1 } },
+    { prompt_tokens: 1, completion_tokens: 2 },
+    { ...usage, total_tokens: '3' },
+    { ...usage, prompt_tokens_details: { cached_tokens: null } },
+    { ...usage, completion_tokens_details: 'x' },
+    'usage',
+  ];
+  it('takes the common shapes and passes nothing the schema refuses', () => {
+    for (const v of variants.slice(0, 4)) expect(isSimpleUsage(v), JSON.stringify(v)).toBe(true);
+    let refused = 0;
+    for (const v of variants) {
+      const zod = UsageSchema.nullish().safeParse(v);
+      if (isSimpleUsage(v)) {
+        expect(zod.success, JSON.stringify(v)).toBe(true);
+        expect(zod.data).toEqual(v);
+      }
+      if (!zod.success) refused++;
+    }
+    expect(refused).toBeGreaterThanOrEqual(4);
   });
 });
