@@ -229,7 +229,12 @@ export const ATTR_TRACEGATE_REQUEST_OVERRIDES = attribute('tracegate', 'tracegat
   type: 'string[]',
   on: ['attempt'],
   description:
-    'Names of the deployment\'s request overrides applied to this attempt (`defaults.temperature`, `override.max_tokens`, `system.prepend`, `drop.seed`, `extraBody.top_k`, `extraHeaders.x-foo`); never their values.',
+    'Names of the deployment\'s request overrides applied to this attempt (`defaults.temperature`, `override.max_tokens`, `system.prepend`, `drop.seed`, `dropParams.n`, `extraBody.top_k`, `extraHeaders.x-foo`); never their values.',
+});
+export const ATTR_TRACEGATE_REQUEST_OVERRIDE_VARIANT = attribute('tracegate', 'tracegate.request.override_variant', {
+  type: 'string',
+  on: ['attempt'],
+  description: 'Name of the override variant of the deployment chosen for this attempt (an entry with `variants`); absent when the deployment has none or every variant is rolled back.',
 });
 export const ATTR_TRACEGATE_RESPONSE_TOOL_CALLS = attribute('tracegate', 'tracegate.response.tool_calls', {
   type: 'string[]',

@@ -23,6 +23,8 @@ export interface RequestOverrides {
   system?: { prepend?: string; append?: string; replace?: string };
   extraBody?: Record<string, unknown>;
   extraHeaders?: Record<string, string>;
+  /** Remove the parameters the provider cannot take (`ProviderAdapter.unsupportedParams`) instead of failing. */
+  dropParams?: boolean;
 }
 
 /** What a model can do. Values from the catalog, overridable per model entry. */
@@ -166,6 +168,13 @@ export interface ProviderAdapter {
   readonly env?: ProviderEnv;
   /** Checks provider-specific settings of an entry; throws ConfigError. */
   validateDeployment?(deployment: Deployment): void;
+  /**
+   * Names of the chat parameters present in `params` that this provider cannot take: its encoder
+   * would answer 400 `unsupported_parameter`, or strips them because the provider refuses them.
+   * With `dropParams` on (router or entry), the router removes them before encoding and names them
+   * on the attempt (`dropParams.<name>`). Absent: the provider takes every parameter it is given.
+   */
+  unsupportedParams?(params: Record<string, unknown>, model: string): string[];
   chatRequest(params: ChatCompletionCreateParams, ctx: AdapterContext): HttpRequestSpec | Promise<HttpRequestSpec>;
   chatResponse(body: unknown, ctx: AdapterContext): ChatCompletion;
   chatStream(ctx: AdapterContext): ChatStreamDecoder;

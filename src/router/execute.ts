@@ -18,6 +18,7 @@ import {
   type TracegateError,
 } from '../errors.js';
 import type { Deployment } from '../providers/types.js';
+import { getProvider } from '../providers/registry.js';
 import type { AttemptPlan } from './attempt.js';
 import { applyOverrides } from './overrides.js';
 import { admitAttempt, releaseAttempt, type Ticket } from './admission.js';
@@ -221,7 +222,11 @@ class Run<T> {
         }
         continue;
       }
-      const adjusted = applyOverrides(this.opts.params, d.overrides, alias, d.model);
+      const adjusted = applyOverrides(this.opts.params, d.overrides, {
+        alias,
+        model: d.model,
+        unsupported: call.operation === 'chat' ? getProvider(d.provider).unsupportedParams : undefined,
+      });
       const plan: AttemptPlan = {
         deployment: d,
         alias,

@@ -35,6 +35,8 @@ export const RequestOverridesShape = {
   extraBody: z.record(z.string(), z.unknown()).optional(),
   /** Headers added to this deployment's requests. */
   extraHeaders: z.record(z.string(), z.string()).optional(),
+  /** Remove the parameters this deployment's provider cannot take instead of failing (default: the router's `dropParams`). */
+  dropParams: z.boolean().optional(),
 };
 
 
@@ -82,12 +84,21 @@ function adjustSystem(messages: Message[], sys: NonNullable<RequestOverrides['sy
   return out;
 }
 
+/** What `applyOverrides` needs to know about the attempt besides the overrides. */
+export interface OverrideContext {
+  alias: string;
+  model: string;
+  /** The provider's `unsupportedParams` (chat calls only): used when `dropParams` is on. */
+  unsupported?: ((params: Record<string, unknown>, model: string) => string[]) | undefined;
+}
+
 /**
- * The request as this deployment receives it: drop, defaults, override, system; in that order
- * except that `drop` is applied last (a dropped parameter never reaches the deployment).
+ * The request as this deployment receives it: defaults, override, system, then `drop` and last
+ * `dropParams` (a dropped parameter never reaches the deployment, whoever set it).
  */
-export function applyOverrides(request: Record<string, unknown>, o: RequestOverrides | undefined, alias: string, model: string): AppliedOverrides {
+export function applyOverrides(request: Record<string, unknown>, o: RequestOverrides | undefined, ctx: OverrideContext): AppliedOverrides {
   if (!o) return { params: { ...request }, applied: [] };
+  const { alias, model } = ctx;
   const params: Record<string, unknown> = { ...request };
   const applied: string[] = [];
   for (const [k, v] of Object.entries(o.defaults ?? {})) {
@@ -107,6 +118,13 @@ export function applyOverrides(request: Record<string, unknown>, o: RequestOverr
     if (!(k in params)) continue;
     delete params[k];
     applied.push(`drop.${k}`);
+  }
+  if (o.dropParams && ctx.unsupported) {
+    for (const k of ctx.unsupported(params, model)) {
+      if (!(k in params)) continue;
+      delete params[k];
+      applied.push(`dropParams.${k}`);
+    }
   }
   for (const k of Object.keys(o.extraBody ?? {})) applied.push(`extraBody.${k}`);
   for (const k of Object.keys(o.extraHeaders ?? {})) applied.push(`extraHeaders.${k}`);

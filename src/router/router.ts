@@ -71,7 +71,7 @@ export class Router implements RouterCore {
     this.maxRequestDepth = parsed.maxRequestDepth ?? DEFAULT_MAX_REQUEST_DEPTH;
     const explicit = parsed.models.filter((m) => !isWildcardName(m.name));
     const templates = wildcardTemplates(parsed.models.filter((m) => isWildcardName(m.name)));
-    const resolveOne = (entries: typeof parsed.models) => resolveDeployments(entries, parsed.timeouts, parsed.propagateTraceContext, parsed.connections);
+    const resolveOne = (entries: typeof parsed.models) => resolveDeployments(entries, parsed.timeouts, parsed.propagateTraceContext, parsed.connections, parsed.dropParams);
     // A wildcard entry is checked once, as if a model had been asked for.
     for (const t of templates) resolveOne(t.entries.map((e) => ({ ...e, name: t.pattern.replace(/\*/g, 'x'), model: fillWildcard(e.model, ['x']) })));
     this.all = resolveOne(explicit);

@@ -70,13 +70,37 @@ describe('native config', () => {
   });
 });
 
+interface LiteLLMStack {
+  mock: MockServer;
+  proxy: ProxyServer;
+  config: ReturnType<typeof parseProxyConfig>;
+  send(model: string, extra: Record<string, unknown>): ReturnType<typeof raw>;
+}
+
+/** A proxy from a LiteLLM config.yaml whose `model_list` (written for the mock) is given; the master key is sk-master-000000001. */
+async function liteLLM(modelList: (mock: MockServer) => string, settings = ''): Promise<LiteLLMStack> {
+  const mock = await startMockServer();
+  const text = `model_list:\n${modelList(mock)}\n${settings}\ngeneral_settings:\n  master_key: sk-master-000000001\n`;
+  const config = parseProxyConfig(text, 'config.yaml', { env: {} });
+  const proxy = await startProxy({ config, port: 0, logger: silentLogger });
+  const send = (model: string, extra: Record<string, unknown>) =>
+    raw(`${proxy.url}/v1/chat/completions`, {
+      headers: { 'content-type': 'application/json', authorization: 'Bearer sk-master-000000001' },
+      body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }], ...extra }),
+    });
+  return { mock, proxy, config, send };
+}
+
+async function closeStack(s: LiteLLMStack | undefined): Promise<void> {
+  await s?.proxy.close();
+  await s?.mock.close();
+}
+
 describe('LiteLLM config', () => {
-  let mock: MockServer;
-  let proxy: ProxyServer;
+  let s: LiteLLMStack;
   beforeAll(async () => {
-    mock = await startMockServer();
-    const text = `
-model_list:
+    s = await liteLLM(
+      (mock) => `
   - model_name: cool
     litellm_params:
       model: openai/gpt-4o-mini
@@ -84,29 +108,59 @@ model_list:
       api_key: sk-provider-0001
       temperature: 0.05
       max_tokens: 123
-      additional_drop_params: ["seed"]
-general_settings:
-  master_key: sk-master-000000001
-`;
-    const config = parseProxyConfig(text, 'config.yaml', { env: {} });
-    expect(config.warnings.filter((w) => /temperature|max_tokens/.test(w))).toEqual([]);
-    proxy = await startProxy({ config, port: 0, logger: silentLogger });
+      additional_drop_params: ["seed"]`,
+    );
+    expect(s.config.warnings.filter((w) => /temperature|max_tokens/.test(w))).toEqual([]);
   });
-  afterAll(async () => {
-    await proxy?.close();
-    await mock?.close();
-  });
+  afterAll(() => closeStack(s));
 
   it('litellm_params temperature / max_tokens are applied as defaults; additional_drop_params drops', async () => {
-    const send = (extra: Record<string, unknown>) =>
-      raw(`${proxy.url}/v1/chat/completions`, {
-        headers: { 'content-type': 'application/json', authorization: 'Bearer sk-master-000000001' },
-        body: JSON.stringify({ model: 'cool', messages: [{ role: 'user', content: 'hi' }], ...extra }),
-      });
-    expect((await send({ seed: 4 })).status).toBe(200);
-    expect(bodyOf(mock, 0)).toMatchObject({ temperature: 0.05, max_tokens: 123 });
-    expect(bodyOf(mock, 0).seed).toBeUndefined();
-    expect((await send({ temperature: 1 })).status).toBe(200);
-    expect(bodyOf(mock, 1).temperature).toBe(1);
+    expect((await s.send('cool', { seed: 4 })).status).toBe(200);
+    expect(bodyOf(s.mock, 0)).toMatchObject({ temperature: 0.05, max_tokens: 123 });
+    expect(bodyOf(s.mock, 0).seed).toBeUndefined();
+    expect((await s.send('cool', { temperature: 1 })).status).toBe(200);
+    expect(bodyOf(s.mock, 1).temperature).toBe(1);
+  });
+});
+
+describe('LiteLLM drop_params', () => {
+  let s: LiteLLMStack;
+  beforeAll(async () => {
+    s = await liteLLM(
+      (mock) => `
+  - model_name: claude
+    litellm_params:
+      model: anthropic/claude-haiku-4-5
+      api_base: ${mock.baseURL('anthropic')}
+      api_key: sk-provider-0001
+  - model_name: claude-strict
+    litellm_params:
+      model: anthropic/claude-haiku-4-5
+      api_base: ${mock.baseURL('anthropic')}
+      api_key: sk-provider-0001
+      drop_params: false`,
+      'litellm_settings:\n  drop_params: true',
+    );
+    expect(s.config.warnings.filter((w) => /drop_params/.test(w))).toEqual([]);
+    expect(s.config.router.dropParams).toBe(true);
+  });
+  afterAll(() => closeStack(s));
+
+  const shaped = { n: 2, logprobs: true, temperature: 0.4 };
+
+  it('litellm_settings.drop_params: n and logprobs are dropped for Anthropic, the call answers', async () => {
+    s.mock.reset();
+    const res = await s.send('claude', shaped);
+    expect(res.status).toBe(200);
+    expect(res.body.choices).toHaveLength(1);
+    expect(bodyOf(s.mock, 0).temperature).toBe(0.4);
+  });
+
+  it('litellm_params.drop_params: false on one deployment: an OpenAI-style 400 naming the parameter', async () => {
+    s.mock.reset();
+    const res = await s.send('claude-strict', shaped);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ error: { type: 'invalid_request_error', code: 'unsupported_parameter', param: 'n' } });
+    expect(s.mock.calls).toHaveLength(0);
   });
 });
