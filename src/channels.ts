@@ -159,6 +159,8 @@ export interface EvaluationRoute {
   model: string;
   /** Deployment id. */
   deployment: string;
+  /** The deployment's override variant that produced the answer, when it has variants. */
+  variant?: string;
 }
 
 /** Where an evaluation belongs: the span of the answer (the attempt span when known). */

@@ -15,8 +15,8 @@ import type { CreateEmbeddingResponse, EmbeddingCreateParams } from '../wire/emb
 
 export type { HttpRequestSpec, ResponseHeaders };
 
-/** A deployment's request overrides (the model entry's fields; applied by router/overrides.ts). */
-export interface RequestOverrides {
+/** The override fields of a model entry or of one of its variants (applied by router/overrides.ts). */
+export interface OverrideFields {
   defaults?: Record<string, unknown>;
   override?: Record<string, unknown>;
   drop?: string[];
@@ -25,6 +25,18 @@ export interface RequestOverrides {
   extraHeaders?: Record<string, string>;
   /** Remove the parameters the provider cannot take (`ProviderAdapter.unsupportedParams`) instead of failing. */
   dropParams?: boolean;
+}
+
+/** One override variant of a deployment: its fields are layered over the entry's own (router/variants.ts). */
+export interface OverrideVariant extends OverrideFields {
+  name: string;
+  /** Share of the deployment's attempts (relative to the other variants' weights). */
+  weight: number;
+}
+
+/** A deployment's request overrides: the entry's fields, and optionally variants with a traffic split. */
+export interface RequestOverrides extends OverrideFields {
+  variants?: OverrideVariant[];
 }
 
 /** What a model can do. Values from the catalog, overridable per model entry. */

@@ -195,7 +195,7 @@ export function resolveDeployments(
     const before = problems.length;
     const options = entrySettings(entry, i, adapter.settings, problems);
     if (problems.length > before) return;
-    if (entry.extraBody && entry.provider === 'bedrock') {
+    if ((entry.extraBody || entry.variants?.some((v) => v.extraBody)) && entry.provider === 'bedrock') {
       problems.push({ path: `models[${i}].extraBody`, message: 'not available for bedrock (its requests are signed over the body)' });
       return;
     }

@@ -99,7 +99,8 @@ export class Router implements RouterCore {
     this.budgets = new Budgets(this.policies.budgets, this.store, this.clock);
     this.limiter = new RateLimiter(this.store, this.clock);
     this.stats = new StatsTable();
-    this.routing = new RoutingAdjustments(this.store, new Set(this.all.map((d) => d.id)), new Set(groups.keys()), () => this.clock.now());
+    const variantNames = new Map(this.all.map((d) => [d.id, d.overrides?.variants?.map((v) => v.name) ?? []]));
+    this.routing = new RoutingAdjustments(this.store, new Set(this.all.map((d) => d.id)), new Set(groups.keys()), () => this.clock.now(), (id) => variantNames.get(id) ?? []);
     this.chat = {
       completions: {
         create: ((params: ChatCompletionCreateParams, opts?: RequestOptions) => createChatCompletion(this, params, opts)) as ChatCompletions['create'],

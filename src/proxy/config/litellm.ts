@@ -185,6 +185,7 @@ const KNOWN_PARAMS = [
   'max_retries',
   'additional_drop_params',
   'drop_params',
+  'tracegate_variants',
   ...DEFAULT_PARAMS,
 ];
 
@@ -368,6 +369,14 @@ function convertModel(c: Converter, entry: unknown, i: number, n: number): Obj[]
       case 'drop_params': {
         use('mapped');
         set('dropParams', key, c.bool(raw, p));
+        break;
+      }
+      case 'tracegate_variants': {
+        // tracegate's extension (LiteLLM has no variants): the native `variants` list as is.
+        use('implemented');
+        const v = c.value(raw, p);
+        if (Array.isArray(v)) set('variants', key, v);
+        else c.error(p, 'expected a list of variants: [{ name, weight, defaults?, override?, drop?, system?, extraBody?, extraHeaders?, dropParams? }]');
         break;
       }
       case 'max_retries':
