@@ -92,6 +92,11 @@ export class RoutingAdjustments {
     );
   }
 
+  /** The override variant names of a deployment (empty: it has none). */
+  variantNames(deploymentId: string): readonly string[] {
+    return this.variantsOf(deploymentId);
+  }
+
   /** The variant multipliers of a deployment (variant name → adjustment), if any. */
   async variantWeights(deploymentId: string): Promise<Record<string, WeightAdjustment> | undefined> {
     return this.store.get<Record<string, WeightAdjustment>>(V + deploymentId);

@@ -19,13 +19,21 @@ export interface AttemptOverrides {
   variant?: string;
 }
 
-/** FNV-1a (32 bit) of `text` as a number in [0, 1). */
+/**
+ * `text` hashed to a number in [0, 1): FNV-1a (32 bit), then MurmurHash3's finalizer so that
+ * keys differing in their last character (`user-1`, `user-2`) land far apart.
+ */
 export function hashPoint(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
   return (h >>> 0) / 2 ** 32;
 }
 

@@ -91,6 +91,16 @@ async function liteLLM(modelList: (mock: MockServer) => string, settings = ''): 
   return { mock, proxy, config, send };
 }
 
+/** The `model_list` entry `cool` (OpenAI gpt-4o-mini on the mock) with more `litellm_params` lines. */
+function cool(mock: MockServer, params: string): string {
+  return `
+  - model_name: cool
+    litellm_params:
+      model: openai/gpt-4o-mini
+      api_base: ${mock.baseURL('openai')}
+      api_key: sk-provider-0001${params}`;
+}
+
 async function closeStack(s: LiteLLMStack | undefined): Promise<void> {
   await s?.proxy.close();
   await s?.mock.close();
@@ -100,15 +110,14 @@ describe('LiteLLM config', () => {
   let s: LiteLLMStack;
   beforeAll(async () => {
     s = await liteLLM(
-      (mock) => `
-  - model_name: cool
-    litellm_params:
-      model: openai/gpt-4o-mini
-      api_base: ${mock.baseURL('openai')}
-      api_key: sk-provider-0001
+      (mock) =>
+        cool(
+          mock,
+          `
       temperature: 0.05
       max_tokens: 123
       additional_drop_params: ["seed"]`,
+        ),
     );
     expect(s.config.warnings.filter((w) => /temperature|max_tokens/.test(w))).toEqual([]);
   });
@@ -162,5 +171,66 @@ describe('LiteLLM drop_params', () => {
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ error: { type: 'invalid_request_error', code: 'unsupported_parameter', param: 'n' } });
     expect(s.mock.calls).toHaveLength(0);
+  });
+});
+
+describe('override variants through the proxy', () => {
+  let s: LiteLLMStack;
+  beforeAll(async () => {
+    // LiteLLM has no variants: `tracegate_variants` is tracegate's extension in litellm_params.
+    s = await liteLLM(
+      (mock) =>
+        cool(
+          mock,
+          `
+      temperature: 0.3
+      tracegate_variants:
+        - name: control
+          weight: 1
+        - name: hinted
+          weight: 1
+          system: { append: "Reply in JSON." }
+          defaults: { temperature: 0 }
+          extraHeaders: { x-variant: hinted }`,
+        ),
+    );
+    expect(s.config.warnings).toEqual([]);
+    expect(s.config.router.models[0]).toMatchObject({ defaults: { temperature: 0.3 }, variants: [{ name: 'control', weight: 1 }, { name: 'hinted', weight: 1 }] });
+  });
+  afterAll(() => closeStack(s));
+
+  it('each end user (`user`) keeps one variant; each variant sends its own adjustments over the entry\'s', async () => {
+    s.mock.reset();
+    const seen: Record<string, string> = {};
+    for (let i = 0; i < 12; i++) {
+      const user = `customer-${i % 6}`;
+      expect((await s.send('cool', { user })).status).toBe(200);
+      const call = s.mock.calls[i]!;
+      const variant = call.headers['x-variant'] === 'hinted' ? 'hinted' : 'control';
+      if (seen[user]) expect(variant).toBe(seen[user]);
+      seen[user] = variant;
+      const body = call.body as Record<string, any>;
+      if (variant === 'hinted') {
+        expect(body.temperature).toBe(0);
+        expect(body.messages[0]).toEqual({ role: 'system', content: 'Reply in JSON.' });
+      } else {
+        expect(body.temperature).toBe(0.3);
+        expect(body.messages).toEqual([{ role: 'user', content: 'hi' }]);
+      }
+    }
+    expect(new Set(Object.values(seen))).toEqual(new Set(['control', 'hinted']));
+  });
+
+  it('a bad variant is a config error naming the LiteLLM path', () => {
+    const text = `model_list:
+  - model_name: cool
+    litellm_params:
+      model: openai/gpt-4o-mini
+      api_key: sk-provider-0001
+      tracegate_variants:
+        - name: a
+          weight: 0
+`;
+    expect(() => parseProxyConfig(text, 'config.yaml', { env: {} })).toThrow(/config\.yaml:7: model_list\[0\]\.litellm_params\.tracegate_variants: at least one variant needs a weight above 0/);
   });
 });

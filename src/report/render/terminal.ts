@@ -14,7 +14,31 @@ function title(by: string[]): string {
   return `By ${by.join(' × ')}`;
 }
 
-const cohortCol: Column<CohortStats> = { header: 'cohort', width: 24, align: 'left', value: (c) => printable(c.label) };
+const COHORT_WIDTH = 24;
+/** The eval-fail-rate tables have room for longer cohort labels (route × deployment × variant). */
+const EVAL_COHORT_WIDTH = 36;
+
+/**
+ * A cohort's label within `width`: the longest of the leading dimension values are shortened
+ * first and the last one (the most specific: a variant, the overrides) last, so each dimension
+ * stays recognizable (`extr… · extra… · control`, not `extract · extract-a · c…`).
+ */
+function cohortLabel(c: CohortStats, width = COHORT_WIDTH): string {
+  const parts = Object.values(c.key).map((v) => [...printable(v)]);
+  const suffix = c.shadow ? ' (shadow)' : '';
+  if (parts.length === 0) return printable(c.label);
+  const length = () => parts.reduce((n, p) => n + p.length, 0) + 3 * (parts.length - 1) + suffix.length;
+  while (length() > width) {
+    const leading = parts.slice(0, -1).filter((p) => p.length > 4);
+    const longest = (leading.length ? leading : parts).reduce((a, b) => (b.length > a.length ? b : a));
+    if (longest.length <= 2) break;
+    if (longest[longest.length - 1] === '…') longest.splice(longest.length - 2, 1);
+    else longest.splice(longest.length - 2, 2, '…');
+  }
+  return parts.map((p) => p.join('')).join(' · ') + suffix;
+}
+
+const cohortCol: Column<CohortStats> = { header: 'cohort', width: COHORT_WIDTH, align: 'left', value: cohortLabel };
 
 const MAIN: Column<CohortStats>[] = [
   cohortCol,
@@ -63,8 +87,8 @@ interface EvalRow {
 }
 
 const EVALS: Column<EvalRow>[] = [
-  { header: 'cohort', width: 24, align: 'left', value: (r) => printable(r.cohort) },
-  { header: 'evaluator', width: 24, align: 'left', value: (r) => printable(r.evaluator) },
+  { header: 'cohort', width: EVAL_COHORT_WIDTH, align: 'left', value: (r) => r.cohort },
+  { header: 'evaluator', width: 22, align: 'left', value: (r) => printable(r.evaluator) },
   { header: 'results', width: 8, value: (r) => int(r.results) },
   { header: 'failed', width: 7, value: (r) => int(r.failed) },
   { header: 'fail rate', width: 9, value: (r) => pct(r.failRate) },
@@ -73,7 +97,7 @@ const EVALS: Column<EvalRow>[] = [
 
 function evalRows(cohorts: CohortStats[]): EvalRow[] {
   const rows: EvalRow[] = [];
-  for (const c of cohorts) for (const e of c.evals) rows.push({ cohort: c.label, evaluator: e.evaluator, results: e.results, failed: e.failed, failRate: e.failRate, mean: e.meanScore });
+  for (const c of cohorts) for (const e of c.evals) rows.push({ cohort: cohortLabel(c, EVAL_COHORT_WIDTH), evaluator: e.evaluator, results: e.results, failed: e.failed, failRate: e.failRate, mean: e.meanScore });
   return rows;
 }
 
