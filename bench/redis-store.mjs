@@ -1,7 +1,8 @@
 // Per-call cost of the Redis store vs the in-memory store, same run, same mock, same policies:
 // a key budget, a key RPM limit, a deployment RPM limit and the breaker (all admitting), cache off
-// and then on (a miss per call: unique prompts). Also counts the Redis commands per call from
-// INFO commandstats (at concurrency 1 each command is one round trip).
+// and then on (a miss per call: unique prompts). Also counts the Redis round trips per call (on
+// the client: waited for by the call, and after it answered) and the server-side commands (INFO
+// commandstats).
 // Needs redis-server (spawned privately on a free loopback port). Run after `npm run build`:
 //   node bench/redis-store.mjs [--n 1000]
 // Writes bench/results/redis-store.json.
@@ -59,26 +60,42 @@ for (const cache of [false, true]) {
     await call(memory);
     await call(redis);
   }
-  // Round trips per call: commands the client sends (counted on the client), concurrency 1.
-  // INFO commandstats also counts the commands run inside scripts (server-side work).
+  // Round trips per call, counted on the client at concurrency 1: commands the client sends,
+  // grouped by event-loop turn (commands sent in one turn go out together: one round trip), and
+  // split into those sent while the call ran (its latency) and those sent after it answered (the
+  // write-behind settlement). INFO commandstats also counts the commands run inside scripts.
   const client = redis.store.client;
   const sent = {};
+  const trips = { call: 0, after: 0 };
+  let phase = 'call';
+  let turnOpen = false;
   const send = client.sendCommand.bind(client);
   client.sendCommand = (cmd, ...rest) => {
     const name = cmd.name;
     sent[name] = (sent[name] ?? 0) + 1;
+    if (!turnOpen) {
+      turnOpen = true;
+      trips[phase]++;
+      setImmediate(() => (turnOpen = false));
+    }
     return send(cmd, ...rest);
   };
+  const settled = () => new Promise((r) => setTimeout(r, 2));
   const before = await commandStats();
   const COUNT = 200;
-  for (let i = 0; i < COUNT; i++) await call(redis);
+  for (let i = 0; i < COUNT; i++) {
+    phase = 'call';
+    await call(redis);
+    phase = 'after';
+    await settled();
+  }
   const after = await commandStats();
   client.sendCommand = send;
   const roundTrips = {};
-  let trips = 0;
+  let commands = 0;
   for (const [name, n] of Object.entries(sent)) {
     roundTrips[name] = Math.round((n / COUNT) * 100) / 100;
-    trips += n;
+    commands += n;
   }
   const perCall = {};
   let total = 0;
@@ -107,8 +124,10 @@ for (const cache of [false, true]) {
       concurrency,
       memory: summarize(mem, memWall),
       redis: summarize(red, redWall),
-      redisRoundTripsPerCall: Math.round((trips / COUNT) * 100) / 100,
-      redisRoundTripsByCommand: roundTrips,
+      redisRoundTripsWaitedPerCall: Math.round((trips.call / COUNT) * 100) / 100,
+      redisRoundTripsAfterAnswerPerCall: Math.round((trips.after / COUNT) * 100) / 100,
+      redisCommandsSentPerCall: Math.round((commands / COUNT) * 100) / 100,
+      redisCommandsSentByCommand: roundTrips,
       redisCommandsPerCallServerSide: Math.round((total / COUNT) * 100) / 100,
       redisCommandsPerCallByCommand: perCall,
     };
@@ -116,7 +135,7 @@ for (const cache of [false, true]) {
     row.overheadP99Ms = Math.round((row.redis.p99Ms - row.memory.p99Ms) * 1000) / 1000;
     results.push(row);
     console.log(
-      `cache=${String(cache).padEnd(5)} c=${String(concurrency).padEnd(2)} memory p50 ${row.memory.p50Ms}ms p99 ${row.memory.p99Ms}ms | redis p50 ${row.redis.p50Ms}ms p99 ${row.redis.p99Ms}ms | +p50 ${row.overheadP50Ms}ms +p99 ${row.overheadP99Ms}ms | ${row.redisRoundTripsPerCall} round trips/call ${JSON.stringify(roundTrips)} | ${row.redisCommandsPerCallServerSide} server-side commands/call`,
+      `cache=${String(cache).padEnd(5)} c=${String(concurrency).padEnd(2)} memory p50 ${row.memory.p50Ms}ms p99 ${row.memory.p99Ms}ms | redis p50 ${row.redis.p50Ms}ms p99 ${row.redis.p99Ms}ms | +p50 ${row.overheadP50Ms}ms +p99 ${row.overheadP99Ms}ms | round trips/call: ${row.redisRoundTripsWaitedPerCall} waited + ${row.redisRoundTripsAfterAnswerPerCall} after the answer; commands sent ${JSON.stringify(roundTrips)} | ${row.redisCommandsPerCallServerSide} server-side commands/call`,
     );
   }
   await memory.close();
@@ -126,7 +145,7 @@ for (const cache of [false, true]) {
 const file = writeResults('redis-store', {
   bench: 'redis-store',
   description:
-    'Router call (key budget, key RPM, deployment RPM, breaker; cache off, then on with a miss per call) with the Redis store vs the memory store, interleaved in one run against the tracegate mock in a child process; round trips per call = commands the client sent, at concurrency 1; server-side commands from INFO commandstats (script-internal commands included)',
+    'Router call (key budget, key RPM, deployment RPM, breaker; cache off, then on with a miss per call) with the Redis store vs the memory store, interleaved in one run against the tracegate mock in a child process; round trips per call at concurrency 1 = turns of the event loop in which the client sent commands, split into those the call waited for and those sent after it answered (write-behind settlement); server-side commands from INFO commandstats (script-internal commands included)',
   redisVersion,
   callsPerCase: N,
   results,

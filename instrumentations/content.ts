@@ -102,6 +102,15 @@ function plainText(content: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * A finish reason in the GenAI output-messages schema: its well-known values are stop, length,
+ * content_filter, tool_call and error, so OpenAI's `tool_calls` (and the legacy `function_call`)
+ * become `tool_call`; any other value is kept as the provider gave it.
+ */
+export function outputFinishReason(reason: string): string {
+  return reason === 'tool_calls' || reason === 'function_call' ? 'tool_call' : reason;
+}
+
 function parseArgs(args: string): unknown {
   try {
     return JSON.parse(args);
@@ -183,7 +192,7 @@ export class ContentMapper {
       if (typeof m.refusal === 'string' && m.refusal) parts.push({ type: 'text', content: this.filter.text(m.refusal, 'output') });
       parts.push(...this.toolCallParts(m, 'output'));
       const msg: GenAiMessage = { role: typeof m.role === 'string' ? m.role : 'assistant', parts };
-      if (typeof choice.finish_reason === 'string') msg.finish_reason = choice.finish_reason;
+      if (typeof choice.finish_reason === 'string') msg.finish_reason = outputFinishReason(choice.finish_reason);
       out.push(msg);
     }
     return out;

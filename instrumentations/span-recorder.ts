@@ -6,7 +6,7 @@
  * disabled. Every optional piece (content capture, propagation, trace target) is guarded on its
  * own so a failure there never leaves a span open.
  */
-import { SpanKind, SpanStatusCode, context, isSpanContextValid, trace, type AttributeValue, type Context, type Link, type Span, type Tracer } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, TraceFlags, context, isSpanContextValid, trace, type AttributeValue, type Context, type Link, type Span, type Tracer } from '@opentelemetry/api';
 import type { TraceTarget } from '../src/call-info.js';
 import type { AttemptEvent, CallEvent, DecisionEvent } from '../src/channels.js';
 import * as S from '../semconv/index.js';
@@ -101,6 +101,9 @@ export class SpanRecorder {
     const { span } = state;
     try {
       this.optional('call attributes', () => span.setAttributes(callEndAttributes(ev, state.firstChunkS)));
+      const source = ev.info.semanticHit?.source;
+      // A semantic cache hit links to the call that produced the answer (its evaluations live there).
+      if (source) this.optional('cache link', () => span.addLink({ context: { traceId: source.traceId, spanId: source.spanId, traceFlags: TraceFlags.SAMPLED, isRemote: true } }));
       const content = this.host.content;
       if (content && ev.operation === 'chat' && ev.result) this.optional('content capture', () => span.setAttributes(content.outputValue(ev.result)));
       if (ev.error !== undefined) failed(span, ev.error);

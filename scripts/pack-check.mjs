@@ -1,8 +1,9 @@
 // The package as a user gets it: `npm pack`, install the tarball into a new project in a temporary
 // folder, and there: import every public subpath with `import` and `require`, typecheck a small
-// TypeScript file against the shipped types, run `npx tracegate --help`, and replay a recorded
+// TypeScript file against the shipped types, run `npx tracegate --help`, replay a recorded
 // fixture through `tracegate mock` (the CLI) and `tracegate/mock` (the library), from a folder that
-// has no test/fixtures of its own. Prints `N passed, N failed`; exits non-zero on any failure.
+// has no test/fixtures of its own, and serve a call through `tracegate/proxy` from both builds
+// (the main entry no longer exports the proxy, nor loads yaml, ajv or the mock). Prints `N passed, N failed`; exits non-zero on any failure.
 // Dependencies come from the npm cache filled by `npm ci` (else the npm registry).
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -60,6 +61,7 @@ try {
       [
         "import { Router, getCallInfo, RateLimitError, type ChatCompletion } from 'tracegate';",
         "import { startMockServer } from 'tracegate/mock';",
+        "import { proxyConfigFromObject, startProxy, type ProxyServer } from 'tracegate/proxy';",
         "import { register } from 'tracegate/instrumentation';",
         "import * as semconv from 'tracegate/semconv';",
         "import * as evals from 'tracegate/evals';",
@@ -69,6 +71,8 @@ try {
         "  const c: ChatCompletion = await router.chat.completions.create({ model: 'a', messages: [{ role: 'user', content: 'hi' }] });",
         '  const attempts: number | undefined = getCallInfo(c)?.attempts.length;',
         '  void attempts; void RateLimitError; void register; void semconv; void evals;',
+        "  const proxy: ProxyServer = await startProxy({ config: proxyConfigFromObject({ models: [{ name: 'a', provider: 'openai', model: 'gpt-4o-mini', apiKey: 'sk-x' }] }, { env: {} }), port: 0 });",
+        '  await proxy.shutdown(); await proxy.router.close();',
         '  await router.close(); await mock.close();',
         '  return c.choices[0]!.message.content;',
         '}',
@@ -81,6 +85,31 @@ try {
       JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, skipLibCheck: true, typeRoots: [join(root, 'node_modules/@types')], types: ['node'] }, files: ['index.ts'] }),
     );
     run([tsc, '-p', 'tsconfig.json']);
+  });
+
+  // One call through the proxy from code, with each build: mock upstream → tracegate/proxy → fetch.
+  const proxyCall = (importLine) => `${importLine}
+    const mock = await startMockServer();
+    const config = proxyConfigFromObject({ models: [{ name: 'a', provider: 'openai', model: 'gpt-4o-mini', apiKey: 'sk-pack-check', baseURL: mock.baseURL('openai') }] }, { env: {} });
+    const proxy = await startProxy({ config, port: 0, logger: silentLogger });
+    const r = await fetch(proxy.url + '/v1/chat/completions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'a', messages: [{ role: 'user', content: 'hi' }] }) });
+    const body = await r.json();
+    await proxy.shutdown(); await proxy.router.close(); await mock.close();
+    process.stdout.write(r.status + ' ' + body.object);`;
+  await check("tracegate/proxy (ESM) serves a chat call from code", () => {
+    const text = run(['--input-type=module', '-e', proxyCall("import { startProxy, proxyConfigFromObject, silentLogger } from 'tracegate/proxy'; import { startMockServer } from 'tracegate/mock';")]);
+    if (text !== '200 chat.completion') throw new Error(`answered ${text}`);
+  });
+  await check("tracegate/proxy (CommonJS) serves a chat call from code", () => {
+    const text = run(['-e', `(async () => { ${proxyCall("const { startProxy, proxyConfigFromObject, silentLogger } = require('tracegate/proxy'); const { startMockServer } = require('tracegate/mock');")} })().catch((e) => { console.error(e); process.exit(1); });`]);
+    if (text !== '200 chat.completion') throw new Error(`answered ${text}`);
+  });
+  await check("the main entry exports no proxy and loads no yaml, ajv, proxy or mock (both builds)", () => {
+    const heavy = String(/node_modules[\\/](yaml|ajv)[\\/]|[\\/]src[\\/](proxy|mock)[\\/]/);
+    const cjs = run(['-e', `const t = require('tracegate'); const bad = Object.keys(require.cache).filter((k) => ${heavy}.test(k)); console.log(typeof t.startProxy, typeof t.startMockServer, bad.length)`]);
+    if (cjs.trim() !== 'undefined undefined 0') throw new Error(`require('tracegate'): ${cjs}`);
+    const esm = run(['--input-type=module', '-e', `const t = await import('tracegate'); console.log(typeof t.startProxy, typeof t.startMockServer)`]);
+    if (esm.trim() !== 'undefined undefined') throw new Error(`import('tracegate'): ${esm}`);
   });
 
   await check('npx tracegate --help', () => {

@@ -128,6 +128,10 @@ export interface CallInfo {
   latencyMs: number;
   ttftMs?: number;
   cacheHit: boolean;
+  /** Which cache answered (with `cacheHit`): the exact-match cache or the semantic cache. */
+  cacheKind?: 'exact' | 'semantic';
+  /** A semantic cache hit: how similar the request was to the cached one, the call that produced the answer, what that answer cost. */
+  semanticHit?: { similarity: number; source?: { traceId: string; spanId: string }; savedUsd?: number };
   shadow: boolean;
   trace?: TraceTarget;
   errorClass?: ErrorClass;

@@ -1,4 +1,10 @@
-/** tracegate: an OpenAI-shaped LLM router whose every call is traced and can be scored. */
+/**
+ * tracegate: an OpenAI-shaped LLM router whose every call is traced and can be scored.
+ *
+ * This entry loads the router and what a router call needs, nothing else: the proxy server is
+ * `tracegate/proxy`, the fake providers `tracegate/mock`, the evaluators `tracegate/evals`.
+ * test/core/entry-footprint.test.ts fails when one of them (or yaml, ajv, ...) is imported here.
+ */
 export { Router } from './router/router.js';
 export type { ChatCompletions, ChatCompletionCreateParamsStreaming, ChatCompletionCreateParamsNonStreaming } from './router/router.js';
 export type { RequestOptions } from './router/call.js';
@@ -31,20 +37,3 @@ export type * from './providers/types.js';
 export { computeCost } from './providers/catalog/cost.js';
 export { registerCatalog, resolveModelInfo } from './providers/catalog/index.js';
 export type { CatalogEntry } from './providers/catalog/index.js';
-export * from './mock/index.js';
-export {
-  startProxy,
-  loadProxyConfig,
-  parseProxyConfig,
-  proxyConfigFromObject,
-  ProxyConfigError,
-  hashKey,
-  type ProxyOptions,
-  type ProxyServer,
-  type ProxyConfig,
-  type ProxyConfigInput,
-  type ServerSettings,
-  type ShutdownReport,
-  type ConfigIssue,
-  type ProxyLogger,
-} from './proxy/index.js';

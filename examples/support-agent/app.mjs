@@ -10,7 +10,8 @@
 //
 // Name the service with OTEL_SERVICE_NAME=support-agent (read when tracing starts, before this file runs).
 import { trace } from '@opentelemetry/api';
-import { Router, getCallInfo, isTracegateError, startMockServer } from 'tracegate';
+import { Router, getCallInfo, isTracegateError } from 'tracegate';
+import { startMockServer } from 'tracegate/mock';
 
 // Fake providers (OpenAI and Anthropic wire formats): the fast OpenAI model is rate limited now
 // and then and has a 5xx burst on its second question; the accurate Anthropic model answers carefully.

@@ -1,7 +1,7 @@
 /**
  * The `x-tracegate-*` response headers from a call's CallInfo: trace id (when tracing is on),
  * attempts, fallback, deployment, cost, `x-tracegate-store: degraded` when the shared state store
- * was unavailable, and the proxy's overhead — the time the request spent in
+ * was unavailable, `x-tracegate-cache: hit` or `hit-semantic` for an answer from a cache, and the proxy's overhead — the time the request spent in
  * the proxy outside upstream attempts and the waits between them (body read, validation,
  * routing, admission, serialization). For a stream they are computed when the first chunk is
  * ready, from the attempts so far and the serving attempt's time to first chunk; the cost is
@@ -23,6 +23,11 @@ function ms(n: number): string {
   return (Math.round(Math.max(0, n) * 100) / 100).toString();
 }
 
+/** `hit` (exact-match cache) or `hit-semantic`. */
+function cacheHeader(info: CallInfo): string {
+  return info.cacheKind === 'semantic' ? 'hit-semantic' : 'hit';
+}
+
 /** Headers for a finished call (`elapsedMs` since the request arrived). */
 export function callHeaders(info: CallInfo | undefined, elapsedMs: number, headers: Record<string, string>): void {
   if (!info) return;
@@ -32,7 +37,7 @@ export function callHeaders(info: CallInfo | undefined, elapsedMs: number, heade
   headers['x-tracegate-attempts'] = String(info.attempts.length);
   headers['x-tracegate-fallback'] = info.fallbackUsed ? (info.fallbackAlias ?? 'true') : 'false';
   if (info.deployment) headers['x-tracegate-deployment'] = info.deployment.id;
-  if (info.cacheHit) headers['x-tracegate-cache'] = 'hit';
+  if (info.cacheHit) headers['x-tracegate-cache'] = cacheHeader(info);
   if (info.storeDegraded) headers['x-tracegate-store'] = 'degraded';
   if (typeof info.totalCostUsd === 'number') headers['x-tracegate-cost-usd'] = plainNumber(info.totalCostUsd);
   headers['x-tracegate-overhead-ms'] = ms(elapsedMs - upstream);
@@ -52,7 +57,7 @@ export function streamHeaders(info: CallInfo | undefined, serving: ServingAttemp
   } else {
     headers['x-tracegate-fallback'] = 'false';
     if (info.deployment) headers['x-tracegate-deployment'] = info.deployment.id;
-    headers['x-tracegate-cache'] = 'hit';
+    headers['x-tracegate-cache'] = cacheHeader(info);
   }
   if (info.storeDegraded) headers['x-tracegate-store'] = 'degraded';
   headers['x-tracegate-overhead-ms'] = ms(elapsedMs - upstream);

@@ -11,6 +11,7 @@ import type { JoinSink, JoinedCall } from './model/join.js';
 import type { CallRecord, EvalResult } from './model/records.js';
 import { ProviderAttemptsAcc } from './providers.js';
 import { RouteDistributionAcc } from './routes.js';
+import { SemanticCacheAcc } from './semantic-cache.js';
 import { DEFAULT_SAMPLE_SIZE, TraceSampler } from './sample.js';
 import { TimeBuckets } from './stats/time-buckets.js';
 import type { TraceGrouper } from './traces.js';
@@ -43,6 +44,7 @@ export class WindowAggregator {
   private sawOverrides = false;
   private sawVariant = false;
   private readonly routes = new RouteDistributionAcc();
+  private readonly semantic = new SemanticCacheAcc();
   private readonly providers = new ProviderAttemptsAcc();
   private readonly timeline = new TimeBuckets();
   readonly sampler: TraceSampler;
@@ -67,6 +69,7 @@ export class WindowAggregator {
     const c = j.call;
     const cohorts = [c.shadow ? this.shadowTotals : this.totals, ...this.tables.map((t) => t.cohortFor(j))];
     for (const acc of cohorts) acc.add(j);
+    cohorts.push(...this.semantic.add(j));
     if (c.path !== 'gateway') this.sawDirect = true;
     for (const a of j.attempts) {
       if (a.overrides !== undefined) this.sawOverrides = true;
@@ -112,6 +115,7 @@ export class WindowAggregator {
 
   snapshot(config: RouteConfig | undefined): WindowReport {
     const shadow = this.shadowTotals.requests > 0 ? this.shadowTotals.stats() : null;
+    const semantic = this.semantic.list();
     return {
       label: this.label,
       timeRange: Number.isFinite(this.startMs) ? { startMs: this.startMs, endMs: this.endMs } : null,
@@ -119,6 +123,7 @@ export class WindowAggregator {
       shadowTotals: shadow,
       tables: this.tables.filter((t) => this.shows(t)).map((t) => ({ by: [...t.by], cohorts: t.stats() })),
       routes: this.routes.distributions(config),
+      ...(semantic.length ? { semanticCache: semantic } : {}),
       providers: this.providers.list(),
       providerTimeline: this.timeline.snapshot() ?? null,
       traces: this.sampler.list(),

@@ -174,6 +174,24 @@ export interface RouteDistribution {
   cacheHits: number;
 }
 
+/** The semantic cache on one route (calls that looked it up). */
+export interface SemanticCacheRoute {
+  route: string;
+  /** Calls that searched the cache (hit or miss; skipped ones not counted). */
+  lookups: number;
+  hits: number;
+  hitRate: number | null;
+  /** What producing the served answers cost: what the hits saved. */
+  savedUsd: number;
+  meanHitSimilarity: number | null;
+  /** Failed / verdicts over every evaluator, answers served from the cache. */
+  cachedEvalFailRate: number | null;
+  /** The same for the route's looked-up calls a provider answered. */
+  answeredEvalFailRate: number | null;
+  cachedEvals: EvaluatorStats[];
+  answeredEvals: EvaluatorStats[];
+}
+
 export interface ProviderAttempts {
   provider: string;
   deployment: string;
@@ -248,6 +266,8 @@ export interface WindowReport {
   shadowTotals: CohortStats | null;
   tables: CohortTable[];
   routes: RouteDistribution[];
+  /** Routes whose calls looked up the semantic cache (absent when none did). */
+  semanticCache?: SemanticCacheRoute[];
   providers: ProviderAttempts[];
   providerTimeline: TimeSeries | null;
   traces: SampledTrace[];

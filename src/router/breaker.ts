@@ -11,7 +11,7 @@
  */
 import type { ErrorClass } from '../errors.js';
 import type { Clock } from './clock.js';
-import type { StateStore } from './store/types.js';
+import type { BreakerSuccess, StateStore } from './store/types.js';
 
 export type BreakerState = 'closed' | 'open' | 'half_open';
 
@@ -149,6 +149,7 @@ export class CircuitBreakers {
    */
   async record(id: string, verdict: AttemptVerdict, probe: boolean, errorClass?: ErrorClass, retryAfterMs?: number): Promise<BreakerTransition | undefined> {
     if (!this.config.enabled) return undefined;
+    if (verdict === 'neutral' && !probe) return undefined; // changes nothing: no store round trip
     const c = this.config;
     const now = this.clock.now();
     let transition: BreakerTransition | undefined;
@@ -180,6 +181,15 @@ export class CircuitBreakers {
       return rec;
     });
     return transition;
+  }
+
+  /**
+   * A non-probe success as one settlement operation: a store with `settle` records it itself while
+   * the breaker is closed (the same bucket count and consecutive reset as `record`), and calls
+   * `otherwise` (this `record`) in any other state.
+   */
+  successOp(id: string): BreakerSuccess {
+    return { key: key(id), now: this.clock.now(), windowMs: this.config.windowMs, buckets: BUCKETS, otherwise: () => this.record(id, 'success', false) };
   }
 
   /** Classifies an attempt's error for the breaker. */
@@ -226,6 +236,9 @@ function withCause(rec: BreakerRecord, errorClass: ErrorClass | undefined): Brea
 function key(id: string): string {
   return `breaker:${id}`;
 }
+
+/** The store key of a deployment's breaker record. */
+export const breakerKey = key;
 
 function addToWindow(rec: BreakerRecord, failed: boolean, now: number, windowMs: number): void {
   const width = Math.max(1, Math.floor(windowMs / BUCKETS));

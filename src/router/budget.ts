@@ -12,7 +12,8 @@
  */
 import type { Deployment } from '../providers/types.js';
 import type { Clock } from './clock.js';
-import type { StateStore } from './store/types.js';
+import { reserveSlots } from './store/compose.js';
+import type { ReserveSlot, StateStore } from './store/types.js';
 
 export type BudgetScope = 'route' | 'key' | 'user' | 'team' | 'provider' | 'global';
 export type BudgetWindow = 'minute' | 'hour' | 'day' | 'week' | 'month' | 'total' | number;
@@ -110,27 +111,20 @@ export class Budgets {
 
   /** Reserves `amountUsd` on every slot, or on none (one atomic store operation when the store has `reserveAll`). */
   async reserve(slots: BudgetSlot[], amountUsd: number): Promise<ReserveOutcome> {
-    if (this.store.reserveAll) {
-      const r = await this.store.reserveAll(slots.map((s) => ({ key: s.storeKey, limit: s.rule.limitUsd, ...(s.ttlMs !== undefined ? { ttlMs: s.ttlMs } : {}) })), amountUsd);
-      return r.ok ? { ok: true, reservation: { slots, amountUsd } } : { ok: false, slot: slots[r.failed]!, spentUsd: r.value };
-    }
-    const done: BudgetSlot[] = [];
-    for (const slot of slots) {
-      const r = await this.store.reserve(slot.storeKey, amountUsd, slot.rule.limitUsd, slot.ttlMs);
-      if (!r.ok) {
-        for (const s of done) await this.store.increment(s.storeKey, -amountUsd, s.ttlMs);
-        return { ok: false, slot, spentUsd: r.value };
-      }
-      done.push(slot);
-    }
-    return { ok: true, reservation: { slots: done, amountUsd } };
+    const r = await reserveSlots(this.store, reserveSlotsOf(slots), amountUsd);
+    return r.ok ? { ok: true, reservation: { slots, amountUsd } } : { ok: false, slot: slots[r.failed]!, spentUsd: r.value };
+  }
+
+  /** The store operations that replace a reservation by the real cost (none when they are equal). */
+  settlement(reservation: Reservation, actualUsd: number): { key: string; amount: number; ttlMs?: number }[] {
+    const delta = actualUsd - reservation.amountUsd;
+    if (delta === 0) return [];
+    return reservation.slots.map((s) => ({ key: s.storeKey, amount: delta, ...(s.ttlMs !== undefined ? { ttlMs: s.ttlMs } : {}) }));
   }
 
   /** Replaces the reservation by the real cost (0 releases it). */
   async settle(reservation: Reservation, actualUsd: number): Promise<void> {
-    const delta = actualUsd - reservation.amountUsd;
-    if (delta === 0) return;
-    for (const s of reservation.slots) await this.store.increment(s.storeKey, delta, s.ttlMs);
+    for (const i of this.settlement(reservation, actualUsd)) await this.store.increment(i.key, i.amount, i.ttlMs);
   }
 
   /** Spent plus reserved on a budget for a scope value in the current window. */
@@ -138,6 +132,11 @@ export class Budgets {
     const w = windowId(rule.window, this.clock.now());
     return (await this.store.increment(`budget:${rule.scope}:${value}:${String(rule.window)}:${w.id}`, 0, w.ttlMs)) ?? 0;
   }
+}
+
+/** The store's view of budget slots: counter key, limit, expiry. */
+export function reserveSlotsOf(slots: readonly BudgetSlot[]): ReserveSlot[] {
+  return slots.map((s) => ({ key: s.storeKey, limit: s.rule.limitUsd, ...(s.ttlMs !== undefined ? { ttlMs: s.ttlMs } : {}) }));
 }
 
 function scopeValue(scope: BudgetScope, alias: string, d: Deployment, identity: CallIdentity | undefined): string | undefined {

@@ -43,13 +43,14 @@ export interface CachedAnswer {
 
 const IGNORED = new Set(['stream', 'stream_options', 'user', 'metadata']);
 
-function stable(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(stable);
+/** A copy with object keys sorted and undefined values left out (stable JSON). */
+export function stableJson(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(stableJson);
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(value).sort()) {
       const v = (value as Record<string, unknown>)[k];
-      if (v !== undefined) out[k] = stable(v);
+      if (v !== undefined) out[k] = stableJson(v);
     }
     return out;
   }
@@ -59,7 +60,7 @@ function stable(value: unknown): unknown {
 export function cacheKey(operation: 'chat' | 'embeddings', params: Record<string, unknown>, scope?: string): string {
   const normalized: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(params)) if (!IGNORED.has(k)) normalized[k] = v;
-  const text = JSON.stringify([operation, scope ?? null, stable(normalized)]);
+  const text = JSON.stringify([operation, scope ?? null, stableJson(normalized)]);
   return `cache:${createHash('sha256').update(text).digest('hex')}`;
 }
 

@@ -12,7 +12,8 @@ import type { RouterCore } from './core.js';
 import { decide } from './decisions.js';
 import type { GuardrailHooks } from './hooks.js';
 import { nextId } from './ids.js';
-import type { Admission, RateLimit } from './limits.js';
+import { admittedWindows, rateWindows, type RateLimit } from './limits.js';
+import { admitWith } from './store/compose.js';
 import { markFailure, newCallInfo } from './outcome.js';
 import { estimateChatPromptTokens, estimateEmbeddingTokens, requestedMaxOutput } from './token-estimate.js';
 
@@ -51,10 +52,8 @@ export function groupFor(core: RouterCore, alias: string): readonly Deployment[]
   return group;
 }
 
-/** Per-call state; `keyAdmission` is set once the caller's key was admitted. */
-export interface LiveCall extends CallState {
-  keyAdmission?: Admission;
-}
+/** Per-call state (the key admission fields live on CallState: the attempt admission takes them). */
+export type LiveCall = CallState;
 
 export function beginCall(
   core: RouterCore,
@@ -101,8 +100,13 @@ export function beginCall(
   return state;
 }
 
-/** Admits the call against its key's RPM/TPM (before any upstream call). */
-export async function admitKey(core: RouterCore, state: LiveCall): Promise<void> {
+/**
+ * Notes the caller key's RPM/TPM for admission. Nothing is asked of the store here: the key's
+ * windows go with the call's first attempt admission (one store operation for both), or are
+ * checked on their own by `admitKeyNow` when the call needs it earlier or ends without attempting.
+ * Either way a call refused by its key's limit gets the same error, before any upstream call.
+ */
+export function admitKey(core: RouterCore, state: LiveCall): void {
   const id = state.identity;
   if (!id?.key) return;
   const own = id.rpm !== undefined || id.tpm !== undefined ? { rpm: id.rpm, tpm: id.tpm } : undefined;
@@ -111,12 +115,24 @@ export async function admitKey(core: RouterCore, state: LiveCall): Promise<void>
   const clean: RateLimit = {};
   if (limit.rpm !== undefined) clean.rpm = limit.rpm;
   if (limit.tpm !== undefined) clean.tpm = limit.tpm;
-  const a = await core.limiter.admit(`key:${id.key}`, clean, state.promptTokens);
-  if (!a.ok) {
-    decide(state.event, 'rate_limit', 'reject', { 'rate_limit.scope': 'key', 'rate_limit.limit': a.limit ?? 'rpm', 'rate_limit.retry_after_ms': a.retryAfterMs ?? 0 });
-    throw new RateLimitError(`rate limit of key "${id.key}" reached (${a.limit})`, { code: 'rate_limit_exceeded', retryAfterMs: a.retryAfterMs ?? 0 });
-  }
-  state.keyAdmission = a;
+  state.pendingKey = { scope: `key:${id.key}`, limit: clean };
+}
+
+/** Checks a pending key admission now, on its own (throws the key's RateLimitError when refused). */
+export async function admitKeyNow(core: RouterCore, state: CallState): Promise<void> {
+  const p = state.pendingKey;
+  if (!p) return;
+  state.pendingKey = undefined;
+  const windows = rateWindows(p.scope, p.limit, state.promptTokens);
+  const out = await admitWith(core.store, { now: core.clock.now(), callWindows: windows.slots });
+  if (!out.ok && out.stage === 'call') throw keyRefused(state, windows.kinds[out.index]!, out.retryAfterMs);
+  state.keyAdmission = admittedWindows(p.scope, p.limit, state.promptTokens);
+}
+
+/** The error (and decision) of a call refused by its key's rate limit. */
+export function keyRefused(state: CallState, limit: 'rpm' | 'tpm', retryAfterMs: number): RateLimitError {
+  decide(state.event, 'rate_limit', 'reject', { 'rate_limit.scope': 'key', 'rate_limit.limit': limit, 'rate_limit.retry_after_ms': retryAfterMs });
+  return new RateLimitError(`rate limit of key "${state.identity?.key}" reached (${limit})`, { code: 'rate_limit_exceeded', retryAfterMs });
 }
 
 /** Marks the call when the shared store is answering from its failure policies (span attribute, metric). */

@@ -1,6 +1,7 @@
 /** The per-call state shared by every attempt of one router call. */
 import type { CallEvent } from '../channels.js';
 import type { CallIdentity } from './budget.js';
+import type { Admission, RateLimit } from './limits.js';
 
 export interface CallState {
   readonly event: CallEvent;
@@ -22,4 +23,12 @@ export interface CallState {
   /** Output tokens the request allows, when it says. */
   maxOutputTokens?: number;
   identity?: CallIdentity;
+  /**
+   * The caller key's rate limit, not yet checked: it is checked with the call's first attempt
+   * admission (one store operation), or on its own when the call needs it earlier (cache lookup)
+   * or ends without an admission.
+   */
+  pendingKey?: { scope: string; limit: RateLimit };
+  /** Set once the caller's key was admitted (its TPM is corrected when the call ends). */
+  keyAdmission?: Admission;
 }

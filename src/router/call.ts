@@ -11,7 +11,7 @@ import { EmbeddingCreateParamsSchema, type CreateEmbeddingResponse } from '../wi
 import { assertDepth } from '../wire/nesting.js';
 import { parseOrThrow } from '../wire/validate.js';
 import { cacheKey, type CachedAnswer } from './cache.js';
-import { admitKey, beginCall, groupFor, guarded, settleSuccess, type LiveCall, type RequestOptions } from './call-lifecycle.js';
+import { admitKey, admitKeyNow, beginCall, groupFor, guarded, settleSuccess, type LiveCall, type RequestOptions } from './call-lifecycle.js';
 import { replayStream, startStream } from './call-stream.js';
 import type { RouterCore } from './core.js';
 import { decide } from './decisions.js';
@@ -22,6 +22,7 @@ import { repairParams, type GuardrailHooks } from './hooks.js';
 import { mirrorCall } from './mirror.js';
 import { chatRunner, embeddingsRunner } from './operations.js';
 import { markCacheHit, markSuccess } from './outcome.js';
+import { semanticLookup, semanticStore, type SemanticSlot } from './semantic-cache/lookup.js';
 import { nextAliases } from './policy/fallback.js';
 import { jsonBytes } from './store/byte-lru.js';
 import type { ChatCompletionStream } from './stream.js';
@@ -45,8 +46,9 @@ function cacheSlot(core: RouterCore, state: LiveCall, operation: 'chat' | 'embed
 
 async function cacheLookup(core: RouterCore, state: LiveCall, slot: CacheSlot | undefined): Promise<CachedAnswer | undefined> {
   if (!slot) return undefined;
-  const hit = await core.store.cacheGet<CachedAnswer>(slot.key, core.clock.now());
-  decide(state.event, 'cache', hit ? 'hit' : 'miss', { 'cache.key': slot.key.slice(6, 22) });
+  // A cache hit counts against the key's rate limit too: both questions go to the store together.
+  const [, hit] = await Promise.all([admitKeyNow(core, state), core.store.cacheGet<CachedAnswer>(slot.key, core.clock.now())]);
+  decide(state.event, 'cache', hit ? 'hit' : 'miss', { 'cache.kind': 'exact', 'cache.key': slot.key.slice(6, 22) });
   return hit;
 }
 
@@ -56,17 +58,24 @@ function cacheStore(core: RouterCore, state: LiveCall, slot: CacheSlot | undefin
   const value: CachedAnswer = { ...answer, result: structuredClone(answer.result), storedAt: now };
   const bytes = jsonBytes(value);
   if (bytes > core.policies.cache.maxEntryBytes) {
-    decide(state.event, 'cache', 'skip', { 'cache.key': slot.key.slice(6, 22), 'cache.bytes': bytes, 'cache.max_entry_bytes': core.policies.cache.maxEntryBytes });
+    decide(state.event, 'cache', 'skip', { 'cache.kind': 'exact', 'cache.key': slot.key.slice(6, 22), 'cache.bytes': bytes, 'cache.max_entry_bytes': core.policies.cache.maxEntryBytes });
     return;
   }
   void core.store.cacheSet(slot.key, value, slot.ttlMs, now, bytes).then(
-    () => decide(state.event, 'cache', 'store', { 'cache.key': slot.key.slice(6, 22), 'cache.ttl_ms': slot.ttlMs }),
+    () => decide(state.event, 'cache', 'store', { 'cache.kind': 'exact', 'cache.key': slot.key.slice(6, 22), 'cache.ttl_ms': slot.ttlMs }),
     () => {},
   );
 }
 
 /** Non-streaming chat: the attempt loop, then post-call guardrails (repair on the same deployment, block, guardrail fallbacks). */
-async function runChat(core: RouterCore, state: LiveCall, params: ChatCompletionCreateParams, hooks: GuardrailHooks, slot: CacheSlot | undefined): Promise<ChatCompletion> {
+async function runChat(
+  core: RouterCore,
+  state: LiveCall,
+  params: ChatCompletionCreateParams,
+  hooks: GuardrailHooks,
+  slot: CacheSlot | undefined,
+  semSlot: SemanticSlot | undefined,
+): Promise<ChatCompletion> {
   const visited = new Set<string>();
   const repairsByHook = new Map<string, number>();
   let request = params;
@@ -102,6 +111,7 @@ async function runChat(core: RouterCore, state: LiveCall, params: ChatCompletion
     if (post.action === 'pass') {
       markSuccess(state.event.info, answer.event, state.startedAt);
       cacheStore(core, state, slot, { operation: 'chat', result: answer.value, deployment: answer.event.deployment });
+      if (core.semantic) semanticStore(core, core.semantic, state, semSlot, answer.value, answer.event.deployment);
       return settleSuccess(core, state, answer.value);
     }
     const attemptsLeft = state.maxAttempts - state.nextAttemptIndex;
@@ -150,13 +160,24 @@ export async function createChatCompletion(core: RouterCore, rawParams: unknown,
       params = await runPreCallHooks(state, hooks.preCall, parsed.model, parsed);
       if (params !== parsed) state.promptTokens = estimateChatPromptTokens(params);
     }
-    await admitKey(core, state);
+    admitKey(core, state);
     const slot = cacheSlot(core, state, 'chat', params, options);
     const cached = await cacheLookup(core, state, slot);
     if (cached && cached.operation === 'chat') {
       if (stream) return replayStream(core, state, cached);
       markCacheHit(state.event.info, cached.deployment, state.startedAt);
       return settleSuccess(core, state, structuredClone(cached.result) as ChatCompletion);
+    }
+    let sem: Awaited<ReturnType<typeof semanticLookup>> = {};
+    if (core.semantic && core.policies.semanticCache[params.model]) {
+      // The key is admitted before its lookup embeds anything: a semantic hit counts against its rate limit too.
+      await admitKeyNow(core, state);
+      sem = await semanticLookup(core, core.semantic, state, params, options, (p, o) => createEmbeddings(core, p, o));
+    }
+    if (sem.hit) {
+      if (stream) return replayStream(core, state, sem.hit);
+      markCacheHit(state.event.info, sem.hit.deployment, state.startedAt);
+      return settleSuccess(core, state, structuredClone(sem.hit.result) as ChatCompletion);
     }
     const mirror = core.policies.mirror[parsed.model];
     if (mirror && !state.event.shadow) {
@@ -165,11 +186,13 @@ export async function createChatCompletion(core: RouterCore, rawParams: unknown,
       );
     }
     if (stream) {
-      return startStream(core, state, params, hooks, (completion) =>
-        cacheStore(core, state, slot, { operation: 'chat', result: completion, deployment: state.event.info.deployment! }),
-      );
+      return startStream(core, state, params, hooks, (completion) => {
+        const deployment = state.event.info.deployment!;
+        cacheStore(core, state, slot, { operation: 'chat', result: completion, deployment });
+        if (core.semantic) semanticStore(core, core.semantic, state, sem.slot, completion, deployment);
+      });
     }
-    return runChat(core, state, params, hooks, slot);
+    return runChat(core, state, params, hooks, slot, sem.slot);
   });
 }
 
@@ -180,7 +203,7 @@ export async function createEmbeddings(core: RouterCore, rawParams: unknown, opt
   const state = beginCall(core, 'embeddings', params.model, params, false, options);
   return guarded(core, state, async () => {
     if (state.signal?.aborted) throw new AbortedError();
-    await admitKey(core, state);
+    admitKey(core, state);
     const slot = cacheSlot(core, state, 'embeddings', params, options);
     const cached = await cacheLookup(core, state, slot);
     if (cached && cached.operation === 'embeddings') {

@@ -10,6 +10,7 @@ import type { Deployment } from '../providers/types.js';
 import { DEFAULT_BREAKER, type BreakerConfig } from './breaker.js';
 import type { BudgetRule } from './budget.js';
 import { DEFAULT_CACHE, type CacheConfig } from './cache.js';
+import { PerAliasCacheSchema, resolveSemantic, SemanticCacheSchema, type SemanticCacheConfig } from './semantic-cache/config.js';
 import type { Clock } from './clock.js';
 import type { GuardrailHooks } from './hooks.js';
 import type { RateLimit } from './limits.js';
@@ -105,6 +106,10 @@ export const PolicyOptionsShape = {
       maxBytes: posInt().optional(),
       maxEntryBytes: posInt().optional(),
       perKey: z.boolean().optional(),
+      /** The semantic cache for every chat alias (see docs/router.md). */
+      semantic: SemanticCacheSchema.optional(),
+      /** Per alias: `{ semantic: {...} }` (merged over `semantic`) or `{ semantic: false }`. */
+      perAlias: PerAliasCacheSchema.optional(),
     })
     .optional(),
   mirror: z.record(z.string(), z.strictObject({ to: z.string().min(1), sampleRate: z.number().min(0).max(1) })).optional(),
@@ -147,6 +152,8 @@ export interface Policies {
   keyLimits: Record<string, RateLimit>;
   defaultKeyLimit?: RateLimit;
   cache: CacheConfig;
+  /** The semantic cache of each alias that has one. */
+  semanticCache: Record<string, SemanticCacheConfig>;
   mirror: MirrorConfig;
   hooks: GuardrailHooks;
 }
@@ -233,6 +240,7 @@ export function resolvePolicies(input: PolicyInput, deployments: readonly Deploy
       maxEntryBytes: c.maxEntryBytes ?? DEFAULT_CACHE.maxEntryBytes,
       perKey: c.perKey ?? DEFAULT_CACHE.perKey,
     },
+    semanticCache: resolveSemantic(c.semantic, c.perAlias, aliases, fail),
     mirror: input.mirror ?? {},
     hooks: (input.hooks ?? {}) as GuardrailHooks,
   };

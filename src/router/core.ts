@@ -6,6 +6,7 @@ import type { Clock } from './clock.js';
 import type { Policies } from './config-policies.js';
 import type { RateLimiter } from './limits.js';
 import type { RoutingAdjustments } from './routing-adjust.js';
+import type { SemanticStore } from './semantic-cache/store.js';
 import type { StatsTable } from './stats.js';
 import type { StateStore } from './store/types.js';
 import type { RoutingStrategy } from './strategies/index.js';
@@ -25,5 +26,7 @@ export interface RouterCore {
   readonly limiter: RateLimiter;
   readonly stats: StatsTable;
   readonly adjustments: RoutingAdjustments;
+  /** The semantic cache's entries (absent: no alias has a semantic cache). */
+  readonly semantic?: SemanticStore;
   strategyFor(alias: string, override?: string): RoutingStrategy;
 }

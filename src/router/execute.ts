@@ -23,6 +23,7 @@ import type { AttemptPlan } from './attempt.js';
 import { applyOverrides } from './overrides.js';
 import { overridesForAttempt } from './variants.js';
 import { admitAttempt, releaseAttempt, type Ticket } from './admission.js';
+import { admitKeyNow } from './call-lifecycle.js';
 import type { CallState } from './call-state.js';
 import { applyRules, filterBreakers, fittingDeployments, neededTokens, pickDeployment } from './candidates.js';
 import { sleep } from './clock.js';
@@ -97,9 +98,16 @@ class Run<T> {
   async execute(): Promise<Answer<T>> {
     const visited = this.opts.visited ?? new Set<string>();
     visited.add(this.opts.alias);
-    const answer = await this.tryAlias(this.opts.alias, this.opts.depth ?? 0, visited);
-    if (answer) return answer;
-    throw this.finalError();
+    try {
+      const answer = await this.tryAlias(this.opts.alias, this.opts.depth ?? 0, visited);
+      if (answer) return answer;
+      throw this.finalError();
+    } catch (err) {
+      // Nothing was admitted (every deployment skipped before its admission): the key's limit is
+      // still checked, and a refusal there is the call's answer, as when it is checked first.
+      await admitKeyNow(this.core, this.state);
+      throw err;
+    }
   }
 
   private async tryAlias(requested: string, depth: number, visited: Set<string>): Promise<Answer<T> | undefined> {

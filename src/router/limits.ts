@@ -7,7 +7,8 @@
  */
 import type { Deployment } from '../providers/types.js';
 import type { Clock } from './clock.js';
-import type { StateStore } from './store/types.js';
+import { settleWith } from './store/compose.js';
+import type { StateStore, WindowSlot } from './store/types.js';
 
 export const RATE_WINDOW_MS = 60_000;
 
@@ -55,10 +56,15 @@ export class RateLimiter {
 
   /** Corrects TPM counters from the estimate to the real token count. */
   async reconcile(admission: Admission, actualTokens: number): Promise<void> {
+    const windows = this.corrections(admission, actualTokens);
+    if (windows.length) await settleWith(this.store, { now: this.clock.now(), windows });
+  }
+
+  /** The window corrections that replace a request's estimated tokens by the real count. */
+  corrections(admission: Admission, actualTokens: number): { key: string; amount: number; windowMs: number }[] {
     const delta = actualTokens - admission.tokens;
-    if (delta === 0 || admission.tpmKeys.length === 0) return;
-    const now = this.clock.now();
-    for (const k of admission.tpmKeys) await this.store.windowAdd(k, delta, RATE_WINDOW_MS, now);
+    if (delta === 0) return [];
+    return admission.tpmKeys.map((key) => ({ key, amount: delta, windowMs: RATE_WINDOW_MS }));
   }
 
   /** Share of the deployment's limits still free (1 when it has none). */
@@ -78,4 +84,24 @@ export function deploymentScope(d: Deployment): string {
 
 export function hasLimit(d: Deployment): boolean {
   return d.rpm !== undefined || d.tpm !== undefined;
+}
+
+/** The windows a request of `tokens` takes under `scope`: RPM (1), then TPM (its tokens). */
+export function rateWindows(scope: string, limit: RateLimit, tokens: number): { slots: WindowSlot[]; kinds: ('rpm' | 'tpm')[] } {
+  const slots: WindowSlot[] = [];
+  const kinds: ('rpm' | 'tpm')[] = [];
+  if (limit.rpm !== undefined) {
+    slots.push({ key: `rl:${scope}:rpm`, amount: 1, windowMs: RATE_WINDOW_MS, limit: limit.rpm });
+    kinds.push('rpm');
+  }
+  if (limit.tpm !== undefined) {
+    slots.push({ key: `rl:${scope}:tpm`, amount: tokens, windowMs: RATE_WINDOW_MS, limit: limit.tpm });
+    kinds.push('tpm');
+  }
+  return { slots, kinds };
+}
+
+/** The admission record of windows taken by `rateWindows` (what `reconcile` corrects later). */
+export function admittedWindows(scope: string, limit: RateLimit, tokens: number): Admission {
+  return { ok: true, tpmKeys: limit.tpm !== undefined ? [`rl:${scope}:tpm`] : [], tokens };
 }

@@ -80,6 +80,7 @@ export function markSuccess(info: CallInfo, ev: AttemptEvent, startedAt: number)
 export function markCacheHit(info: CallInfo, deployment: CallInfo['deployment'], startedAt: number): void {
   if (deployment) info.deployment = deployment;
   info.cacheHit = true;
+  info.cacheKind ??= 'exact';
   info.outcome = 'cache_hit';
   info.totalCostUsd = 0;
   info.latencyMs = performance.now() - startedAt;

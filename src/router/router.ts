@@ -25,6 +25,7 @@ import type { RouterCore } from './core.js';
 import { RateLimiter } from './limits.js';
 import { RoutingAdjustments } from './routing-adjust.js';
 import { StatsTable, type DeploymentStats } from './stats.js';
+import { SemanticStore } from './semantic-cache/store.js';
 import { createStore } from './store/config.js';
 import type { StateStore } from './store/types.js';
 import { createStrategy, type RoutingStrategy, type StrategyName } from './strategies/index.js';
@@ -60,6 +61,7 @@ export class Router implements RouterCore {
   readonly stats: StatsTable;
   /** Runtime routing adjustments (eval-aware routing): weight multipliers and alias redirects. */
   readonly routing: RoutingAdjustments;
+  readonly semantic?: SemanticStore;
   private readonly all: readonly Deployment[];
   private readonly ownsStore: boolean;
   private readonly strategies = new Map<StrategyName, RoutingStrategy>();
@@ -99,6 +101,7 @@ export class Router implements RouterCore {
     this.budgets = new Budgets(this.policies.budgets, this.store, this.clock);
     this.limiter = new RateLimiter(this.store, this.clock);
     this.stats = new StatsTable();
+    if (Object.keys(this.policies.semanticCache).length) this.semantic = new SemanticStore(this.store);
     const variantNames = new Map(this.all.map((d) => [d.id, d.overrides?.variants?.map((v) => v.name) ?? []]));
     this.routing = new RoutingAdjustments(this.store, new Set(this.all.map((d) => d.id)), new Set(groups.keys()), () => this.clock.now(), (id) => variantNames.get(id) ?? []);
     this.chat = {

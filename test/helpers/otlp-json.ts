@@ -1,8 +1,8 @@
-/** Reads an OTLP/JSON lines file (one ExportTraceServiceRequest per line) into flat span records. */
+/** Reads an OTLP/JSON lines file (one ExportTraceServiceRequest per line) into flat span records, through the product's one decoder (src/otlp/json.ts). */
 import { readFileSync } from 'node:fs';
-import { otlpAttributes, type OtlpAttr, type OtlpKeyValue } from '../../src/evals/offline/otlp-json.js';
+import { eachOtlpSpan, isOtlpRequest, type OtlpAttrValue } from '../../src/otlp/json.js';
 
-export type AttrValue = OtlpAttr;
+export type AttrValue = OtlpAttrValue;
 
 export interface FlatSpan {
   traceId: string;
@@ -17,50 +17,26 @@ export interface FlatSpan {
   scope: string;
 }
 
-type KeyValue = OtlpKeyValue;
-const attrs = otlpAttributes;
-
 export function parseOtlpJsonLines(text: string): FlatSpan[] {
   const spans: FlatSpan[] = [];
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
-    const req = JSON.parse(line) as {
-      resourceSpans: {
-        resource?: { attributes?: KeyValue[] };
-        scopeSpans: {
-          scope?: { name?: string };
-          spans: {
-            traceId: string;
-            spanId: string;
-            parentSpanId?: string;
-            name: string;
-            kind: number;
-            status?: { code?: number };
-            attributes?: KeyValue[];
-            events?: { name: string; attributes?: KeyValue[] }[];
-          }[];
-        }[];
-      }[];
-    };
-    for (const rs of req.resourceSpans) {
-      const resource = attrs(rs.resource?.attributes);
-      for (const ss of rs.scopeSpans) {
-        for (const s of ss.spans) {
-          spans.push({
-            traceId: s.traceId,
-            spanId: s.spanId,
-            parentSpanId: s.parentSpanId || undefined,
-            name: s.name,
-            kind: s.kind,
-            statusCode: s.status?.code ?? 0,
-            attributes: attrs(s.attributes),
-            events: (s.events ?? []).map((e) => ({ name: e.name, attributes: attrs(e.attributes) })),
-            resource,
-            scope: ss.scope?.name ?? '',
-          });
-        }
-      }
-    }
+    const req: unknown = JSON.parse(line);
+    if (!isOtlpRequest(req)) throw new Error(`not an OTLP/JSON ExportTraceServiceRequest: ${line.slice(0, 80)}`);
+    eachOtlpSpan(req, (s) => {
+      spans.push({
+        traceId: s.traceId,
+        spanId: s.spanId,
+        parentSpanId: s.parentSpanId,
+        name: s.name,
+        kind: s.kind,
+        statusCode: s.statusCode,
+        attributes: Object.fromEntries(s.attributes),
+        events: s.events.map((e) => ({ name: e.name, attributes: Object.fromEntries(e.attributes) })),
+        resource: Object.fromEntries(s.resource),
+        scope: s.scope,
+      });
+    });
   }
   return spans;
 }

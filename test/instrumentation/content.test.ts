@@ -76,7 +76,7 @@ describe('content capture', () => {
     await t.router.chat.completions.create({ model: 'support-fast', messages: [{ role: 'user', content: 'refund A-1' }] });
     const a = attemptAttrs();
     expect(JSON.parse(a['gen_ai.output.messages'] as string)).toEqual([
-      { role: 'assistant', parts: [{ type: 'tool_call', id: 'call_0', name: 'refund', arguments: { order: 'A-1', amount: 10 } }], finish_reason: 'tool_calls' },
+      { role: 'assistant', parts: [{ type: 'tool_call', id: 'call_0', name: 'refund', arguments: { order: 'A-1', amount: 10 } }], finish_reason: 'tool_call' },
     ]);
     expect(JSON.parse(a['output.value'] as string)).toEqual([{ name: 'refund', arguments: { order: 'A-1', amount: 10 } }]);
     expect(a['output.mime_type']).toBe('application/json');

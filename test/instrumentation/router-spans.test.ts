@@ -719,6 +719,7 @@ describe('router policies on spans', () => {
             "tracegate.cache.action": "hit",
             "tracegate.cache.hit": true,
             "tracegate.cache.key": "554d78d4dfc5f4d1",
+            "tracegate.cache.kind": "exact",
             "tracegate.call.id": "<call-id>",
             "tracegate.cost.total_usd": 0,
             "tracegate.deployment.id": "support-fast#0",
@@ -735,6 +736,7 @@ describe('router policies on spans', () => {
             {
               "attributes": {
                 "tracegate.cache.key": "554d78d4dfc5f4d1",
+                "tracegate.cache.kind": "exact",
                 "tracegate.decision.action": "hit",
               },
               "name": "tracegate.cache",

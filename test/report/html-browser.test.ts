@@ -99,11 +99,14 @@ describe('HTML report in headless Chromium', () => {
     // Latency: 3 percentiles × 3 routes; evals: (route and
     // provider cohorts) × evaluators; providers over time: at least one bar per provider.
     expect(await page.locator('svg[data-chart=latency] .pt').count()).toBe(4 * 3);
-    // Cost: per successful trace next to per call, for each of the 4 routes with calls.
-    expect(await page.locator('svg[data-chart=cost] .pt').count()).toBe(4 * 2);
+    // Cost: per successful trace next to per call, for each of the 4 routes with calls; no bar
+    // where there is no figure (support-accurate has no successful trace).
     const routeCohorts = report.tables[0]!.cohorts.filter((c) => !c.shadow && (c.costPerSuccessfulTrace !== null || c.costPerRequest !== null));
+    expect(routeCohorts).toHaveLength(4);
     const costBars = await page.locator('svg[data-chart=cost] .pt').evaluateAll((els) => els.map((e) => [e.getAttribute('data-series'), Number(e.getAttribute('data-value'))]));
-    expect(costBars).toEqual(routeCohorts.flatMap((c) => [['per successful trace', c.costPerSuccessfulTrace ?? 0], ['per call', c.costPerRequest ?? 0]]));
+    const expectedBars = routeCohorts.flatMap((c) => [['per successful trace', c.costPerSuccessfulTrace], ['per call', c.costPerRequest]].filter(([, v]) => v !== null));
+    expect(expectedBars).toHaveLength(7);
+    expect(costBars).toEqual(expectedBars);
     await expect(page.locator('#tables').textContent()).resolves.toContain('Traces by route (a trace is in every cohort it touched)');
     // route (support-fast, hostile alias: 2 evaluators each; classify: 1) + provider (openai: 3, gemini: 2).
     expect(await page.locator('svg[data-chart=evals] .pt').count()).toBe(2 + 2 + 1 + 3 + 2);
@@ -114,6 +117,11 @@ describe('HTML report in headless Chromium', () => {
     // The comparison section shows the flags.
     await expect(page.locator('#comparison').isVisible()).resolves.toBe(true);
     expect(await page.locator('#comparison .flag.route_rollback').count()).toBeGreaterThanOrEqual(1);
+
+    // The trace list is in start order, and says so.
+    await expect(page.locator('#traces > p').textContent()).resolves.toMatch(/^27 calls in start order\./);
+    const starts = await page.locator('tr.trace td:first-child').allTextContents();
+    expect(starts).toEqual([...starts].sort());
 
     // Click a trace whose failed evaluation has the hostile explanation: waterfall and evaluations appear.
     const rows = page.locator('tr.trace');
@@ -144,6 +152,61 @@ describe('HTML report in headless Chromium', () => {
     expect(problems).toEqual([]);
     expect(requests.filter((u) => !u.startsWith('file://'))).toEqual([]);
     if (process.env.SHOT) await page.screenshot({ path: process.env.SHOT, fullPage: true });
+    await page.close();
+  }, 60_000);
+
+  it('at 1400 px: cohort tables fit without scrolling sideways, $/successful trace is in view, chart labels neither overlap nor clip', async () => {
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 1400, height: 1000 });
+    await page.goto(`file://${htmlFile}`, { waitUntil: 'load' });
+
+    const boxes = await page.locator('#tables .scroll').evaluateAll((els) => els.map((e) => ({ scroll: e.scrollWidth, client: e.clientWidth })));
+    expect(boxes.length).toBeGreaterThanOrEqual(4);
+    for (const b of boxes) expect(b.scroll, 'cohort table scrolls sideways').toBeLessThanOrEqual(b.client);
+    const headline = page.locator('#tables th', { hasText: /^\$\/successful trace$/ });
+    expect(await headline.count()).toBeGreaterThanOrEqual(2);
+    for (const th of await headline.all()) {
+      await th.scrollIntoViewIfNeeded();
+      const box = (await th.boundingBox())!;
+      const wrap = (await th.evaluate((e) => {
+        const r = e.closest('.scroll')!.getBoundingClientRect();
+        return { left: r.left, right: r.right };
+      }))!;
+      expect(box.width).toBeGreaterThan(0);
+      expect(box.x).toBeGreaterThanOrEqual(wrap.left);
+      expect(box.x + box.width).toBeLessThanOrEqual(Math.min(wrap.right, 1400));
+    }
+    // The page itself does not scroll sideways either.
+    expect(await page.locator('html').evaluate((e) => e.scrollWidth)).toBeLessThanOrEqual(1400);
+
+    // Every chart's texts: inside their SVG, and x-axis labels clear of each other (rendered boxes).
+    const charts = await page.locator('#charts svg[data-chart]').evaluateAll((svgs) =>
+      svgs.map((svg) => {
+        const outer = svg.getBoundingClientRect();
+        const texts = Array.from(svg.querySelectorAll('text') as ArrayLike<(typeof svgs)[number]>).map((t) => {
+          const r = t.getBoundingClientRect();
+          return { cls: t.getAttribute('class'), text: t.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+        });
+        return { chart: svg.getAttribute('data-chart'), outer: { left: outer.left, right: outer.right, top: outer.top, bottom: outer.bottom }, texts };
+      }),
+    );
+    expect(charts.map((c) => c.chart)).toEqual(['latency', 'cost', 'evals', 'providers']);
+    for (const c of charts) {
+      for (const t of c.texts) {
+        expect(t.left, `${c.chart}: "${t.text}" clipped left`).toBeGreaterThanOrEqual(c.outer.left - 0.5);
+        expect(t.right, `${c.chart}: "${t.text}" clipped right`).toBeLessThanOrEqual(c.outer.right + 0.5);
+        expect(t.top, `${c.chart}: "${t.text}" clipped at the top`).toBeGreaterThanOrEqual(c.outer.top - 0.5);
+        expect(t.bottom, `${c.chart}: "${t.text}" clipped at the bottom`).toBeLessThanOrEqual(c.outer.bottom + 0.5);
+      }
+      const xs = c.texts.filter((t) => t.cls === 'xlabel').sort((a, b) => a.left - b.left);
+      if (c.chart !== 'evals') expect(xs.length, `${c.chart} has x labels`).toBeGreaterThanOrEqual(2);
+      for (let i = 1; i < xs.length; i++) expect(xs[i]!.left, `${c.chart}: "${xs[i]!.text}" overlaps "${xs[i - 1]!.text}"`).toBeGreaterThanOrEqual(xs[i - 1]!.right);
+    }
+    // The cost axis: one notation (the same decimals on every tick).
+    const costTicks = charts[1]!.texts.filter((t) => t.cls === 'tick').map((t) => t.text!);
+    expect(costTicks.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(costTicks.map((t) => t.split('.')[1]?.length ?? 0)).size).toBe(1);
+    if (process.env.SHOT_1400) await page.screenshot({ path: process.env.SHOT_1400 });
     await page.close();
   }, 60_000);
 });

@@ -12,7 +12,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { ConfigError } from '../../errors.js';
 import { parseTraceparent } from '../record.js';
-import { otlpAttributes, type OtlpAttr, type OtlpKeyValue } from './otlp-json.js';
+import { eachOtlpSpan, isOtlpRequest, type OtlpAttrValue, type OtlpSpanRecord } from '../../otlp/json.js';
 import type { EvalMessage, EvaluationRoute } from '../types.js';
 import type { EvaluationTargetRef } from '../../channels.js';
 
@@ -38,20 +38,9 @@ export interface TraceFileAnswers {
   spans: number;
 }
 
-type Attr = OtlpAttr;
+type Attr = OtlpAttrValue;
 
-interface OtlpSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  flags?: number;
-  status?: { code?: number };
-  attributes?: OtlpKeyValue[];
-  events?: { name: string; attributes?: OtlpKeyValue[] }[];
-}
-
-const attrs = otlpAttributes;
+const attrs = (m: ReadonlyMap<string, Attr>): Record<string, Attr> => Object.fromEntries(m);
 
 /** Calls `fn` with each non-empty line of a file and its number; a missing file is a ConfigError. */
 async function eachLine(file: string, missing: string, fn: (line: string, where: string) => void): Promise<void> {
@@ -118,7 +107,8 @@ function responseOf(a: Record<string, Attr>): unknown {
         choices: [
           {
             index: 0,
-            finish_reason: typeof first.finish_reason === 'string' ? first.finish_reason : null,
+            // The GenAI message format says `tool_call` where the OpenAI shape says `tool_calls`.
+            finish_reason: typeof first.finish_reason === 'string' ? (first.finish_reason === 'tool_call' ? 'tool_calls' : first.finish_reason) : null,
             message: {
               role: 'assistant',
               content: text || (calls.length ? null : ''),
@@ -176,9 +166,9 @@ function messagesOf(a: Record<string, Attr>): EvalMessage[] {
   return [];
 }
 
-function spanFlags(s: OtlpSpan): number {
+function spanFlags(s: OtlpSpanRecord): number {
   // OTLP span flags: bits 0-7 are the W3C trace flags. Spans in an export were sampled.
-  return typeof s.flags === 'number' ? s.flags & 0xff || 1 : 1;
+  return s.flags !== undefined ? s.flags & 0xff || 1 : 1;
 }
 
 /** Reads the answers of an OTLP/JSON lines file. */
@@ -194,31 +184,28 @@ export async function readTraceFileAnswers(file: string): Promise<TraceFileAnswe
   };
   let spans = 0;
   await eachLine(file, 'no such traces file', (line, where) => {
-    let req: { resourceSpans?: { scopeSpans?: { spans?: OtlpSpan[] }[] }[] };
+    let req: unknown;
     try {
       req = JSON.parse(line);
     } catch {
       throw new ConfigError(`${where}: not an OTLP/JSON line (one ExportTraceServiceRequest per line expected)`);
     }
-    for (const rs of req.resourceSpans ?? []) {
-      for (const ss of rs.scopeSpans ?? []) {
-        for (const s of ss.spans ?? []) {
-          spans++;
-          const a = attrs(s.attributes);
-          for (const e of s.events ?? []) if (e.name === 'gen_ai.evaluation.result') noteEval(s.spanId, attrs(e.attributes)['gen_ai.evaluation.name']);
-          if (s.name.startsWith('evaluation ') && a['gen_ai.evaluation.name'] !== undefined) {
-            noteEval(s.parentSpanId, a['gen_ai.evaluation.name']);
-            continue;
-          }
-          if (a['tracegate.attempt.id'] !== undefined) {
-            if (a['gen_ai.operation.name'] !== 'chat' || s.status?.code === 2) continue;
-            attempts.push({ traceId: s.traceId, spanId: s.spanId, ...(s.parentSpanId ? { parentSpanId: s.parentSpanId } : {}), flags: spanFlags(s), index: Number(a['tracegate.attempt.index'] ?? 0), attrs: a });
-          } else if (a['tracegate.call.id'] !== undefined) {
-            calls.set(s.spanId, { attrs: a });
-          }
-        }
+    if (!isOtlpRequest(req)) return;
+    eachOtlpSpan(req, (s) => {
+      spans++;
+      const a = attrs(s.attributes);
+      for (const e of s.events) if (e.name === 'gen_ai.evaluation.result') noteEval(s.spanId, e.attributes.get('gen_ai.evaluation.name'));
+      if (s.name.startsWith('evaluation ') && a['gen_ai.evaluation.name'] !== undefined) {
+        noteEval(s.parentSpanId, a['gen_ai.evaluation.name']);
+        return;
       }
-    }
+      if (a['tracegate.attempt.id'] !== undefined) {
+        if (a['gen_ai.operation.name'] !== 'chat' || s.statusCode === 2) return;
+        attempts.push({ traceId: s.traceId, spanId: s.spanId, ...(s.parentSpanId ? { parentSpanId: s.parentSpanId } : {}), flags: spanFlags(s), index: Number(a['tracegate.attempt.index'] ?? 0), attrs: a });
+      } else if (a['tracegate.call.id'] !== undefined) {
+        calls.set(s.spanId, { attrs: a });
+      }
+    });
   });
   // The answer of a call is its last successful attempt.
   const chosen = new Map<string, AttemptRec>();

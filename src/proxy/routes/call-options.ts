@@ -1,4 +1,4 @@
-/** The router's RequestOptions for a proxied call: abort signal, key identity and metadata, request tags, server trace context. */
+/** The router's RequestOptions for a proxied call: abort signal, key identity and metadata, request tags, server trace context, cache opt-out. */
 import type { RequestOptions } from '../../router/call.js';
 import type { Exchange } from '../context.js';
 import { serverContext } from '../trace-context.js';
@@ -30,11 +30,20 @@ export function requestTags(ex: Exchange, body: Record<string, unknown> | undefi
   return [...tags];
 }
 
+/** The caller opted out of caches: `cache-control: no-cache` (or `no-store`), or `x-tracegate-cache: off`. */
+export function cacheRefused(headers: Exchange['req']['headers']): boolean {
+  const cc = headers['cache-control'];
+  if (typeof cc === 'string' && /(^|,)\s*no-(cache|store)\s*(,|$)/i.test(cc)) return true;
+  const own = headers['x-tracegate-cache'];
+  return typeof own === 'string' && own.trim().toLowerCase() === 'off';
+}
+
 export function callOptions(ex: Exchange, body?: Record<string, unknown>): RequestOptions {
   const options: RequestOptions = {
     signal: ex.call.signal,
     server: serverContext(ex.req.headers, ex.req.method ?? 'POST', ex.route),
   };
+  if (cacheRefused(ex.req.headers)) options.cache = false;
   const key = ex.key;
   if (key) {
     options.identity = key.identity;

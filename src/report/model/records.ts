@@ -94,6 +94,8 @@ export interface CallRecord {
   shadow: boolean;
   stream: boolean;
   cacheHit: boolean;
+  /** The semantic cache was consulted (`tracegate.cache.kind = semantic` on the call span): its last action, the similarity, what a hit saved. */
+  semanticCache?: { action: string; similarity: number | undefined; savedUsd: number | undefined };
   service: string | undefined;
   /** How the model was reached: `gateway` (a router call), `direct` (an instrumented provider SDK call). */
   path: string;
@@ -260,6 +262,13 @@ function ms(seconds: number | undefined): number | undefined {
   return seconds === undefined ? undefined : seconds * 1000;
 }
 
+function semanticCacheOf(a: Attributes): Pick<CallRecord, 'semanticCache'> {
+  if (attrString(a, S.decisionAttr('cache', 'cache.kind')) !== 'semantic') return {};
+  const action = attrString(a, S.decisionAttr('cache', 'action'));
+  if (action === undefined) return {};
+  return { semanticCache: { action, similarity: attrNumber(a, S.decisionAttr('cache', 'cache.similarity')), savedUsd: attrNumber(a, S.decisionAttr('cache', 'cache.saved_usd')) } };
+}
+
 export function callFromSpan(span: SpanView, metadataKeys: readonly string[]): CallRecord {
   const a = span.attributes;
   const outcome = attrString(a, S.ATTR_TRACEGATE_OUTCOME) ?? (span.error ? 'error' : 'unknown');
@@ -298,6 +307,7 @@ export function callFromSpan(span: SpanView, metadataKeys: readonly string[]): C
     shadow: attrBool(a, S.ATTR_TRACEGATE_SHADOW) === true,
     stream: attrBool(a, S.ATTR_TRACEGATE_STREAM) === true,
     cacheHit,
+    ...semanticCacheOf(a),
     service: span.service,
     path: S.TRACEGATE_PATH.gateway,
     metadata,

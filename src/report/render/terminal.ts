@@ -1,12 +1,12 @@
 /**
  * The report on a terminal, readable at 100 columns: one table per cohort kind (requests, success,
  * attempts, retries, fallbacks, latency and time-to-first-token percentiles), tokens and cost, the
- * eval-fail-rate per evaluator, where each route's traffic went, attempt-level provider figures,
+ * eval-fail-rate per evaluator, where each route's traffic went, the semantic cache per route, attempt-level provider figures,
  * span coverage, and the comparison flags. Text from the traces is stripped of control characters.
  */
 import type { CohortStats, CohortTable, Comparison, Report, RouteDistribution, WindowReport } from '../types.js';
-import { int, isoMinute, ms, num, pct, signedPct, signedPoints, usd } from './format.js';
-import { cut, printable, renderTable, type Column } from './table.js';
+import { cost, costDollars, int, isoMinute, ms, num, pct, signedPct, signedPoints, usd } from './format.js';
+import { cut, printable, renderTable, wrapWords, type Column } from './table.js';
 
 export const TERMINAL_WIDTH = 100;
 
@@ -14,31 +14,8 @@ function title(by: string[]): string {
   return `By ${by.join(' × ')}`;
 }
 
-const COHORT_WIDTH = 24;
-/** The eval-fail-rate tables have room for longer cohort labels (route × deployment × variant). */
-const EVAL_COHORT_WIDTH = 36;
-
-/**
- * A cohort's label within `width`: the longest of the leading dimension values are shortened
- * first and the last one (the most specific: a variant, the overrides) last, so each dimension
- * stays recognizable (`extr… · extra… · control`, not `extract · extract-a · c…`).
- */
-function cohortLabel(c: CohortStats, width = COHORT_WIDTH): string {
-  const parts = Object.values(c.key).map((v) => [...printable(v)]);
-  const suffix = c.shadow ? ' (shadow)' : '';
-  if (parts.length === 0) return printable(c.label);
-  const length = () => parts.reduce((n, p) => n + p.length, 0) + 3 * (parts.length - 1) + suffix.length;
-  while (length() > width) {
-    const leading = parts.slice(0, -1).filter((p) => p.length > 4);
-    const longest = (leading.length ? leading : parts).reduce((a, b) => (b.length > a.length ? b : a));
-    if (longest.length <= 2) break;
-    if (longest[longest.length - 1] === '…') longest.splice(longest.length - 2, 1);
-    else longest.splice(longest.length - 2, 2, '…');
-  }
-  return parts.map((p) => p.join('')).join(' · ') + suffix;
-}
-
-const cohortCol: Column<CohortStats> = { header: 'cohort', width: COHORT_WIDTH, align: 'left', value: cohortLabel };
+/** Whole cohort names: as wide as the longest where the line has room, else on a line of their own. */
+const cohortCol: Column<CohortStats> = { header: 'cohort', width: 6, align: 'left', flex: true, value: (c) => printable(c.label) };
 
 const MAIN: Column<CohortStats>[] = [
   cohortCol,
@@ -58,10 +35,10 @@ const COST: Column<CohortStats>[] = [
   { header: 'reqs', width: 7, value: (c) => int(c.requests) },
   { header: 'in/req', width: 7, value: (c) => num(c.inputTokensPerRequest, 1) },
   { header: 'out/req', width: 7, value: (c) => num(c.outputTokensPerRequest, 1) },
-  { header: 'cost $', width: 9, value: (c) => usd(c.costUsd) },
-  { header: '$/req', width: 9, value: (c) => usd(c.costPerRequest) },
-  { header: '$/ok req', width: 9, value: (c) => usd(c.costPerSuccessfulRequest) },
-  { header: '$/ok trace', width: 10, value: (c) => usd(c.costPerSuccessfulTrace) },
+  { header: 'cost $', width: 9, value: (c) => cost(c.costUsd, c.priceUnknown, c.requests) },
+  { header: '$/req', width: 9, value: (c) => cost(c.costPerRequest, c.priceUnknown, c.requests) },
+  { header: '$/ok req', width: 9, value: (c) => cost(c.costPerSuccessfulRequest, c.priceUnknown, c.requests) },
+  { header: '$/ok trace', width: 10, value: (c) => cost(c.costPerSuccessfulTrace, c.traces.priceUnknown, c.traces.traces) },
   { header: 'no price', width: 8, value: (c) => (c.priceUnknown ? int(c.priceUnknown) : '') },
 ];
 
@@ -73,8 +50,8 @@ const TRACES: Column<CohortStats>[] = [
   { header: 'calls95', width: 7, value: (c) => int(c.traces.callsPerTrace.p95) },
   { header: 'retry/tr', width: 8, value: (c) => num(c.traces.retriesPerTrace) },
   { header: 'fallbk/tr', width: 9, value: (c) => num(c.traces.fallbacksPerTrace) },
-  { header: '$/ok trace', width: 10, value: (c) => usd(c.traces.costPerSuccessfulTrace) },
-  { header: 'whole $/ok', width: 10, value: (c) => usd(c.traces.wholeTraceCostPerSuccessfulTrace) },
+  { header: '$/ok trace', width: 10, value: (c) => cost(c.traces.costPerSuccessfulTrace, c.traces.priceUnknown, c.traces.traces) },
+  { header: 'whole $/ok', width: 10, value: (c) => cost(c.traces.wholeTraceCostPerSuccessfulTrace, c.traces.priceUnknown, c.traces.traces) },
 ];
 
 interface EvalRow {
@@ -87,8 +64,8 @@ interface EvalRow {
 }
 
 const EVALS: Column<EvalRow>[] = [
-  { header: 'cohort', width: EVAL_COHORT_WIDTH, align: 'left', value: (r) => r.cohort },
-  { header: 'evaluator', width: 22, align: 'left', value: (r) => printable(r.evaluator) },
+  { header: 'cohort', width: 6, align: 'left', flex: true, value: (r) => printable(r.cohort) },
+  { header: 'evaluator', width: 24, align: 'left', value: (r) => printable(r.evaluator) },
   { header: 'results', width: 8, value: (r) => int(r.results) },
   { header: 'failed', width: 7, value: (r) => int(r.failed) },
   { header: 'fail rate', width: 9, value: (r) => pct(r.failRate) },
@@ -97,7 +74,7 @@ const EVALS: Column<EvalRow>[] = [
 
 function evalRows(cohorts: CohortStats[]): EvalRow[] {
   const rows: EvalRow[] = [];
-  for (const c of cohorts) for (const e of c.evals) rows.push({ cohort: cohortLabel(c, EVAL_COHORT_WIDTH), evaluator: e.evaluator, results: e.results, failed: e.failed, failRate: e.failRate, mean: e.meanScore });
+  for (const c of cohorts) for (const e of c.evals) rows.push({ cohort: c.label, evaluator: e.evaluator, results: e.results, failed: e.failed, failRate: e.failRate, mean: e.meanScore });
   return rows;
 }
 
@@ -108,23 +85,30 @@ function limited<T>(rows: T[], lines: string[], render: (rows: T[]) => string[])
   if (rows.length > MAX_ROWS) lines.push(`  … ${rows.length - MAX_ROWS} more (see --json or --html)`);
 }
 
+/** A blank line and a section title, wrapped to the width. */
+function heading(lines: string[], text: string): void {
+  lines.push('', ...wrapWords(text, TERMINAL_WIDTH));
+}
+
 function cohortSection(t: CohortTable, lines: string[]): void {
   const withRequests = t.cohorts.filter((c) => c.requests > 0);
-  lines.push('', `${title(t.by)}: requests, retries, fallbacks, latency`);
-  limited(withRequests, lines, (rows) => renderTable(MAIN, rows));
-  lines.push('', `${title(t.by)}: tokens and cost (failed attempts included; $/ok req = cost ÷ successful requests)`);
-  limited(withRequests, lines, (rows) => renderTable(COST, rows));
+  heading(lines, `${title(t.by)}: requests, retries, fallbacks, latency`);
+  limited(withRequests, lines, (rows) => renderTable(MAIN, rows, TERMINAL_WIDTH));
+  heading(lines, `${title(t.by)}: tokens and cost (failed attempts included; $/ok req = cost ÷ successful requests)`);
+  // The "no price" column only where some request had no known price.
+  const costColumns = withRequests.some((c) => c.priceUnknown > 0) ? COST : COST.filter((c) => c.header !== 'no price');
+  limited(withRequests, lines, (rows) => renderTable(costColumns, rows, TERMINAL_WIDTH));
   const withTraces = t.cohorts.filter((c) => c.traces.traces > 0);
   if (withTraces.length) {
-    lines.push('', `${title(t.by)}: traces (a trace is in every cohort it touched)`);
+    heading(lines, `${title(t.by)}: traces (a trace is in every cohort it touched)`);
     lines.push("  $/ok trace: the cohort's share of its traces' cost ÷ successful traces (failed traces' spend in)");
     lines.push('  whole $/ok: the whole cost of those traces ÷ successful traces');
-    limited(withTraces, lines, (rows) => renderTable(TRACES, rows));
+    limited(withTraces, lines, (rows) => renderTable(TRACES, rows, TERMINAL_WIDTH));
   }
   const ev = evalRows(t.cohorts);
   if (ev.length) {
-    lines.push('', `${title(t.by)}: eval-fail-rate`);
-    limited(ev, lines, (rows) => renderTable(EVALS, rows));
+    heading(lines, `${title(t.by)}: eval-fail-rate`);
+    limited(ev, lines, (rows) => renderTable(EVALS, rows, TERMINAL_WIDTH));
   }
 }
 
@@ -146,19 +130,33 @@ function routeLines(r: RouteDistribution): string[] {
   return out;
 }
 
+function semanticCacheSection(w: WindowReport, lines: string[]): void {
+  if (!w.semanticCache?.length) return;
+  lines.push('', 'Semantic cache (eval-fail-rate of the answers it served vs. those a provider gave on the same route)');
+  for (const r of w.semanticCache) {
+    lines.push(
+      cut(
+        `${printable(r.route)}: ${int(r.lookups)} lookups, hit rate ${pct(r.hitRate)}, saved ${usd(r.savedUsd)}, eval-fail cached ${pct(r.cachedEvalFailRate)} vs provider ${pct(r.answeredEvalFailRate)}`,
+        TERMINAL_WIDTH,
+      ),
+    );
+  }
+}
+
 function providerSection(w: WindowReport, lines: string[]): void {
   if (!w.providers.length) return;
   lines.push('', 'Attempts by provider deployment (every attempt, failed ones included)');
   const cols: Column<WindowReport['providers'][number]>[] = [
-    { header: 'deployment', width: 20, align: 'left', value: (p) => printable(p.deployment) + (p.shadow ? ' (shadow)' : '') },
-    { header: 'provider/model', width: 26, align: 'left', value: (p) => printable(`${p.provider}/${p.model}`) },
+    { header: 'deployment', width: 10, align: 'left', flex: true, value: (p) => printable(p.deployment) + (p.shadow ? ' (shadow)' : '') },
+    { header: 'provider/model', width: 28, align: 'left', value: (p) => printable(`${p.provider}/${p.model}`) },
     { header: 'attempts', width: 8, value: (p) => int(p.attempts) },
     { header: 'fail%', width: 6, value: (p) => pct(p.failureRate) },
     { header: 'cost $', width: 9, value: (p) => usd(p.costUsd) },
     {
       header: 'errors',
-      width: 25,
+      width: 12,
       align: 'left',
+      wrap: true,
       value: (p) =>
         Object.entries(p.errorTypes)
           .sort((a, b) => b[1] - a[1])
@@ -166,14 +164,19 @@ function providerSection(w: WindowReport, lines: string[]): void {
           .join(', '),
     },
   ];
-  limited(w.providers, lines, (rows) => renderTable(cols, rows));
+  limited(w.providers, lines, (rows) => renderTable(cols, rows, TERMINAL_WIDTH));
+}
+
+function worstEval(d: Comparison['cohorts'][number]): string {
+  const worst = Object.entries(d.evalFailRate).sort((a, b) => (b[1].delta ?? -1) - (a[1].delta ?? -1))[0];
+  return worst ? `${printable(worst[0])} ${signedPoints(worst[1].delta)}` : '';
 }
 
 function comparisonSection(c: Comparison, lines: string[]): void {
   lines.push('', `Compared with the baseline: ${printable(c.baseline.source)}`);
   const moved = c.cohorts.filter((d) => d.flags.length > 0 || d.only);
   const cols: Column<(typeof moved)[number]>[] = [
-    { header: 'cohort', width: 22, align: 'left', value: (d) => printable(d.label) },
+    { header: 'cohort', width: 6, align: 'left', flex: true, value: (d) => printable(d.label) },
     { header: 'reqs', width: 7, value: (d) => (d.only ? `${d.only} only` : int(d.requests.current)) },
     { header: 'ok Δ', width: 8, value: (d) => signedPoints(d.successRate.delta) },
     { header: 'p50 Δ', width: 7, value: (d) => signedPct(d.latencyP50Ms.relative) },
@@ -181,35 +184,21 @@ function comparisonSection(c: Comparison, lines: string[]): void {
     { header: '$/ok Δ', width: 7, value: (d) => signedPct(d.costPerSuccessfulTrace.relative) },
     {
       header: 'eval-fail-rate Δ',
-      width: 22,
+      width: Math.max(16, ...moved.map((d) => [...worstEval(d)].length)),
       align: 'left',
-      value: (d) => {
-        const worst = Object.entries(d.evalFailRate).sort((a, b) => (b[1].delta ?? -1) - (a[1].delta ?? -1))[0];
-        return worst ? `${printable(worst[0])} ${signedPoints(worst[1].delta)}` : '';
-      },
+      value: worstEval,
     },
-    { header: 'flags', width: 10, align: 'left', value: (d) => d.flags.join(',') },
+    { header: 'flags', width: 10, align: 'left', wrap: true, value: (d) => d.flags.join(', ') },
   ];
-  if (moved.length) limited(moved, lines, (rows) => renderTable(cols, rows));
+  if (moved.length) limited(moved, lines, (rows) => renderTable(cols, rows, TERMINAL_WIDTH));
   else lines.push('  no cohort moved past the thresholds');
   if (c.flags.length) {
     lines.push('', 'Flags');
-    for (const f of c.flags) lines.push(...wrap(`  [${f.kind}] ${printable(f.message)}`, TERMINAL_WIDTH, '    '));
+    for (const f of c.flags) {
+      const [head, ...rest] = wrapWords(`[${f.kind}] ${printable(f.message)}`, TERMINAL_WIDTH - 4);
+      lines.push(`  ${head}`, ...rest.map((l) => `    ${l}`));
+    }
   }
-}
-
-function wrap(text: string, width: number, indent: string): string[] {
-  const words = text.split(' ');
-  const out: string[] = [];
-  let line = '';
-  for (const w of words) {
-    if (line && (line + ' ' + w).length > width) {
-      out.push(line);
-      line = indent + w;
-    } else line = line ? `${line} ${w}` : w;
-  }
-  if (line) out.push(line);
-  return out;
 }
 
 function windowSections(w: WindowReport, lines: string[]): void {
@@ -218,6 +207,7 @@ function windowSections(w: WindowReport, lines: string[]): void {
     lines.push('', 'Route → provider distribution (live traffic; off-primary = answered by another deployment)');
     for (const r of w.routes) lines.push(...routeLines(r));
   }
+  semanticCacheSection(w, lines);
   providerSection(w, lines);
 }
 
@@ -242,7 +232,12 @@ export function renderTerminal(report: Report): string {
       TERMINAL_WIDTH,
     ),
   );
-  lines.push(cut(`cost $${usd(tot.costUsd)}: $${usd(tot.costPerSuccessfulTrace)} per successful trace ($${usd(tot.costPerSuccessfulRequest)} per successful call); p95 latency ${ms(tot.latencyMs.p95)} ms`, TERMINAL_WIDTH));
+  lines.push(
+    cut(
+      `cost ${costDollars(tot.costUsd, tot.priceUnknown, tot.requests)}: ${costDollars(tot.costPerSuccessfulTrace, tot.traces.priceUnknown, tot.traces.traces)} per successful trace (${costDollars(tot.costPerSuccessfulRequest, tot.priceUnknown, tot.requests)} per successful call); p95 latency ${ms(tot.latencyMs.p95)} ms`,
+      TERMINAL_WIDTH,
+    ),
+  );
   const after = [g.late.spans ? `${int(g.late.spans)} late span${g.late.spans === 1 ? '' : 's'} (--trace-idle)` : '', g.overflow.spans ? `${int(g.overflow.spans)} overflow span${g.overflow.spans === 1 ? '' : 's'} (--max-open-traces)` : ''].filter(Boolean);
   if (after.length) lines.push(cut(`warning: ${after.join(', ')} came after their trace closed: not in the trace figures`, TERMINAL_WIDTH));
   if (report.baseline) lines.push(`window: ${report.label} (baseline: ${report.baseline.label})`);

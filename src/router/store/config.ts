@@ -19,6 +19,8 @@ export const RedisStoreConfigSchema = z.strictObject({
   connectTimeoutMs: posInt().optional(),
   failurePolicy: FailurePolicySchema.optional(),
   cacheMaxEntryBytes: posInt().optional(),
+  cacheMaxBytes: posInt().optional(),
+  localCacheMs: z.number().int().nonnegative().optional(),
   heartbeatMs: posInt().optional(),
 });
 
@@ -51,7 +53,17 @@ export function createStore(given: StateStore | StoreConfig | undefined, ctx: St
       owned: false,
     };
   const entryBytes = redis.cacheMaxEntryBytes ?? ctx.cacheMaxEntryBytes;
-  return { store: new RedisStore({ ...redis, clock: ctx.clock, cacheMaxEntries: ctx.cacheMaxEntries, ...(entryBytes !== undefined ? { cacheMaxEntryBytes: entryBytes } : {}) }), owned: true };
+  const totalBytes = redis.cacheMaxBytes ?? ctx.cacheMaxBytes;
+  return {
+    store: new RedisStore({
+      ...redis,
+      clock: ctx.clock,
+      cacheMaxEntries: ctx.cacheMaxEntries,
+      ...(entryBytes !== undefined ? { cacheMaxEntryBytes: entryBytes } : {}),
+      ...(totalBytes !== undefined ? { cacheMaxBytes: totalBytes } : {}),
+    }),
+    owned: true,
+  };
 }
 
 function isStoreConfig(v: StateStore | StoreConfig): v is StoreConfig {

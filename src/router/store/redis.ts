@@ -1,7 +1,7 @@
 /**
  * Redis StateStore: the router's shared state (budgets, rate-limit windows, breakers, eval-routing
- * windows, routing adjustments, the exact-match cache) kept in one Redis so that several router
- * processes enforce one set of limits. Admission operations are Lua scripts run with EVALSHA
+ * windows, routing adjustments, the exact-match cache, the semantic cache's per-namespace streams)
+ * kept in one Redis so that several router processes enforce one set of limits. Admission operations are Lua scripts run with EVALSHA
  * (loaded when the connection is ready, re-loaded on NOSCRIPT, e.g. after a Redis restart);
  * windows use Redis's clock. `update` is an optimistic compare-and-set loop.
  *
@@ -19,7 +19,20 @@ import { systemClock, type Clock } from '../clock.js';
 import { describePolicy, featureOf, resolveFailurePolicy, type FailurePolicy, type FailurePolicyInput } from './failure-policy.js';
 import { MemoryStore } from './memory.js';
 import { SCRIPTS, type ScriptName } from './redis-scripts.js';
-import type { ReserveAllResult, ReserveResult, ReserveSlot, StateStore, StoreHealth, WindowAddResult } from './types.js';
+import { admitVia } from './compose.js';
+import type {
+  AdmitOutcome,
+  AdmitRequest,
+  BreakerSuccess,
+  ReserveAllResult,
+  ReserveResult,
+  ReserveSlot,
+  SettleBatch,
+  StateStore,
+  StoreHealth,
+  WindowAddResult,
+  WindowSlot,
+} from './types.js';
 
 export interface RedisStoreLogger {
   info(line: string): void;
@@ -41,6 +54,16 @@ export interface RedisStoreOptions {
   cacheMaxEntries?: number;
   /** Largest cache entry stored, bytes of JSON (default 1 MiB; larger answers are not cached). */
   cacheMaxEntryBytes?: number;
+  /** Total bytes of the cache entries kept in Redis (least recently used evicted first; default 64 MiB). */
+  cacheMaxBytes?: number;
+  /**
+   * How long this instance reuses what it read of read-mostly state (breaker records, routing
+   * adjustments), ms (default 1000; 0 reads Redis every time). Between `localCacheMs` and twice it
+   * the old value is still served while a background read refreshes it. Breaker admission is
+   * still decided in Redis (the `admit` script's gate), so a stale breaker costs a round trip,
+   * never an upstream call.
+   */
+  localCacheMs?: number;
   /** TTL of keys written without one (breaker records, routing adjustments, `total` budgets); default 30 days, refreshed on write. */
   defaultTtlMs?: number;
   /** How often this instance announces itself (rate-limit local share), ms (default 5000). */
@@ -51,8 +74,17 @@ export interface RedisStoreOptions {
 
 type State = 'connecting' | 'up' | 'down';
 
+/** A write-behind item: a settlement, or a cache write (with its caller's resolve). */
+interface Queued {
+  settle?: SettleBatch;
+  cache?: { keys: string[]; args: string[] };
+  done?: () => void;
+}
+
 const SHAS = Object.fromEntries(Object.entries(SCRIPTS).map(([name, src]) => [name, createHash('sha1').update(src).digest('hex')])) as Record<ScriptName, string>;
 const CAS_ATTEMPTS = 50;
+/** Read-mostly keys served from the local read cache (breaker records, routing adjustments). */
+const READ_MOSTLY = /^(breaker|route):/;
 const PROBE_EVERY_MS = 500;
 /** Consecutive failed commands (timeouts) that mark a connected Redis down. */
 const DOWN_AFTER_TIMEOUTS = 3;
@@ -96,6 +128,12 @@ export class RedisStore implements StateStore {
   private failuresInRow = 0;
   /** Budget settlements made while Redis was down (fail-closed budgets: every reservation is in Redis). */
   private readonly pendingIncrements = new Map<string, { delta: number; ttlMs: number }>();
+  /** Read-mostly values (raw JSON, null = absent) and when they were read from Redis (performance.now()). */
+  private readonly readCache = new Map<string, { raw: string | null; at: number; refreshing?: boolean }>();
+  /** Settlements waiting for the next write-behind flush, and the flushes under way. */
+  private settleQueue: Queued[] = [];
+  private readonly flushes = new Set<Promise<void>>();
+  private settleErrorLogged = false;
   /** Operations that followed the failure policy (metrics, tests). */
   fallbacks = 0;
   /** NOSCRIPT reloads (tests). */
@@ -110,6 +148,8 @@ export class RedisStore implements StateStore {
       connectTimeoutMs: options.connectTimeoutMs ?? 1000,
       cacheMaxEntries: options.cacheMaxEntries ?? 1000,
       cacheMaxEntryBytes: options.cacheMaxEntryBytes ?? 1024 * 1024,
+      cacheMaxBytes: options.cacheMaxBytes ?? 64 * 1024 * 1024,
+      localCacheMs: options.localCacheMs ?? 1000,
       defaultTtlMs: options.defaultTtlMs ?? 30 * 86_400_000,
       heartbeatMs: options.heartbeatMs ?? 5000,
     };
@@ -173,6 +213,7 @@ export class RedisStore implements StateStore {
     const was = this.state;
     this.state = 'up';
     this.failuresInRow = 0;
+    this.readCache.clear();
     this.stopProbe();
     if (was === 'down') {
       const secs = ((Date.now() - this.downSince) / 1000).toFixed(1);
@@ -185,6 +226,7 @@ export class RedisStore implements StateStore {
     if (this.closed || this.state === 'down') return;
     const was = this.state;
     this.state = 'down';
+    this.readCache.clear();
     this.downSince = Date.now();
     this.downReason = reason;
     const verb = was === 'connecting' ? 'is unavailable at start' : 'went away';
@@ -257,6 +299,9 @@ export class RedisStore implements StateStore {
   }
 
   async close(): Promise<void> {
+    await this.started.catch(() => {});
+    void this.flushSettle();
+    await Promise.all([...this.flushes]);
     this.closed = true;
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     this.stopProbe();
@@ -321,19 +366,48 @@ export class RedisStore implements StateStore {
   // ---- StateStore ---------------------------------------------------------------------------
 
   async get<T>(key: string): Promise<T | undefined> {
+    if (this.opts.localCacheMs > 0 && READ_MOSTLY.test(key) && this.state === 'up') {
+      const e = this.readCache.get(key);
+      const age = e ? performance.now() - e.at : Infinity;
+      if (e && age < 2 * this.opts.localCacheMs) {
+        if (age >= this.opts.localCacheMs && !e.refreshing) {
+          e.refreshing = true;
+          void this.read(key).catch(() => {});
+        }
+        return e.raw === null ? undefined : (JSON.parse(e.raw) as T);
+      }
+    }
+    const raw = await this.read(key);
+    return raw === null ? undefined : (JSON.parse(raw) as T);
+  }
+
+  /** Reads a key's raw JSON from Redis (remembering read-mostly ones), or from the failure policy's local state. */
+  private async read(key: string): Promise<string | null> {
     return this.run(
       async (c) => {
         const raw = await c.get(this.k(key));
-        return raw === null ? undefined : (JSON.parse(raw) as T);
+        this.remember(key, raw);
+        return raw;
       },
-      () => (featureOf(key) === 'cache' ? undefined : this.local.get<T>(key)),
+      async () => {
+        if (featureOf(key) === 'cache') return null;
+        const v = await this.local.get(key);
+        return v === undefined ? null : JSON.stringify(v);
+      },
     );
+  }
+
+  /** What this instance read or wrote of a read-mostly key (its own writes are seen at once). */
+  private remember(key: string, raw: string | null): void {
+    if (this.opts.localCacheMs > 0 && READ_MOSTLY.test(key)) this.readCache.set(key, { raw, at: performance.now() });
   }
 
   async set<T>(key: string, value: T, ttlMs?: number): Promise<void> {
     await this.run(
       async (c) => {
-        await c.set(this.k(key), JSON.stringify(value), 'PX', Math.max(1, Math.round(ttlMs ?? this.opts.defaultTtlMs)));
+        const raw = JSON.stringify(value);
+        await c.set(this.k(key), raw, 'PX', Math.max(1, Math.round(ttlMs ?? this.opts.defaultTtlMs)));
+        this.remember(key, raw);
       },
       () => (featureOf(key) === 'cache' ? undefined : this.local.set(key, value, ttlMs)),
     );
@@ -344,6 +418,7 @@ export class RedisStore implements StateStore {
     await this.run(
       async (c) => {
         await c.del(this.k(key), this.k(`${key}#m`));
+        this.remember(key, null);
       },
       () => undefined,
     );
@@ -374,10 +449,16 @@ export class RedisStore implements StateStore {
           const raw = await c.get(k);
           const next = fn(raw === null ? undefined : (JSON.parse(raw) as T));
           const nextRaw = next === undefined ? null : JSON.stringify(next);
-          if (nextRaw === raw) return next;
+          if (nextRaw === raw) {
+            this.remember(key, raw);
+            return next;
+          }
           const px = String(Math.max(1, Math.round(ttlMs ?? this.opts.defaultTtlMs)));
           const ok = await this.script('cas', [k], [raw === null ? '0' : '1', raw ?? '', nextRaw === null ? '0' : '1', nextRaw ?? '', px]);
-          if (Number(ok) === 1) return next;
+          if (Number(ok) === 1) {
+            this.remember(key, nextRaw);
+            return next;
+          }
         }
         throw Object.assign(new Error(`too much contention on ${key}`), { name: 'ReplyError' });
       },
@@ -424,14 +505,17 @@ export class RedisStore implements StateStore {
   async increment(key: string, amount: number, ttlMs?: number): Promise<number> {
     return this.run(
       async () => Number(await this.script('increment', [this.k(key)], [String(amount), this.ttl(ttlMs)])),
-      () => {
-        if (amount !== 0 && featureOf(key) === 'budgets' && this.policy.budgets === 'fail-closed') {
-          const p = this.pendingIncrements.get(key);
-          this.pendingIncrements.set(key, { delta: amount + (p?.delta ?? 0), ttlMs: Number(this.ttl(ttlMs)) });
-        }
-        return this.local.increment(key, amount, ttlMs);
-      },
+      () => this.localIncrement(key, amount, ttlMs),
     );
+  }
+
+  /** An increment while Redis is unavailable: local, and a budget's is replayed in Redis when it is back. */
+  private localIncrement(key: string, amount: number, ttlMs: number | undefined): Promise<number> {
+    if (amount !== 0 && featureOf(key) === 'budgets' && this.policy.budgets === 'fail-closed') {
+      const p = this.pendingIncrements.get(key);
+      this.pendingIncrements.set(key, { delta: amount + (p?.delta ?? 0), ttlMs: Number(this.ttl(ttlMs)) });
+    }
+    return this.local.increment(key, amount, ttlMs);
   }
 
   async windowAdd(key: string, amount: number, windowMs: number, now: number, limit?: number): Promise<WindowAddResult> {
@@ -469,20 +553,174 @@ export class RedisStore implements StateStore {
 
   async cacheGet<T>(key: string, _now: number): Promise<T | undefined> {
     return this.run(
-      async (c) => {
-        const raw = await c.get(this.k(key));
+      async () => {
+        const raw = (await this.script('cacheGet', [this.k(key), this.k('cache#index')], [])) as string | null;
         return raw === null ? undefined : (JSON.parse(raw) as T);
       },
       () => undefined,
     );
   }
 
-  async cacheSet<T>(key: string, value: T, ttlMs: number, _now: number): Promise<void> {
+  /**
+   * Stores an answer for every instance: entries above `cacheMaxEntryBytes` are not stored; the
+   * entries together stay within `cacheMaxEntries` and `cacheMaxBytes` (`sizeBytes`, the JSON
+   * byte length, when the caller knows it), least recently used evicted first.
+   */
+  async cacheSet<T>(key: string, value: T, ttlMs: number, _now: number, sizeBytes?: number): Promise<void> {
     const raw = JSON.stringify(value);
-    if (Buffer.byteLength(raw) > this.opts.cacheMaxEntryBytes) return;
-    await this.run(
+    const bytes = sizeBytes ?? Buffer.byteLength(raw);
+    if (bytes > this.opts.cacheMaxEntryBytes || bytes > this.opts.cacheMaxBytes) return;
+    const books = ['cache#index', 'cache#exp', 'cache#sizes', 'cache#bytes'].map((b) => this.k(b));
+    const args = [raw, String(Math.max(1, Math.round(ttlMs))), String(this.opts.cacheMaxEntries), String(this.opts.cacheMaxBytes), String(bytes)];
+    // Write-behind with the settlements (the caller does not wait for it): resolves once written.
+    await new Promise<void>((done) => this.enqueue({ cache: { keys: [this.k(key), ...books], args }, done }));
+  }
+
+  // ---- the hot path: one admission, write-behind settlement ---------------------------------
+
+  /** One attempt's admission: one EVALSHA (the `admit` script); while Redis is unavailable, the steps one by one under the failure policy. */
+  async admit(req: AdmitRequest): Promise<AdmitOutcome> {
+    return this.run(
+      async (): Promise<AdmitOutcome> => {
+        const keys: string[] = [];
+        const args: string[] = [];
+        const windows = (list: readonly WindowSlot[]) => {
+          args.push(String(list.length));
+          for (const w of list) {
+            keys.push(this.k(w.key), this.k(`${w.key}#m`));
+            args.push(String(w.amount), String(w.windowMs), String(w.limit));
+          }
+        };
+        windows(req.callWindows ?? []);
+        if (req.gate !== undefined) keys.push(this.k(req.gate));
+        args.push(req.gate !== undefined ? '1' : '0');
+        const slots = req.budgets?.slots ?? [];
+        args.push(String(slots.length), String(req.budgets?.amount ?? 0));
+        for (const slot of slots) {
+          keys.push(this.k(slot.key));
+          args.push(String(slot.limit), this.ttl(slot.ttlMs));
+        }
+        windows(req.windows ?? []);
+        const r = (await this.script('admit', keys, args)) as [string, ...(string | number)[]];
+        switch (r[0]) {
+          case 'ok':
+            return { ok: true };
+          case 'gate':
+            this.remember(req.gate!, String(r[1]));
+            return { ok: false, stage: 'gate', record: JSON.parse(String(r[1])) };
+          case 'budget':
+            return { ok: false, stage: 'budget', index: Number(r[1]) - 1, value: Number(r[2]) };
+          default:
+            return { ok: false, stage: r[0] === 'call' ? 'call' : 'window', index: Number(r[1]) - 1, used: Number(r[2]), retryAfterMs: Number(r[3]) };
+        }
+      },
+      () => admitVia(this, req),
+    );
+  }
+
+  /**
+   * Queues a settlement and resolves at once (write-behind): the settlements queued in one turn of
+   * the event loop go to Redis together, as one EVALSHA of the `settle` script, after the calls
+   * that made them have answered. While Redis is unavailable they follow the failure policy
+   * (budget corrections are replayed when it is back). `close()` sends what is queued.
+   */
+  async settle(batch: SettleBatch): Promise<void> {
+    await this.started;
+    this.enqueue({ settle: batch });
+  }
+
+  private enqueue(item: Queued): void {
+    this.settleQueue.push(item);
+    if (this.settleQueue.length === 1) setImmediate(() => void this.flushSettle());
+  }
+
+  /** Sends what is queued: the settlements as one `settle` EVALSHA, cache writes beside it (same tick: one round trip). */
+  private flushSettle(): Promise<void> {
+    const queued = this.settleQueue;
+    this.settleQueue = [];
+    const batches = queued.flatMap((q) => (q.settle ? [q.settle] : []));
+    const writes = queued.flatMap((q) => (q.cache ? [this.cacheWrite(q.cache, q.done)] : []));
+    const p = Promise.all([batches.length ? this.settleNow(batches) : undefined, ...writes]).then(() => undefined);
+    this.flushes.add(p);
+    void p.finally(() => this.flushes.delete(p));
+    return p;
+  }
+
+  private cacheWrite(w: { keys: string[]; args: string[] }, done: (() => void) | undefined): Promise<void> {
+    return this.run(
       async () => {
-        await this.script('cacheSet', [this.k(key), this.k('cache#index')], [raw, String(Math.max(1, Math.round(ttlMs))), String(this.opts.cacheMaxEntries)]);
+        await this.script('cacheSet', w.keys, w.args);
+      },
+      () => undefined,
+    )
+      .catch(() => {})
+      .finally(() => done?.());
+  }
+
+  private settleNow(batches: SettleBatch[]): Promise<void> {
+    return this.run(
+      async () => {
+        const keys: string[] = [];
+        const args: string[] = ['0'];
+        const ops: (BreakerSuccess | undefined)[] = [];
+        for (const b of batches) {
+          for (const i of b.increments ?? []) {
+            keys.push(this.k(i.key));
+            args.push('i', String(i.amount), this.ttl(i.ttlMs), '', '');
+            ops.push(undefined);
+          }
+          for (const w of b.windows ?? []) {
+            keys.push(this.k(w.key), this.k(`${w.key}#m`));
+            args.push('w', String(w.amount), String(w.windowMs), '', '');
+            ops.push(undefined);
+          }
+          const bs = b.breakerSuccess;
+          if (bs) {
+            keys.push(this.k(bs.key));
+            args.push('b', String(bs.now), String(bs.windowMs), String(bs.buckets), this.ttl(undefined));
+            ops.push(bs);
+          }
+        }
+        args[0] = String(ops.length);
+        const r = (await this.script('settle', keys, args)) as string[];
+        // A breaker that was not closed records the success through its own compare-and-set path.
+        ops.forEach((op, n) => {
+          if (op && String(r[n]) !== '1') void op.otherwise().catch(() => {});
+        });
+      },
+      async () => {
+        for (const b of batches) await this.settleLocally(b);
+      },
+    ).catch((err: unknown) => {
+      if (!this.settleErrorLogged) this.log.warn(`tracegate store: a settlement could not be written to Redis: ${messageOf(err)}`);
+      this.settleErrorLogged = true;
+    });
+  }
+
+  /** A settlement while Redis is unavailable: each part under its feature's failure policy. */
+  private async settleLocally(b: SettleBatch): Promise<void> {
+    for (const i of b.increments ?? []) await this.localIncrement(i.key, i.amount, i.ttlMs);
+    for (const w of b.windows ?? []) await this.local.windowAdd(w.key, w.amount, w.windowMs, b.now);
+    if (b.breakerSuccess) await b.breakerSuccess.otherwise();
+  }
+
+  async logAppend(key: string, data: string, maxLen: number, ttlMs: number): Promise<boolean> {
+    if (Buffer.byteLength(data) > this.opts.cacheMaxEntryBytes + 65_536) return false;
+    return this.run(
+      async (c) => {
+        const k = this.k(key);
+        await c.multi().xadd(k, 'MAXLEN', '~', String(maxLen), '*', 'e', data).pexpire(k, Math.max(1, Math.round(ttlMs))).exec();
+        return true;
+      },
+      () => false,
+    );
+  }
+
+  async logRead(key: string, after: string, count: number): Promise<Array<{ id: string; data: string }> | undefined> {
+    return this.run(
+      async (c) => {
+        const rows = await c.xrange(this.k(key), after === '0' ? '-' : `(${after}`, '+', 'COUNT', count);
+        return rows.map(([id, fields]) => ({ id, data: fields[1] ?? '' }));
       },
       () => undefined,
     );

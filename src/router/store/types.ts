@@ -65,11 +65,35 @@ export interface StateStore {
   cacheSet<T>(key: string, value: T, ttlMs: number, now: number, sizeBytes?: number): Promise<void>;
 
   /**
+   * Shared append-only logs (the semantic cache's namespaces, with a networked store): appends
+   * `data`, keeps about the last `maxLen` entries, and lets the log expire `ttlMs` after its last
+   * append. True when appended. A store without these keeps the semantic cache in the process.
+   */
+  logAppend?(key: string, data: string, maxLen: number, ttlMs: number): Promise<boolean>;
+  /** Entries appended after position `after` (`'0'`: from the start), oldest first, at most `count`; undefined when the store cannot answer. */
+  logRead?(key: string, after: string, count: number): Promise<Array<{ id: string; data: string }> | undefined>;
+
+  /**
    * Reserves `amount` on every counter (each admitted while strictly below its own limit), or on
    * none: one atomic operation (one round trip for a networked store). `failed` is the index of
    * the first counter that refused and its value.
    */
   reserveAll?(keys: readonly ReserveSlot[], amount: number): Promise<ReserveAllResult>;
+
+  /**
+   * One attempt's admission in one atomic operation (one round trip for a networked store): the
+   * call's windows, the breaker gate, the budget reservations and the attempt's windows (see
+   * AdmitRequest). Without it the router composes the same steps from the methods above
+   * (store/compose.ts).
+   */
+  admit?(request: AdmitRequest): Promise<AdmitOutcome>;
+  /**
+   * Settlement of an attempt or a call: counter corrections, window corrections and a closed
+   * breaker's success. A networked store may apply it write-behind (resolving at once and sending
+   * the settlements of many calls together, off the calls' latency); the memory store applies it
+   * at once. Without it the router composes it from the methods above.
+   */
+  settle?(batch: SettleBatch): Promise<void>;
 
   /** What `/health/readiness` reports about the store (networked stores). */
   health?(): Promise<StoreHealth>;
@@ -95,4 +119,52 @@ export interface StoreHealth {
   detail?: string;
   /** Instances seen by the heartbeat (networked stores). */
   instances?: number;
+}
+
+/** A sliding-window add with a limit (see `windowAdd`). */
+export interface WindowSlot {
+  key: string;
+  amount: number;
+  windowMs: number;
+  limit: number;
+}
+
+/**
+ * Everything one attempt needs admitted, in order:
+ * 1. `callWindows` (the caller key's RPM/TPM, once per call): added all or none; refused → nothing else.
+ * 2. `gate` (a breaker record key): the attempt goes on only while the record is absent or its
+ *    `state` is `closed`; otherwise the outcome is `gate` with the record (the call windows stay
+ *    added) and the caller takes its breaker's own (compare-and-set) path.
+ * 3. `budgets` and 4. `windows` (the deployment's RPM/TPM): reserved all or none.
+ */
+export interface AdmitRequest {
+  now: number;
+  callWindows?: readonly WindowSlot[];
+  gate?: string;
+  budgets?: { slots: readonly ReserveSlot[]; amount: number };
+  windows?: readonly WindowSlot[];
+}
+
+export type AdmitOutcome =
+  | { ok: true }
+  | { ok: false; stage: 'call' | 'window'; index: number; used: number; retryAfterMs: number }
+  | { ok: false; stage: 'gate'; record: unknown }
+  | { ok: false; stage: 'budget'; index: number; value: number };
+
+/** A closed breaker's success (breaker.ts's bucket window), recorded by the store when it can. */
+export interface BreakerSuccess {
+  key: string;
+  now: number;
+  windowMs: number;
+  buckets: number;
+  /** Called (maybe later) when the record was not closed: the breaker records the success itself. */
+  otherwise: () => Promise<unknown>;
+}
+
+export interface SettleBatch {
+  now: number;
+  increments?: readonly { key: string; amount: number; ttlMs?: number }[];
+  /** Window corrections (no limit). */
+  windows?: readonly { key: string; amount: number; windowMs: number }[];
+  breakerSuccess?: BreakerSuccess;
 }

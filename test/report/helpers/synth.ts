@@ -18,6 +18,8 @@ export interface SynthAttempt {
   inTokens?: number;
   outTokens?: number;
   durationMs?: number;
+  /** Usage but no known price: no cost attribute, `tracegate.cost.price_unknown` set. */
+  priceUnknown?: boolean;
 }
 
 export interface SynthEval {
@@ -93,6 +95,7 @@ export function synthSpans(call: SynthCall): object[] {
   let cost = 0;
   let inT = 0;
   let outT = 0;
+  const priceUnknown = call.attempts.some((a) => a.priceUnknown);
   call.attempts.forEach((a, i) => {
     const id = ids.spanId();
     const dur = a.durationMs ?? call.latencyMs / call.attempts.length;
@@ -126,7 +129,8 @@ export function synthSpans(call: SynthCall): object[] {
         [S.ATTR_ERROR_TYPE]: a.errorType,
         [S.ATTR_GEN_AI_USAGE_INPUT_TOKENS]: failed ? undefined : (a.inTokens ?? 0),
         [S.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: failed ? undefined : (a.outTokens ?? 0),
-        [S.ATTR_LLM_COST_TOTAL]: failed ? undefined : (a.costUsd ?? 0),
+        [S.ATTR_LLM_COST_TOTAL]: failed || a.priceUnknown ? undefined : (a.costUsd ?? 0),
+        [S.ATTR_TRACEGATE_COST_PRICE_UNKNOWN]: a.priceUnknown || undefined,
         [S.ATTR_TRACEGATE_RETRY_REASON]: i > 0 ? (call.attempts[i - 1]!.errorType ?? 'repair') : undefined,
         [S.ATTR_TRACEGATE_SHADOW]: call.shadow || undefined,
       }),
@@ -168,7 +172,8 @@ export function synthSpans(call: SynthCall): object[] {
       [S.ATTR_TRACEGATE_MODEL]: success ? answer?.model : undefined,
       [S.ATTR_TRACEGATE_USAGE_INPUT_TOKENS]: inT,
       [S.ATTR_TRACEGATE_USAGE_OUTPUT_TOKENS]: outT,
-      [S.ATTR_TRACEGATE_COST_TOTAL_USD]: cost,
+      [S.ATTR_TRACEGATE_COST_TOTAL_USD]: priceUnknown && cost === 0 ? undefined : cost,
+      [S.ATTR_TRACEGATE_COST_PRICE_UNKNOWN]: priceUnknown || undefined,
       [S.ATTR_TRACEGATE_TIME_TO_FIRST_CHUNK]: call.ttftMs !== undefined ? call.ttftMs / 1000 : undefined,
       [S.ATTR_TRACEGATE_STREAM]: call.ttftMs !== undefined,
       [S.ATTR_TRACEGATE_SHADOW]: call.shadow || undefined,

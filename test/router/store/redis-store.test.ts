@@ -82,10 +82,13 @@ describeRedis('RedisStore on a shared server', () => {
     const a = make({ keyPrefix });
     const b = make({ keyPrefix });
     await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).update<number>('breaker:n', (v) => (v ?? 0) + 1)));
-    expect(await a.get('breaker:n')).toBe(40);
+    expect(JSON.parse((await raw.get(`${keyPrefix}breaker:n`))!)).toBe(40);
+    // Each store's own last write is what its (short-lived) local read cache holds; Redis has the total.
+    expect(await make({ keyPrefix }).get('breaker:n')).toBe(40);
     expect(await b.keys('breaker:')).toEqual(['breaker:n']);
     await b.delete('breaker:n');
-    expect(await a.get('breaker:n')).toBeUndefined();
+    expect(await b.get('breaker:n')).toBeUndefined();
+    expect(await raw.exists(`${keyPrefix}breaker:n`)).toBe(0);
   });
 
   it('every key it writes has a TTL', async () => {
@@ -127,6 +130,53 @@ describeRedis('RedisStore on a shared server', () => {
     await a.cacheSet('cache:short', 1, 30, Date.now());
     await new Promise((r) => setTimeout(r, 60));
     expect(await b.cacheGet('cache:short', Date.now())).toBeUndefined();
+  });
+
+  it('shared cache: the entries together stay within the byte budget, least recently used evicted first, expired ones leave the books', async () => {
+    const keyPrefix = uniqueRedisPrefix('cachebytes');
+    const a = make({ keyPrefix, cacheMaxEntries: 100, cacheMaxBytes: 100 });
+    const b = make({ keyPrefix, cacheMaxEntries: 100, cacheMaxBytes: 100 });
+    const entry = (n: number) => ({ n, pad: 'x'.repeat(14) }); // 30 bytes of JSON
+    const bytesOf = async () => Number(await raw.get(`${keyPrefix}cache#bytes`));
+    for (const n of [1, 2, 3]) await a.cacheSet(`cache:${n}`, entry(n), 10_000, Date.now());
+    expect(await bytesOf()).toBe(90);
+    expect(await b.cacheGet('cache:1', Date.now())).toEqual(entry(1)); // 1 is now the most recently used
+    await b.cacheSet('cache:4', entry(4), 10_000, Date.now()); // 120 > 100: the least recently used (2) goes
+    expect(await a.cacheGet('cache:2', Date.now())).toBeUndefined();
+    for (const n of [1, 3, 4]) expect(await a.cacheGet(`cache:${n}`, Date.now())).toEqual(entry(n));
+    expect(await bytesOf()).toBe(90);
+    expect(await raw.hlen(`${keyPrefix}cache#sizes`)).toBe(3);
+    // `sizeBytes` is what an entry is charged: the router passes the JSON byte length it measured.
+    await a.cacheSet('cache:5', { n: 5 }, 10_000, Date.now(), 70);
+    expect(await bytesOf()).toBeLessThanOrEqual(100);
+    expect(await a.cacheGet('cache:5', Date.now())).toEqual({ n: 5 });
+    // Re-storing a key replaces its charge; an expired entry is purged from the books by the next write.
+    await a.cacheSet('cache:5', { n: 5 }, 30, Date.now(), 10);
+    await new Promise((r) => setTimeout(r, 60));
+    await a.cacheSet('cache:6', { n: 6 }, 10_000, Date.now(), 5);
+    expect(await raw.hget(`${keyPrefix}cache#sizes`, `${keyPrefix}cache:5`)).toBeNull();
+    let total = 0;
+    for (const v of Object.values(await raw.hgetall(`${keyPrefix}cache#sizes`))) total += Number(v);
+    expect(await bytesOf()).toBe(total);
+    expect(total).toBeLessThanOrEqual(100);
+    // An entry larger than the whole budget is not stored.
+    await a.cacheSet('cache:huge', { pad: 'y'.repeat(200) }, 10_000, Date.now());
+    expect(await b.cacheGet('cache:huge', Date.now())).toBeUndefined();
+  });
+
+  it('read-mostly state (breaker records, routing adjustments) is read through a short-lived local cache; own writes are seen at once', async () => {
+    const keyPrefix = uniqueRedisPrefix('readcache');
+    const a = make({ keyPrefix, localCacheMs: 1500 });
+    const b = make({ keyPrefix, localCacheMs: 1500 });
+    expect(await a.get('route:weight:d')).toBeUndefined(); // read from Redis: absent (remembered)
+    await b.set('route:weight:d', { multiplier: 0.5 });
+    expect(await b.get('route:weight:d')).toEqual({ multiplier: 0.5 }); // b's own write
+    expect(await a.get('route:weight:d')).toBeUndefined(); // a's copy is at most localCacheMs old (documented staleness)
+    await waitUntil(async () => (await a.get<{ multiplier: number }>('route:weight:d'))?.multiplier === 0.5, 'a sees b\'s write after its cache expires');
+    // Keys outside the read-mostly namespaces are never cached.
+    await a.get('resp:x');
+    await b.set('resp:x', 1);
+    expect(await a.get('resp:x')).toBe(1);
   });
 });
 
@@ -180,6 +230,32 @@ describeRedis(
       expect(lines.filter((l) => l.startsWith('info'))).toHaveLength(1);
       expect(lines[1]).toMatch(/is back after/);
       expect(lines.join('\n')).not.toMatch(/password/);
+    });
+
+    it('the combined admission (admit script): budgets fail closed, the key window falls back to its local share, the breaker gate reads local state; settlements replay', async () => {
+      const keyPrefix = uniqueRedisPrefix('admitdown');
+      const s = new RedisStore({ url: server.url, keyPrefix, logger: quiet, heartbeatMs: 100 });
+      const other = new RedisStore({ url: server.url, keyPrefix, logger: quiet, heartbeatMs: 100 });
+      stores.push(s, other);
+      await expect.poll(() => s.instances, { timeout: 10_000 }).toBe(2);
+      await server.stop();
+      const now = Date.now();
+      const key = { key: 'rl:key:k:rpm', amount: 1, windowMs: 60_000, limit: 10 };
+      await expect(s.admit({ now, callWindows: [key], budgets: { slots: [{ key: 'budget:k', limit: 10 }], amount: 1 } })).rejects.toBeInstanceOf(StoreUnavailableError);
+      expect(s.degraded()).toBe(true);
+      // Rate limit 10 shared by the 2 instances seen: 5 here (one was taken by the refused call above, as before the combined script).
+      const admitted = [];
+      for (let i = 0; i < 8; i++) admitted.push((await s.admit({ now, callWindows: [key] })).ok);
+      expect(admitted.filter(Boolean)).toHaveLength(4);
+      await s.update('breaker:d', () => ({ state: 'open', until: now + 60_000 }));
+      expect(await s.admit({ now, gate: 'breaker:d' })).toMatchObject({ ok: false, stage: 'gate' });
+      // Settlements while down are kept and replayed when Redis is back.
+      await s.settle({ now, increments: [{ key: 'budget:k', amount: 2.5, ttlMs: 60_000 }] });
+      await (s as unknown as { flushSettle(): Promise<void> }).flushSettle();
+      await server.restart();
+      await expect.poll(() => s.degraded(), { timeout: 10_000 }).toBe(false);
+      await expect.poll(async () => s.increment('budget:k', 0), { timeout: 5_000 }).toBe(2.5);
+      expect((await s.admit({ now, budgets: { slots: [{ key: 'budget:k', limit: 10 }], amount: 1 } })).ok).toBe(true);
     });
 
     it('a store created while Redis is down starts degraded and recovers when Redis starts', async () => {

@@ -1,11 +1,13 @@
 /**
- * The HTML report: one self-contained file. CSS and script are inline, the report data is
- * embedded as JSON (escaped so no text in it can close the script element), the charts are SVG
- * drawn by the page's own small script, and a Content-Security-Policy forbids any network access
- * at view time. Text from the traces is never written as markup (see client.ts).
+ * The HTML report: one self-contained file. CSS and script are inline, the page view (view.ts:
+ * formatted figures and laid-out charts) is embedded as JSON (escaped so no text in it can close
+ * the script element), the page's small script turns it into elements and SVG, and a
+ * Content-Security-Policy forbids any network access at view time. Text from the traces is never
+ * written as markup (see client.ts).
  */
 import type { Report } from '../../types.js';
 import { reportClient } from './client.js';
+import { pageView } from './view.js';
 import { REPORT_CSS } from './style.js';
 
 export function escapeHtml(text: string): string {
@@ -28,7 +30,7 @@ export function renderHtml(report: Report): string {
   const source = report.input.traces[0]?.file ?? 'traces';
   const title = `tracegate report: ${source}`;
   const range = report.timeRange ? `${new Date(report.timeRange.startMs).toISOString()} → ${new Date(report.timeRange.endMs).toISOString()}` : 'no calls';
-  const script = `(${reportClient.toString()})(document, JSON.parse(document.getElementById('report-data').textContent));`.replace(/<\/(script)/gi, '<\\/$1');
+  const script = `(${reportClient.toString()})(document, JSON.parse(document.getElementById('report-view').textContent));`.replace(/<\/(script)/gi, '<\\/$1');
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -47,14 +49,14 @@ export function renderHtml(report: Report): string {
 <main>
 <section id="comparison-section"><div id="comparison" hidden><h2>Compared with the baseline</h2></div></section>
 <section><h2>Charts</h2><div class="charts" id="charts"></div></section>
-<section><h2>Traces</h2><div id="traces"></div><div id="trace-detail" hidden></div></section>
 <section><h2>Cohorts</h2><div id="tables"></div></section>
+<section><h2>Traces</h2><div id="traces"></div><div id="trace-detail" hidden></div></section>
 <section><h2>Route → provider distribution</h2><div id="routes"></div></section>
 <section><h2>Attempts by provider deployment</h2><div id="providers"></div></section>
 <section><h2>Span coverage</h2><div id="coverage"></div></section>
 </main>
 <footer>Made by tracegate report from exported OpenTelemetry traces. Self-contained: no network access at view time.</footer>
-<script type="application/json" id="report-data">${scriptSafeJson(report)}</script>
+<script type="application/json" id="report-view">${scriptSafeJson(pageView(report))}</script>
 <script>${script}</script>
 </body>
 </html>

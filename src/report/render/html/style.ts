@@ -18,6 +18,7 @@ h3 { font-size: 14px; margin: 16px 0 6px; color: var(--muted); font-weight: 600;
 .chart { border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; background: var(--bg); }
 .chart svg { width: 100%; height: auto; display: block; }
 svg[data-chart=waterfall] { width: 100%; max-width: 980px; height: auto; display: block; margin: 8px 0; }
+.chart .note { margin: -2px 0 6px; color: var(--muted); font-size: 12px; }
 .chart .empty { color: var(--muted); font-style: italic; padding: 20px 0; }
 .legend { display: flex; flex-wrap: wrap; gap: 12px; font-size: 12px; color: var(--muted); margin-top: 4px; }
 .legend i { display: inline-block; width: 10px; height: 10px; margin-right: 4px; border-radius: 2px; vertical-align: -1px; }
@@ -25,9 +26,11 @@ svg text { font: 11px system-ui, sans-serif; fill: var(--muted); }
 svg .axis { stroke: var(--line); }
 table { border-collapse: collapse; width: 100%; font-size: 13px; }
 th, td { text-align: right; padding: 4px 8px; border-bottom: 1px solid var(--line); white-space: nowrap; }
-th { color: var(--muted); font-weight: 600; background: var(--panel); position: sticky; top: 0; }
+th { color: var(--muted); font-weight: 600; background: var(--panel); position: sticky; top: 0; white-space: normal; vertical-align: bottom; min-width: 4em; }
+th.key, td.key { font-weight: 700; color: var(--fg); background: #eef3fc; }
 th:first-child, td:first-child, td.text, th.text { text-align: left; }
-td.text { white-space: normal; }
+td.text { white-space: normal; overflow-wrap: anywhere; min-width: 8em; }
+td.text:first-child { min-width: 14em; }
 .scroll { max-height: 460px; overflow: auto; border: 1px solid var(--line); border-radius: 6px; }
 tr.trace { cursor: pointer; }
 tr.trace:hover, tr.trace.selected { background: #eaf1fd; }

@@ -1,0 +1,65 @@
+/**
+ * What each public entry point loads, in a fresh node process per entry and module system (the
+ * built package, both builds): `tracegate` loads the router and what a call needs, not the proxy,
+ * the mock, yaml, ajv, the evaluators or OpenTelemetry; `tracegate/register` loads no provider
+ * adapter and no undici. A new eager import of one of these makes this test fail (no timing here:
+ * bench/import-cost.mjs measures the cost).
+ */
+import { sep } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadedModules } from '../../bench/entry-modules.mjs';
+import { ensureBuilt, ROOT } from '../helpers/build.js';
+
+beforeAll(() => ensureBuilt(), 120_000);
+
+/** Paths with `/` separators: a package as `node_modules/<name>/`, our files as `dist/<build>/<path>`. */
+function load(specifier: string, mode: 'esm' | 'cjs'): string[] {
+  return loadedModules(specifier, { mode }).map((f) => f.split(sep).join('/'));
+}
+
+const pkg = (name: string): [string, RegExp] => [name, new RegExp(`/node_modules/${name.replace('/', '\\/')}/`)];
+const own = (path: string): [string, RegExp] => [path, new RegExp(`/dist/(esm|cjs)/${path}`)];
+
+const NOT_FOR_A_ROUTER: [string, RegExp][] = [
+  pkg('yaml'),
+  pkg('ajv'),
+  pkg('ioredis'),
+  pkg('@aws-sdk'),
+  pkg('@opentelemetry'),
+  own('src/proxy/'),
+  own('src/mock/'),
+  own('src/evals/'),
+  own('src/report/'),
+  own('src/cli/'),
+  own('instrumentations/'),
+];
+
+const ENTRIES: { entry: string; loads: string; mustNotLoad: [string, RegExp][] }[] = [
+  { entry: 'tracegate', loads: 'dist/(esm|cjs)/src/router/router.js', mustNotLoad: NOT_FOR_A_ROUTER },
+  { entry: 'tracegate/semconv', loads: 'dist/(esm|cjs)/semconv/index.js', mustNotLoad: [...NOT_FOR_A_ROUTER, pkg('zod'), pkg('undici'), own('src/')] },
+  { entry: 'tracegate/mock', loads: 'dist/(esm|cjs)/src/mock/server.js', mustNotLoad: [own('src/providers/'), own('src/router/'), own('src/proxy/'), pkg('undici'), pkg('ajv'), pkg('@opentelemetry')] },
+];
+
+describe('entry points load only what they need', () => {
+  for (const { entry, loads, mustNotLoad } of ENTRIES) {
+    for (const mode of ['esm', 'cjs'] as const) {
+      it(`${mode === 'esm' ? 'import' : 'require'}('${entry}')`, () => {
+        const files = load(entry, mode);
+        expect(files.some((f) => new RegExp(`/${loads}$`).test(f))).toBe(true);
+        // Only this build's copy of tracegate is loaded (one copy of each module per build).
+        const build = `${ROOT}dist/${mode}/`;
+        expect(files.filter((f) => f.startsWith(`${ROOT}dist/`) && !f.startsWith(build))).toEqual([]);
+        const found = mustNotLoad.flatMap(([name, re]) => (files.some((f) => re.test(f)) ? [name] : []));
+        expect(found, `${entry} (${mode}) loads ${found.join(', ')}`).toEqual([]);
+      });
+    }
+  }
+
+  it('the listing sees a heavy module where one is loaded (tracegate/proxy loads yaml)', () => {
+    for (const mode of ['esm', 'cjs'] as const) {
+      const files = load('tracegate/proxy', mode);
+      expect(files.some((f) => f.includes('/node_modules/yaml/'))).toBe(true);
+      expect(files.some((f) => /\/dist\/(esm|cjs)\/src\/proxy\/server\.js$/.test(f))).toBe(true);
+    }
+  });
+});
