@@ -3,19 +3,20 @@
  * (`ProviderAdapter.genAiProviderName`), the OpenInference `llm.provider` / `llm.system` values
  * are derived from it.
  */
-import '../src/providers/builtin.js';
+import { BUILTIN_GEN_AI_NAMES } from '../src/providers/builtin-names.js';
 import { getProvider, hasProvider } from '../src/providers/registry.js';
 
 const cache = new Map<string, string>();
 
 /**
- * `gen_ai.provider.name` of a tracegate provider id. Adapters registered only in the other
- * build (CJS vs ESM) of tracegate are not visible here: their id is used as is.
+ * `gen_ai.provider.name` of a tracegate provider id: a registered adapter's own (a user's
+ * `registerProvider`, seen by both builds, or a built-in once the router is loaded), else the
+ * built-ins' table (the adapters themselves are not loaded for this), else the id as is.
  */
 export function genAiProviderName(providerId: string): string {
   let name = cache.get(providerId);
   if (name === undefined) {
-    name = hasProvider(providerId) ? getProvider(providerId).genAiProviderName : providerId;
+    name = hasProvider(providerId) ? getProvider(providerId).genAiProviderName : (BUILTIN_GEN_AI_NAMES[providerId] ?? providerId);
     cache.set(providerId, name);
   }
   return name;

@@ -7,14 +7,62 @@
  * An SDK's error classified into tracegate's error classes (`error.type`) by the provider
  * adapter's own `classifyError`, from the status, headers and body the SDK kept. Errors without
  * a status are a timeout, an abort or a connection failure, told apart by the SDK's error name.
+ *
+ * Only the adapters' decoder modules are imported, not the adapters (their request encoding,
+ * settings schemas and the registry of every built-in): `tracegate/register` stays light. A
+ * provider registered with `registerProvider` (or the built-in adapters, once the router is
+ * loaded in this build) is used first, as the router would.
  */
 import type { ErrorClass } from '../../src/errors.js';
+import { classifyAnthropicError } from '../../src/providers/anthropic/errors.js';
+import { decodeAnthropicMessage } from '../../src/providers/anthropic/response.js';
+import { AnthropicStreamDecoder } from '../../src/providers/anthropic/stream.js';
+import { classifyBedrockError } from '../../src/providers/bedrock/errors.js';
+import { decodeConverseResponse } from '../../src/providers/bedrock/response.js';
+import { BedrockStreamDecoder } from '../../src/providers/bedrock/stream.js';
+import { classifyByStatus, extractOpenAIError } from '../../src/providers/classify.js';
+import { classifyGeminiError } from '../../src/providers/gemini/errors.js';
+import { decodeGeminiResponse } from '../../src/providers/gemini/response.js';
+import { GeminiStreamDecoder } from '../../src/providers/gemini/stream.js';
 import { getProvider, hasProvider } from '../../src/providers/registry.js';
-import type { AdapterContext, ChatStreamDecoder, Deployment, StreamEvent, UpstreamError } from '../../src/providers/types.js';
+import type { AdapterContext, ChatStreamDecoder, Deployment, ProviderAdapter, StreamEvent, UpstreamError } from '../../src/providers/types.js';
 import { ChunkAccumulator } from '../../src/wire/accumulate.js';
 import type { ChatCompletion } from '../../src/wire/chat-response.js';
 
 type Rec = Record<string, unknown>;
+
+type Decoders = Pick<ProviderAdapter, 'classifyError'> & Partial<Pick<ProviderAdapter, 'chatResponse' | 'chatStream'>>;
+
+/**
+ * The decoders of the built-in adapters an SDK instrumentation needs, wired as the adapters wire
+ * them (an SDK call has no router request state, so no `response_format` tool).
+ * test/sdk/decoders.test.ts checks that they decode as the adapters do.
+ */
+export const SDK_DECODERS: Readonly<Record<string, Decoders>> = {
+  openai: { classifyError: (err, ctx) => classifyByStatus(err, extractOpenAIError(err), ctx) },
+  anthropic: {
+    chatResponse: (body, ctx) => decodeAnthropicMessage(body, ctx, undefined),
+    chatStream: (ctx) => new AnthropicStreamDecoder(ctx, undefined),
+    classifyError: classifyAnthropicError,
+  },
+  gemini: { chatResponse: decodeGeminiResponse, chatStream: (ctx) => new GeminiStreamDecoder(ctx), classifyError: classifyGeminiError },
+  bedrock: {
+    chatResponse: (body, ctx) => decodeConverseResponse(body, ctx, undefined),
+    chatStream: (ctx) => new BedrockStreamDecoder(ctx, undefined),
+    classifyError: classifyBedrockError,
+  },
+};
+
+/** A registered adapter with this id (the user's, or a loaded built-in), else the built-in decoders. */
+function decoders(provider: string): Decoders | undefined {
+  return hasProvider(provider) ? getProvider(provider) : SDK_DECODERS[provider];
+}
+
+function need<K extends 'chatResponse' | 'chatStream'>(provider: string, what: K): NonNullable<Decoders[K]> {
+  const fn = decoders(provider)?.[what];
+  if (!fn) throw new Error(`no ${what} decoder for provider "${provider}"`);
+  return fn as NonNullable<Decoders[K]>;
+}
 
 /** A response header from a fetch `Headers`, a plain record, or undefined. */
 export function headerValue(headers: unknown, name: string): string | undefined {
@@ -69,7 +117,8 @@ export function classifySdkError(provider: string, model: string, stream: boolea
     const errorClass: ErrorClass = /abort/i.test(name) ? 'aborted' : /timeout/i.test(name) ? 'timeout' : 'connection';
     return { errorClass };
   }
-  if (!hasProvider(provider)) return err;
+  const d = decoders(provider);
+  if (!d) return err;
   const e = err as Rec;
   const upstream: UpstreamError = {
     status,
@@ -77,7 +126,7 @@ export function classifySdkError(provider: string, model: string, stream: boolea
     body: body(e),
     text: err instanceof Error ? err.message : String(err),
   };
-  return getProvider(provider).classifyError(upstream, context(provider, model, stream));
+  return d.classifyError(upstream, context(provider, model, stream));
 }
 
 function context(provider: string, model: string, stream: boolean): AdapterContext {
@@ -86,7 +135,7 @@ function context(provider: string, model: string, stream: boolean): AdapterConte
 
 /** A provider's answer body (an SDK's answer object has the wire fields) as an OpenAI completion. */
 export function decodeAnswer(provider: string, model: string, body: unknown): ChatCompletion {
-  return getProvider(provider).chatResponse(body, context(provider, model, false));
+  return need(provider, 'chatResponse')(body, context(provider, model, false));
 }
 
 /**
@@ -98,7 +147,7 @@ export class AdapterStream {
   private readonly acc = new ChunkAccumulator();
 
   constructor(provider: string, model: string) {
-    this.decoder = getProvider(provider).chatStream(context(provider, model, true));
+    this.decoder = need(provider, 'chatStream')(context(provider, model, true));
   }
 
   push(event: StreamEvent): void {

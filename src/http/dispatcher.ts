@@ -1,8 +1,34 @@
 /**
  * Keep-alive connection pools. One undici Agent per distinct connect timeout; each Agent keeps a
  * pool of persistent connections per upstream origin.
+ *
+ * undici itself is loaded by the first request (`loadUndici`), not when tracegate is imported:
+ * an application that imports the router but has not called it yet (or only uses the
+ * instrumentation) pays nothing for it. `import()` compiles to `require` in the CommonJS build.
  */
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
+
+type Undici = typeof import('undici');
+let undici: Undici | undefined;
+let loading: Promise<Undici> | undefined;
+
+/** undici once loaded, else undefined (then `await loadUndici()`). */
+export function loadedUndici(): Undici | undefined {
+  return undici;
+}
+
+export function loadUndici(): Promise<Undici> {
+  loading ??= import('undici').then((m) => (undici = m));
+  return loading;
+}
+
+/**
+ * Starts loading undici without waiting (a Router does when it is constructed, so its first
+ * request rarely waits). A failure is seen by the request that awaits `loadUndici()`.
+ */
+export function preloadUndici(): void {
+  loadUndici().catch(() => {});
+}
 
 export interface PoolOptions {
   connectTimeoutMs: number;
@@ -13,11 +39,13 @@ export interface PoolOptions {
 
 const agents = new Map<string, Agent>();
 
+/** The pooled Agent for these options; undici must be loaded (`loadUndici`). */
 export function getDispatcher(options: PoolOptions): Agent {
+  if (!undici) throw new Error('undici is not loaded yet (await loadUndici() first)');
   const key = `${options.connectTimeoutMs}:${options.connections ?? 128}:${options.keepAliveTimeoutMs ?? 30000}`;
   let agent = agents.get(key);
   if (!agent) {
-    agent = new Agent({
+    agent = new undici.Agent({
       connect: { timeout: options.connectTimeoutMs },
       connections: options.connections ?? 128,
       keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,

@@ -2,7 +2,6 @@
  * Sends one upstream HTTP request on the pooled dispatcher and maps every transport failure to a
  * typed error. Bodies are read incrementally; a full read is bounded by a byte limit.
  */
-import { request } from 'undici';
 import type { Dispatcher } from 'undici';
 import {
   ConnectionError,
@@ -13,7 +12,7 @@ import {
   isTracegateError,
 } from '../errors.js';
 import type { AttemptSignal } from './attempt-signal.js';
-import { getDispatcher } from './dispatcher.js';
+import { getDispatcher, loadedUndici, loadUndici } from './dispatcher.js';
 
 export interface HttpRequestSpec {
   method: 'POST' | 'GET';
@@ -37,8 +36,17 @@ export interface SendOptions {
   connections?: number;
 }
 
+/**
+ * Undefined once the HTTP client is loaded; until then the promise of its loading. An attempt
+ * awaits it before its first-token timer starts, so loading undici never counts as upstream time.
+ */
+export function transportReady(): Promise<unknown> | undefined {
+  return loadedUndici() ? undefined : loadUndici();
+}
+
 export async function sendRequest(spec: HttpRequestSpec, options: SendOptions): Promise<UpstreamResponse> {
   try {
+    const { request } = loadedUndici() ?? (await loadUndici());
     const res = await request(spec.url, {
       method: spec.method,
       headers: spec.headers,

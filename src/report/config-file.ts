@@ -8,8 +8,6 @@
  * The primary of an alias: the first entry of its lowest `priority` tier with the highest weight.
  */
 import { promises as fsp } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
-import { convertLiteLLM } from '../proxy/config/litellm.js';
 import { fillWildcard, isWildcardName, wildcardTemplates } from '../router/wildcard.js';
 import { ReportInputError } from './errors.js';
 
@@ -48,17 +46,22 @@ function fromRouterModels(models: unknown[], file: string): RouteConfig {
   return { aliases };
 }
 
-/** A LiteLLM config, read by the proxy's reader (the one reader of the format), without credentials. */
-function fromLiteLLM(doc: Obj, file: string): RouteConfig {
+/**
+ * A LiteLLM config, read by the proxy's reader (the one reader of the format), without credentials.
+ * Loaded only for such a config: it brings the provider registry, zod and undici, which a report
+ * without `--config` should not hold in memory (they stay on the heap for the whole run).
+ */
+async function fromLiteLLM(doc: Obj, file: string): Promise<RouteConfig> {
+  const { convertLiteLLM } = await import('../proxy/config/litellm.js');
   const { native } = convertLiteLLM(doc, {}, { lenient: true });
   return fromRouterModels(native.models as unknown[], file);
 }
 
-export function routeConfigFromObject(doc: unknown, file: string): RouteConfig {
+export async function routeConfigFromObject(doc: unknown, file: string): Promise<RouteConfig> {
   if (isObj(doc)) {
     if (Array.isArray(doc.models)) return fromRouterModels(doc.models, file);
     if (isObj(doc.router) && Array.isArray(doc.router.models)) return fromRouterModels(doc.router.models, file);
-    if (Array.isArray(doc.model_list)) return fromLiteLLM(doc, file);
+    if (Array.isArray(doc.model_list)) return await fromLiteLLM(doc, file);
   }
   throw new ReportInputError(`config ${file}: no "models" list (router or proxy config) or "model_list" (LiteLLM config) found`, file);
 }
@@ -71,6 +74,8 @@ export async function loadRouteConfig(file: string): Promise<RouteConfig> {
     const code = (err as NodeJS.ErrnoException).code;
     throw new ReportInputError(`cannot read config ${file}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`, file);
   }
+  // The YAML parser is loaded only when a config is given (like the LiteLLM reader above).
+  const { parse: parseYaml } = await import('yaml');
   let doc: unknown;
   try {
     doc = parseYaml(text);
@@ -80,7 +85,7 @@ export async function loadRouteConfig(file: string): Promise<RouteConfig> {
     const line = (err as { linePos?: { line: number }[] }).linePos?.[0]?.line;
     throw new ReportInputError(`config ${file}: not YAML or JSON${line ? ` (line ${line})` : ''}: ${(err as Error).message.split('\n')[0]}`, file, line);
   }
-  return routeConfigFromObject(doc, file);
+  return await routeConfigFromObject(doc, file);
 }
 
 /**

@@ -9,7 +9,7 @@ import { attemptChannel, firstChunkChannel, publishSettled, publishStart, runInS
 import { InvalidResponseError, TimeoutError, TracegateError, internalError, isTracegateError, scrubSecrets, type TimeoutKind } from '../errors.js';
 import { AttemptSignal } from '../http/attempt-signal.js';
 import { acceptsStreamMediaType, createFramer, type EventFramer } from '../http/framing.js';
-import { destroyBody, mapTransportError, mediaType, readBody, sendRequest, type UpstreamResponse } from '../http/transport.js';
+import { destroyBody, mapTransportError, mediaType, readBody, sendRequest, transportReady, type UpstreamResponse } from '../http/transport.js';
 import { computeCost } from '../providers/catalog/cost.js';
 import { getProvider } from '../providers/registry.js';
 import type { AdapterContext, ChatStreamDecoder, Deployment, HttpRequestSpec, OverrideFields, ProviderAdapter } from '../providers/types.js';
@@ -186,6 +186,8 @@ export async function runUnaryAttempt<T>(call: CallState, plan: AttemptPlan, op:
       const adapter = getProvider(d.provider);
       const ctx: AdapterContext = { deployment: d, stream: false };
       const spec = withPropagation(await op.build(adapter, ctx), ev, plan);
+      const ready = transportReady();
+      if (ready) await ready;
       signal.phase('first_token', d.timeouts.firstTokenMs);
       const res = await sendRequest(spec, { signal, connectTimeoutMs: d.timeouts.connectMs, ...(d.connections !== undefined ? { connections: d.connections } : {}) });
       ev.status = res.status;
@@ -375,6 +377,8 @@ export async function openStreamAttempt(call: CallState, plan: AttemptPlan): Pro
       const adapter = getProvider(d.provider);
       const ctx: AdapterContext = { deployment: d, stream: true };
       const spec = withPropagation(await adapter.chatRequest(plan.params as never, ctx), ev, plan);
+      const ready = transportReady();
+      if (ready) await ready;
       signal.phase('first_token', streamFirstTokenMs(d));
       const res = await sendRequest(spec, { signal, connectTimeoutMs: d.timeouts.connectMs, ...(d.connections !== undefined ? { connections: d.connections } : {}) });
       ev.status = res.status;

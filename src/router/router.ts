@@ -8,7 +8,7 @@
  */
 import '../providers/builtin.js';
 import type { DeploymentRef } from '../call-info.js';
-import { closeDispatchers } from '../http/dispatcher.js';
+import { closeDispatchers, preloadUndici } from '../http/dispatcher.js';
 import type { Deployment, Timeouts } from '../providers/types.js';
 import type { ChatCompletionCreateParams } from '../wire/chat-request.js';
 import type { ChatCompletion } from '../wire/chat-response.js';
@@ -111,6 +111,8 @@ export class Router implements RouterCore {
     };
     this.embeddings = { create: (params, opts) => createEmbeddings(this, params, opts) };
     this.responses = new Responses(this);
+    // The HTTP client loads now, in the background, not when tracegate is imported.
+    preloadUndici();
   }
 
   /** The adjustments API under the name the call path uses. */

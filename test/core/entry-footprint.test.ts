@@ -32,10 +32,34 @@ const NOT_FOR_A_ROUTER: [string, RegExp][] = [
   own('src/report/'),
   own('src/cli/'),
   own('instrumentations/'),
+  // loaded by the first call (src/http/dispatcher.ts)
+  pkg('undici'),
+];
+
+/**
+ * What tracing needs from tracegate is the channels (and, for the SDK instrumentations, the
+ * adapters' decoders); exporters load on first export. No adapter, no zod.
+ */
+const NOT_FOR_TRACING: [string, RegExp][] = [
+  pkg('undici'),
+  pkg('zod'),
+  ['a provider adapter', /\/dist\/(esm|cjs)\/src\/providers\/(builtin|azure|openai[^/]*|(anthropic|gemini|bedrock)\/index)\.js$/],
+  pkg('yaml'),
+  pkg('ajv'),
+  pkg('@opentelemetry/exporter-trace-otlp-proto'),
+  pkg('@opentelemetry/exporter-trace-otlp-http'),
+  pkg('@opentelemetry/exporter-trace-otlp-grpc'),
+  pkg('@grpc/grpc-js'),
+  own('src/router/'),
+  own('src/proxy/'),
+  own('src/mock/'),
+  own('src/evals/'),
 ];
 
 const ENTRIES: { entry: string; loads: string; mustNotLoad: [string, RegExp][] }[] = [
   { entry: 'tracegate', loads: 'dist/(esm|cjs)/src/router/router.js', mustNotLoad: NOT_FOR_A_ROUTER },
+  { entry: 'tracegate/register', loads: 'dist/(esm|cjs)/instrumentations/setup.js', mustNotLoad: NOT_FOR_TRACING },
+  { entry: 'tracegate/instrumentation', loads: 'dist/(esm|cjs)/instrumentations/instrumentation.js', mustNotLoad: NOT_FOR_TRACING },
   { entry: 'tracegate/semconv', loads: 'dist/(esm|cjs)/semconv/index.js', mustNotLoad: [...NOT_FOR_A_ROUTER, pkg('zod'), pkg('undici'), own('src/')] },
   { entry: 'tracegate/mock', loads: 'dist/(esm|cjs)/src/mock/server.js', mustNotLoad: [own('src/providers/'), own('src/router/'), own('src/proxy/'), pkg('undici'), pkg('ajv'), pkg('@opentelemetry')] },
 ];

@@ -1,7 +1,10 @@
 /** The line splitter under the streaming reader, and the progress line (TTY only). */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { readLines } from '../../src/report/read/lines.js';
+import { readFileLines, readLines } from '../../src/report/read/lines.js';
 import { createProgress, formatBytes } from '../../src/report/read/progress.js';
 
 async function lines(chunks: Buffer[]): Promise<string[]> {
@@ -19,6 +22,30 @@ describe('readLines', () => {
     for (let i = 1; i < text.length; i++) expect(await lines([text.subarray(0, i), text.subarray(i)])).toEqual(whole);
     const bytes = [...text].map((b) => Buffer.from([b]));
     expect(await lines(bytes)).toEqual(whole);
+  });
+
+  it('reads a file through one reused buffer: lines longer than the buffer, split characters, \\r\\n, no last newline', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tracegate-lines-'));
+    try {
+      const long = 'x'.repeat(1000) + 'é€𝄞';
+      const expected = ['{"a":1}', long, '', '{"b":"é€𝄞"}', long + long, '{"c":3}'];
+      const file = join(dir, 'lines.txt');
+      writeFileSync(file, expected.join('\r\n'));
+      let bytes = 0;
+      for (const chunkBytes of [4, 5, 7, 64, 1 << 20]) {
+        const out: string[] = [];
+        bytes = 0;
+        for await (const l of readFileLines(file, (n) => (bytes += n), chunkBytes)) out.push(l);
+        expect(out).toEqual(expected);
+        expect(bytes).toBe(Buffer.byteLength(expected.join('\r\n')));
+      }
+      writeFileSync(file, 'one\ntwo\n');
+      const out: string[] = [];
+      for await (const l of readFileLines(file, undefined, 4)) out.push(l);
+      expect(out).toEqual(['one', 'two']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -5,9 +5,9 @@
  * JSON, or that the handler rejects, is counted and skipped; the first few are kept with their line
  * number. Throws `ReportInputError` when the file is missing or not one line could be used.
  */
-import { createReadStream, promises as fsp } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import { ReportInputError } from '../errors.js';
-import { readLines } from './lines.js';
+import { readFileLines } from './lines.js';
 import { NO_PROGRESS, type Progress } from './progress.js';
 
 export const MAX_WHOLE_FILE_BYTES = 256 * 1024 * 1024;
@@ -81,10 +81,9 @@ export async function readJsonDocuments(file: string, handler: DocumentHandler, 
   const stats: DocumentStats = { file, bytes: size, lines: 0, documents: 0, badLines: 0, badLineSamples: [], wholeFile: false };
   let tryWhole = false;
   try {
-    const stream = createReadStream(file, { highWaterMark: 1 << 20 });
     let read = 0;
     let first = true;
-    for await (const line of readLines(stream, (n) => progress.update((read += n)))) {
+    for await (const line of readFileLines(file, (n) => progress.update((read += n)))) {
       stats.lines++;
       const text = line.trim();
       if (!text) continue;
@@ -97,7 +96,6 @@ export async function readJsonDocuments(file: string, handler: DocumentHandler, 
       }
       handleLine(stats, stats.lines, text, handler);
     }
-    stream.destroy();
   } catch (err) {
     progress.done();
     throw new ReportInputError(`cannot read ${what} ${file}: ${errorText(err)}`, file);
