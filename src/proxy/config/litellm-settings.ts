@@ -391,7 +391,11 @@ export function convertSettings(c: Converter, doc: Obj, out: Obj): void {
         use('mapped'); // read with max_budget
       } else if (key === 'drop_params') {
         use('mapped');
-        c.ignore(name, 'tracegate always adapts a request to the provider: parameters a provider lacks are translated or dropped');
+        const v = c.bool(raw, p);
+        if (v !== undefined) {
+          out.dropParams = v;
+          c.from(['dropParams'], p);
+        }
       } else if (section === 'router_settings' && /^redis_(host|port|password|url)$/.test(key)) {
         use('mapped'); // read together after the loop: the shared state store
       } else if (/^redis_|^cache_kwargs$/.test(key)) {
