@@ -174,6 +174,8 @@ export class TracegateMetrics {
       if (typeof dep === 'string') a[S.ATTR_TRACEGATE_DEPLOYMENT_ID] = dep;
       const evaluator = d.detail['eval_routing.evaluator'];
       if (typeof evaluator === 'string') a[S.ATTR_GEN_AI_EVALUATION_NAME] = evaluator;
+      const variant = d.detail['routing.variant'];
+      if (typeof variant === 'string') a[S.decisionAttr('eval_routing', 'routing.variant')] = variant;
       this.evalRoutingDecisions.add(1, a);
     }
   }

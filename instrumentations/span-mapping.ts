@@ -258,6 +258,7 @@ export function attemptStartAttributes(ev: AttemptEvent): Attributes {
   if (ev.retryReason) a[S.ATTR_TRACEGATE_RETRY_REASON] = ev.retryReason;
   if (ev.waitMs > 0) a[S.ATTR_TRACEGATE_RETRY_WAIT_MS] = ev.waitMs;
   if (ev.overrides?.length) a[S.ATTR_TRACEGATE_REQUEST_OVERRIDES] = [...ev.overrides];
+  if (ev.variant !== undefined) a[S.ATTR_TRACEGATE_REQUEST_OVERRIDE_VARIANT] = ev.variant;
   if (ev.call.shadow) a[S.ATTR_TRACEGATE_SHADOW] = true;
   return a;
 }
