@@ -13,6 +13,7 @@ const ALL = [
   'proxy-overhead',
   'report-1m',
   'redis-store',
+  'semantic-cache',
 ];
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
 let failed = 0;

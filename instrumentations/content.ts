@@ -8,16 +8,28 @@ import type { Attributes } from '@opentelemetry/api';
 import {
   ATTR_GEN_AI_INPUT_MESSAGES,
   ATTR_GEN_AI_OUTPUT_MESSAGES,
+  ATTR_GEN_AI_SYSTEM_INSTRUCTIONS,
   ATTR_INPUT_MIME_TYPE,
   ATTR_INPUT_VALUE,
   ATTR_OUTPUT_MIME_TYPE,
   ATTR_OUTPUT_VALUE,
+  embeddingAttr,
   llmMessageAttr,
   llmToolCallAttr,
+  llmToolSchemaAttr,
 } from '../semconv/index.js';
 import type { ContentKind, ResolvedConfig } from './config.js';
 
 export const REDACTION_FAILED = '[redaction failed]';
+
+/**
+ * `gen_ai.provider.name`s of the APIs that take system instructions apart from the chat history
+ * (Anthropic Messages `system`, Gemini `systemInstruction`, Bedrock Converse `system`): their
+ * system and developer messages go to `gen_ai.system_instructions`, not `gen_ai.input.messages`.
+ */
+const SEPARATE_INSTRUCTIONS: ReadonlySet<string> = new Set(['anthropic', 'gcp.gemini', 'gcp.vertex_ai', 'gcp.gen_ai', 'aws.bedrock']);
+
+const isInstruction = (m: unknown): boolean => isRec(m) && (m.role === 'system' || m.role === 'developer');
 
 type Rec = Record<string, unknown>;
 
@@ -198,14 +210,57 @@ export class ContentMapper {
     return out;
   }
 
+  /** Content attributes of a model call's CLIENT span at its start (router attempt or SDK call). */
+  requestAttributes(operation: 'chat' | 'embeddings', params: Readonly<Rec>, genAiProvider: string): Attributes {
+    return operation === 'chat' ? this.chatInputAttributes(params, genAiProvider) : this.embeddingInputAttributes(params);
+  }
+
+  /** Content attributes of a model call's CLIENT span once it answered. */
+  responseAttributes(operation: 'chat' | 'embeddings', result: unknown): Attributes {
+    return operation === 'chat' ? this.chatOutputAttributes(result) : this.embeddingOutputAttributes(result);
+  }
+
   /** Attributes for the request side of a chat attempt span. */
-  chatInputAttributes(params: Readonly<Rec>): Attributes {
-    const messages = this.inputMessages(params.messages);
+  chatInputAttributes(params: Readonly<Rec>, genAiProvider?: string): Attributes {
+    const all: unknown[] = Array.isArray(params.messages) ? params.messages : [];
+    const separate = genAiProvider !== undefined && SEPARATE_INSTRUCTIONS.has(genAiProvider);
     const attrs: Attributes = {
-      [ATTR_GEN_AI_INPUT_MESSAGES]: JSON.stringify(messages),
+      [ATTR_GEN_AI_INPUT_MESSAGES]: JSON.stringify(this.inputMessages(separate ? all.filter((m) => !isInstruction(m)) : all)),
       ...this.inputValue(params),
     };
+    if (separate) {
+      const parts = all.filter(isInstruction).flatMap((m) => this.contentParts((m as Rec).content, 'input'));
+      if (parts.length) attrs[ATTR_GEN_AI_SYSTEM_INSTRUCTIONS] = JSON.stringify(parts);
+    }
     Object.assign(attrs, this.openInferenceMessages('input', params.messages, 'input'));
+    if (Array.isArray(params.tools)) {
+      params.tools.forEach((t, i) => {
+        if (isRec(t)) attrs[llmToolSchemaAttr(i)] = this.filter.text(JSON.stringify(t), 'input');
+      });
+    }
+    return attrs;
+  }
+
+  /** `input.value` and OpenInference `embedding.embeddings.<i>.embedding.text` of an embeddings request (string inputs). */
+  embeddingInputAttributes(params: Readonly<Rec>): Attributes {
+    const attrs: Attributes = this.inputValue(params);
+    const input = params.input;
+    const texts = typeof input === 'string' ? [input] : Array.isArray(input) && input.every((x) => typeof x === 'string') ? (input as string[]) : [];
+    texts.forEach((text, i) => {
+      attrs[embeddingAttr(i, 'text')] = this.filter.text(text, 'input');
+    });
+    return attrs;
+  }
+
+  /** OpenInference `embedding.embeddings.<i>.embedding.vector` of an embeddings answer (float vectors only). */
+  embeddingOutputAttributes(result: unknown): Attributes {
+    const attrs: Attributes = {};
+    const data = isRec(result) ? result.data : undefined;
+    if (!Array.isArray(data)) return attrs;
+    data.forEach((d, i) => {
+      if (!isRec(d) || !Array.isArray(d.embedding) || !d.embedding.every((x) => typeof x === 'number')) return;
+      attrs[embeddingAttr(typeof d.index === 'number' ? d.index : i, 'vector')] = d.embedding as number[];
+    });
     return attrs;
   }
 

@@ -71,6 +71,7 @@ export function evaluationSpanAttributes(result: EvaluationEventResult, explanat
     a[S.ATTR_TRACEGATE_PROVIDER] = r.provider;
     a[S.ATTR_TRACEGATE_MODEL] = r.model;
     if (r.servedAlias && r.servedAlias !== r.alias) a[S.ATTR_TRACEGATE_EVALUATION_SERVED_ALIAS] = r.servedAlias;
+    if (r.variant !== undefined) a[S.ATTR_TRACEGATE_REQUEST_OVERRIDE_VARIANT] = r.variant;
   }
   return a;
 }

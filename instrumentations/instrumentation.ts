@@ -9,7 +9,7 @@
  */
 import dc from 'node:diagnostics_channel';
 import { InstrumentationBase, type InstrumentationModuleDefinition } from '@opentelemetry/instrumentation';
-import { CHANNEL_NAMES, type AttemptEvent, type CallEvent, type DecisionEvent, type EvaluationEvent } from '../src/channels.js';
+import { CHANNEL_NAMES, type AttemptEvent, type CallEvent, type ChunkEvent, type DecisionEvent, type EvaluationEvent } from '../src/channels.js';
 import { resolveConfig, type ResolvedConfig, type TracegateInstrumentationConfig } from './config.js';
 import { ContentMapper } from './content.js';
 import { EvaluationBridge, type BridgeHost } from './evaluation-bridge.js';
@@ -29,12 +29,15 @@ function handlers<E extends object>(h: { start(ev: E): void; asyncEnd(ev: E): vo
 }
 const decisionChannel = dc.channel(CHANNEL_NAMES.decision);
 const evaluationChannel = dc.channel(CHANNEL_NAMES.evaluation);
+const chunkChannel = dc.channel(CHANNEL_NAMES.chunk);
 
 interface Subscription {
   recorder: SpanRecorder;
   call: Handlers<CallEvent>;
   attempt: Handlers<AttemptEvent>;
   decision(message: unknown): void;
+  /** Delivered stream chunks (for `gen_ai.client.operation.time_per_output_chunk`). */
+  chunk(message: unknown): void;
   /** The evaluation bridge's handler, when the bridge is enabled. */
   evaluation?: (message: unknown) => void;
 }
@@ -143,6 +146,7 @@ export class TracegateInstrumentation extends InstrumentationBase<TracegateInstr
         asyncEnd: this.guarded('attempt end', (ev: AttemptEvent) => recorder.attemptEnd(ev)),
       }),
       decision: this.guarded('decision', (message: unknown) => recorder.decision(message as DecisionEvent)),
+      chunk: this.guarded('chunk', (message: unknown) => host.instruments.chunkDelivered((message as ChunkEvent).attempt)),
     };
     if (this.resolved.evaluations.enabled) {
       const bridge = new EvaluationBridge(host);
@@ -151,6 +155,7 @@ export class TracegateInstrumentation extends InstrumentationBase<TracegateInstr
     callChannel.subscribe(sub.call);
     attemptChannel.subscribe(sub.attempt);
     decisionChannel.subscribe(sub.decision);
+    chunkChannel.subscribe(sub.chunk);
     if (sub.evaluation) evaluationChannel.subscribe(sub.evaluation);
     this._subscription = sub;
   }
@@ -162,6 +167,7 @@ export class TracegateInstrumentation extends InstrumentationBase<TracegateInstr
     callChannel.unsubscribe(sub.call);
     attemptChannel.unsubscribe(sub.attempt);
     decisionChannel.unsubscribe(sub.decision);
+    chunkChannel.unsubscribe(sub.chunk);
     if (sub.evaluation) evaluationChannel.unsubscribe(sub.evaluation);
     try {
       sub.recorder.endAll();

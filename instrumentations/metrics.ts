@@ -19,6 +19,9 @@ export class TracegateMetrics {
   private readonly tokenUsage: Histogram;
   private readonly operationDuration: Histogram;
   private readonly timeToFirstChunk: Histogram;
+  private readonly timePerOutputChunk: Histogram;
+  /** Streaming attempts: when the last chunk was delivered, and the gaps between chunks so far (ms). */
+  private readonly chunkTimes = new WeakMap<AttemptEvent, { last: number; gapsMs: number[] }>();
   private readonly callDuration: Histogram;
   private readonly retries: Counter;
   private readonly fallbacks: Counter;
@@ -43,6 +46,11 @@ export class TracegateMetrics {
     });
     this.timeToFirstChunk = meter.createHistogram(S.METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK, {
       description: 'Time to receive the first chunk of a streaming response.',
+      unit: 's',
+      advice: durationAdvice,
+    });
+    this.timePerOutputChunk = meter.createHistogram(S.METRIC_GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK, {
+      description: 'Time per output chunk after the first one, from the end of the previous chunk to the end of this one.',
       unit: 's',
       advice: durationAdvice,
     });
@@ -96,13 +104,27 @@ export class TracegateMetrics {
     }
   }
 
+  /** A chunk of a streaming attempt was delivered (the first one starts the clock). */
+  chunkDelivered(ev: AttemptEvent, now: number = performance.now()): void {
+    if (!this.active) return;
+    const t = this.chunkTimes.get(ev);
+    if (!t) this.chunkTimes.set(ev, { last: now, gapsMs: [] });
+    else {
+      t.gapsMs.push(now - t.last);
+      t.last = now;
+    }
+  }
+
   attemptSettled(ev: AttemptEvent, durationS: number): void {
     if (!this.active) return;
+    const chunks = this.chunkTimes.get(ev);
+    this.chunkTimes.delete(ev);
     const a = this.attemptAttributes(ev);
     const withError = ev.error !== undefined ? { ...a, [S.ATTR_ERROR_TYPE]: errorType(ev.error) } : a;
     this.operationDuration.record(durationS, withError);
     // A streaming attempt has ttftMs only once its first chunk arrived.
     if (ev.stream && ev.ttftMs !== undefined) this.timeToFirstChunk.record(ev.ttftMs / 1000, a);
+    if (ev.stream && chunks) for (const gap of chunks.gapsMs) this.timePerOutputChunk.record(gap / 1000, a);
     const u = ev.usage;
     if (u) {
       if (typeof u.prompt_tokens === 'number') this.tokenUsage.record(u.prompt_tokens, { ...a, [S.ATTR_GEN_AI_TOKEN_TYPE]: 'input' });
@@ -152,6 +174,8 @@ export class TracegateMetrics {
       if (typeof dep === 'string') a[S.ATTR_TRACEGATE_DEPLOYMENT_ID] = dep;
       const evaluator = d.detail['eval_routing.evaluator'];
       if (typeof evaluator === 'string') a[S.ATTR_GEN_AI_EVALUATION_NAME] = evaluator;
+      const variant = d.detail['routing.variant'];
+      if (typeof variant === 'string') a[S.decisionAttr('eval_routing', 'routing.variant')] = variant;
       this.evalRoutingDecisions.add(1, a);
     }
   }

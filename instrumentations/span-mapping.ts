@@ -30,6 +30,11 @@ export function errorMessage(err: unknown): string {
   return typeof err === 'string' ? err : String(err);
 }
 
+/** `exception.type` (the error's class name) and `exception.message`, for the span event and the GenAI exception event. */
+export function exceptionAttributes(err: unknown): Attributes {
+  return { [S.ATTR_EXCEPTION_TYPE]: err instanceof Error ? err.name : errorType(err), [S.ATTR_EXCEPTION_MESSAGE]: errorMessage(err) };
+}
+
 // ---- call span ----------------------------------------------------------------------------------
 
 export function callSpanName(ev: CallEvent): string {
@@ -223,6 +228,7 @@ export function modelCallStartAttributes(c: ModelCallStart): Attributes {
     if (c.stream) a[S.ATTR_GEN_AI_REQUEST_STREAM] = true;
     Object.assign(a, chatRequestAttributes(c.params));
   } else {
+    a[S.ATTR_EMBEDDING_MODEL_NAME] = c.model;
     const fmt = c.params.encoding_format;
     if (typeof fmt === 'string') a[S.ATTR_GEN_AI_REQUEST_ENCODING_FORMATS] = [fmt];
   }
@@ -252,6 +258,7 @@ export function attemptStartAttributes(ev: AttemptEvent): Attributes {
   if (ev.retryReason) a[S.ATTR_TRACEGATE_RETRY_REASON] = ev.retryReason;
   if (ev.waitMs > 0) a[S.ATTR_TRACEGATE_RETRY_WAIT_MS] = ev.waitMs;
   if (ev.overrides?.length) a[S.ATTR_TRACEGATE_REQUEST_OVERRIDES] = [...ev.overrides];
+  if (ev.variant !== undefined) a[S.ATTR_TRACEGATE_REQUEST_OVERRIDE_VARIANT] = ev.variant;
   if (ev.call.shadow) a[S.ATTR_TRACEGATE_SHADOW] = true;
   return a;
 }
@@ -336,8 +343,12 @@ export function modelCallEndAttributes(e: ModelCallEnd): Attributes {
   if (e.responseModel) {
     a[S.ATTR_GEN_AI_RESPONSE_MODEL] = e.responseModel;
     a[S.ATTR_LLM_MODEL_NAME] = e.responseModel;
+    if (e.operation === 'embeddings') a[S.ATTR_EMBEDDING_MODEL_NAME] = e.responseModel;
   }
-  if (e.finishReasons?.length) a[S.ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = [...e.finishReasons];
+  if (e.finishReasons?.length) {
+    a[S.ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = [...e.finishReasons];
+    if (e.operation === 'chat' && e.finishReasons[0]) a[S.ATTR_LLM_FINISH_REASON] = e.finishReasons[0];
+  }
   if (e.usage) Object.assign(a, usageAttributes(e.usage, e.operation === 'chat'));
   if (e.usageEstimated) a[S.ATTR_TRACEGATE_USAGE_ESTIMATED] = true;
   Object.assign(a, costAttributes(e.cost));

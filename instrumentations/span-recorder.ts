@@ -7,13 +7,16 @@
  * own so a failure there never leaves a span open.
  */
 import { SpanKind, SpanStatusCode, TraceFlags, context, isSpanContextValid, trace, type AttributeValue, type Context, type Link, type Span, type Tracer } from '@opentelemetry/api';
+import type { Logger } from '@opentelemetry/api-logs';
 import type { TraceTarget } from '../src/call-info.js';
 import type { AttemptEvent, CallEvent, DecisionEvent } from '../src/channels.js';
 import * as S from '../semconv/index.js';
 import type { ResolvedConfig } from './config.js';
 import type { ContentMapper } from './content.js';
+import { emitOperationException } from './exception-event.js';
 import type { TracegateMetrics } from './metrics.js';
 import { trackOpenSpan, untrackOpenSpan } from './open-spans.js';
+import { genAiProviderName } from './provider-names.js';
 import { formatTraceparent, injectTraceContext, serverParentContext, undiciInjectsTraceContext } from './propagation.js';
 import {
   attemptEndAttributes,
@@ -23,7 +26,7 @@ import {
   callSpanName,
   callStartAttributes,
   errorMessage,
-  errorType,
+  exceptionAttributes,
 } from './span-mapping.js';
 
 /** What the recorder reads from its instrumentation (current tracer, config, content mapper, metrics). */
@@ -32,6 +35,8 @@ export interface RecorderHost {
   readonly resolved: ResolvedConfig;
   readonly content: ContentMapper | null;
   readonly instruments: TracegateMetrics;
+  /** The logger of the instrumentation (the global logger provider's; a no-op one when none is set). */
+  readonly logger: Logger | undefined;
   /** Reports a failure inside the instrumentation (diag, never thrown). */
   report(where: string, err: unknown): void;
 }
@@ -131,9 +136,8 @@ export class SpanRecorder {
     this.optional('trace target', () => setTraceTarget(ev.call, span, true));
     const content = this.host.content;
     if (content) {
-      this.optional('content capture', () =>
-        span.setAttributes(ev.call.operation === 'chat' ? content.chatInputAttributes(ev.params) : content.inputValue(ev.params)),
-      );
+      const provider = ev.deployment.genAiProvider ?? genAiProviderName(ev.deployment.provider);
+      this.optional('content capture', () => span.setAttributes(content.requestAttributes(ev.call.operation, ev.params, provider)));
     }
     this.optional('metrics', () => this.host.instruments.attemptStarted(ev, call?.lastDepth));
     if (call) call.lastDepth = ev.fallbackDepth;
@@ -150,10 +154,11 @@ export class SpanRecorder {
         state.call.firstChunkS = (state.startedAt + ev.ttftMs - state.call.startedAt) / 1000;
       }
       const content = this.host.content;
-      if (content && ev.call.operation === 'chat' && ev.result) {
-        this.optional('content capture', () => span.setAttributes(content.chatOutputAttributes(ev.result)));
+      if (content && ev.result) this.optional('content capture', () => span.setAttributes(content.responseAttributes(ev.call.operation, ev.result)));
+      if (ev.error !== undefined) {
+        failed(span, ev.error);
+        this.optional('exception event', () => emitOperationException(this.host.logger, span, exceptionAttributes(ev.error)));
       }
-      if (ev.error !== undefined) failed(span, ev.error);
     } finally {
       this.endSpan(span, this.openAttempts);
     }
@@ -197,11 +202,9 @@ export class SpanRecorder {
 }
 
 function failed(span: Span, err: unknown): void {
-  const message = errorMessage(err);
-  const name = err instanceof Error ? err.name : errorType(err);
   // No stack: errors come from upstream, the stack of tracegate's internals says nothing.
-  span.addEvent(S.EVENT_EXCEPTION, { [S.ATTR_EXCEPTION_TYPE]: name, [S.ATTR_EXCEPTION_MESSAGE]: message });
-  span.setStatus({ code: SpanStatusCode.ERROR, message });
+  span.addEvent(S.EVENT_EXCEPTION, exceptionAttributes(err));
+  span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(err) });
 }
 
 /** Points `getCallInfo(result).trace` at the call span, and at the attempt span once one started. */

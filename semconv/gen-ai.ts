@@ -148,6 +148,13 @@ export const ATTR_GEN_AI_OUTPUT_MESSAGES = attribute('gen_ai', 'gen_ai.output.me
   optIn: true,
   description: 'The answer choices as JSON in the GenAI message format (with `finish_reason`), capped and redacted.',
 });
+export const ATTR_GEN_AI_SYSTEM_INSTRUCTIONS = attribute('gen_ai', 'gen_ai.system_instructions', {
+  type: 'string',
+  on: ['attempt'],
+  optIn: true,
+  description:
+    'For providers that take instructions apart from the chat history (Anthropic `system`, Gemini `systemInstruction`, Bedrock Converse `system`): the system and developer messages as JSON parts (`[{type: "text", content}]`), capped and redacted; they are then left out of `gen_ai.input.messages`.',
+});
 export const ATTR_GEN_AI_TOKEN_TYPE = attribute('gen_ai', 'gen_ai.token.type', {
   type: 'string',
   on: ['metric'],
@@ -182,6 +189,12 @@ export const EVENT_GEN_AI_EVALUATION_RESULT = event('gen_ai', 'gen_ai.evaluation
     'An evaluation of the answer (see `tracegate/evals`): on the answer\'s span while it is open, else on an `evaluation {name}` span; also a log record with this event name when a logger provider is configured.',
 });
 
+export const EVENT_GEN_AI_CLIENT_OPERATION_EXCEPTION = event('gen_ai', 'gen_ai.client.operation.exception', {
+  on: ['attempt'],
+  description:
+    'A log record (severity WARN) for each failed attempt, in the attempt span\'s context, with `exception.type` (tracegate\'s error class) and `exception.message`, when a logger provider is configured.',
+});
+
 // ---- metrics --------------------------------------------------------------------------------------
 /** Bucket boundaries the conventions ask for. */
 export const GEN_AI_TOKEN_BUCKETS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864] as const;
@@ -204,6 +217,13 @@ export const METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK = metric('gen_ai
   unit: 's',
   buckets: GEN_AI_DURATION_BUCKETS,
   description: 'Streaming attempts: time to the first chunk.',
+});
+
+export const METRIC_GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK = metric('gen_ai', 'gen_ai.client.operation.time_per_output_chunk', {
+  instrument: 'histogram',
+  unit: 's',
+  buckets: GEN_AI_DURATION_BUCKETS,
+  description: 'Streaming attempts: for each chunk after the first, the time since the previous chunk (recorded when the attempt settles).',
 });
 
 /** Well-known `gen_ai.operation.name` values used by tracegate. */

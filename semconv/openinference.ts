@@ -170,6 +170,34 @@ export const ATTR_LLM_OUTPUT_MESSAGE_TOOL_CALL_ARGUMENTS = attribute(
   'llm.output_messages.<i>.message.tool_calls.<j>.tool_call.function.arguments',
   { type: 'string', on: ['attempt'], optIn: true, description: 'Arguments (JSON text) the model gave.' },
 );
+export const ATTR_LLM_FINISH_REASON = attribute('openinference', 'llm.finish_reason', {
+  type: 'string',
+  on: ['attempt'],
+  description: 'Why the model stopped (the first choice\'s finish reason as the provider\'s answer gives it in the OpenAI shape).',
+});
+export const ATTR_LLM_TOOL_JSON_SCHEMA = attribute('openinference', 'llm.tools.<i>.tool.json_schema', {
+  type: 'string',
+  on: ['attempt'],
+  optIn: true,
+  description: 'Tool i offered in the request: its definition as JSON (OpenAI `tools[i]`), redacted and capped.',
+});
+export const ATTR_EMBEDDING_MODEL_NAME = attribute('openinference', 'embedding.model_name', {
+  type: 'string',
+  on: ['attempt'],
+  description: 'Embedding spans: the model (as `llm.model_name`).',
+});
+export const ATTR_EMBEDDING_TEXT = attribute('openinference', 'embedding.embeddings.<i>.embedding.text', {
+  type: 'string',
+  on: ['attempt'],
+  optIn: true,
+  description: 'Embedding spans: input text i, redacted and capped (string inputs only; token arrays are not text).',
+});
+export const ATTR_EMBEDDING_VECTOR = attribute('openinference', 'embedding.embeddings.<i>.embedding.vector', {
+  type: 'double[]',
+  on: ['attempt'],
+  optIn: true,
+  description: 'Embedding spans: the vector returned for input i (float answers only; base64 answers are not decoded).',
+});
 export const ATTR_TAG_TAGS = attribute('openinference', 'tag.tags', {
   type: 'string[]',
   on: ['call'],
@@ -208,6 +236,16 @@ export const ATTR_EVALUATIONS_ANNOTATOR_KIND = attribute('openinference', 'evalu
 /** `evaluations.<i>.evaluation.<field>` for a concrete index. */
 export function evaluationsAttr(i: number, field: 'name' | 'score' | 'label' | 'explanation' | 'annotator_kind'): string {
   return `evaluations.${i}.evaluation.${field}`;
+}
+
+/** `llm.tools.<i>.tool.json_schema` for a concrete index. */
+export function llmToolSchemaAttr(i: number): string {
+  return `llm.tools.${i}.tool.json_schema`;
+}
+
+/** `embedding.embeddings.<i>.embedding.<field>` for a concrete index. */
+export function embeddingAttr(i: number, field: 'text' | 'vector'): string {
+  return `embedding.embeddings.${i}.embedding.${field}`;
 }
 
 /** `llm.input_messages.<i>.message.<field>` for a concrete index. */

@@ -12,7 +12,7 @@ export type NameKind = 'span' | 'attribute' | 'event' | 'metric';
 /** Where an attribute or event appears. */
 export type Placement = 'call' | 'attempt' | 'evaluation' | 'event' | 'metric';
 
-export type ValueType = 'string' | 'int' | 'double' | 'boolean' | 'string[]' | 'int[]';
+export type ValueType = 'string' | 'int' | 'double' | 'boolean' | 'string[]' | 'int[]' | 'double[]';
 
 export interface SemconvEntry {
   readonly name: string;

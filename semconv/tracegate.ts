@@ -229,7 +229,13 @@ export const ATTR_TRACEGATE_REQUEST_OVERRIDES = attribute('tracegate', 'tracegat
   type: 'string[]',
   on: ['attempt'],
   description:
-    'Names of the deployment\'s request overrides applied to this attempt (`defaults.temperature`, `override.max_tokens`, `system.prepend`, `drop.seed`, `extraBody.top_k`, `extraHeaders.x-foo`); never their values.',
+    'Names of the deployment\'s request overrides applied to this attempt (`defaults.temperature`, `override.max_tokens`, `system.prepend`, `drop.seed`, `dropParams.n`, `extraBody.top_k`, `extraHeaders.x-foo`); never their values.',
+});
+export const ATTR_TRACEGATE_REQUEST_OVERRIDE_VARIANT = attribute('tracegate', 'tracegate.request.override_variant', {
+  type: 'string',
+  on: ['attempt', 'evaluation'],
+  description:
+    'Name of the override variant of the deployment chosen for this attempt (an entry with `variants`); absent when the deployment has none or every variant is rolled back. Evaluation span: the variant that produced the evaluated answer.',
 });
 export const ATTR_TRACEGATE_RESPONSE_TOOL_CALLS = attribute('tracegate', 'tracegate.response.tool_calls', {
   type: 'string[]',
@@ -316,6 +322,7 @@ export const DECISION_DETAIL_ATTRIBUTES = [
   detail('tracegate.context_window.skipped', 'int', '`context_window/skip`: deployments skipped as too small.'),
   detail('tracegate.routing.weight_multiplier', 'double', '`eval_routing/weight`: multiplier applied to a deployment\'s weight.'),
   detail('tracegate.routing.redirect_to', 'string', '`eval_routing/redirect`: alias the call was redirected to.'),
+  detail('tracegate.routing.variant', 'string', '`eval_routing` decisions about one override variant of a deployment (`weight`, and the policy\'s `demote`, `rollback`, `probe`, `restore`): the variant.'),
   detail('tracegate.routing.reason', 'string', '`eval_routing`: why the adjustment was made.'),
   detail('tracegate.eval_routing.evaluator', 'string', '`eval_routing` policy decisions (`demote`, `rollback`, `probe`, `restore`): the evaluation watched.'),
   detail('tracegate.eval_routing.fail_rate', 'double', '`eval_routing` policy decisions: the cohort\'s fail rate when deciding.'),
@@ -347,7 +354,7 @@ export function decisionAttr(kind: string, key: string): string {
 }
 
 /** Detail keys not copied to the call span (they would describe something else than the call). */
-export const DETAILS_NOT_ON_CALL: ReadonlySet<string> = new Set(['deployment.id', 'error.type']);
+export const DETAILS_NOT_ON_CALL: ReadonlySet<string> = new Set(['deployment.id', 'error.type', 'routing.variant']);
 export function metadataAttr(key: string): string {
   return `tracegate.metadata.${key}`;
 }

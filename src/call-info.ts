@@ -64,6 +64,10 @@ export interface AttemptRecord {
   usageEstimated?: boolean;
   /** Why this attempt exists when it is not the first (the previous attempt's error class, or `repair`). */
   retryReason?: string;
+  /** Names of the deployment's request overrides applied to this attempt (`defaults.temperature`, `dropParams.n`). */
+  overrides?: string[];
+  /** The override variant of the deployment chosen for this attempt. */
+  variant?: string;
 }
 
 /** Budget bookkeeping of a call (see the router's budgets). */
@@ -109,6 +113,8 @@ export interface CallInfo {
   outcome: CallOutcome;
   /** The deployment that produced the answer. */
   deployment?: DeploymentRef;
+  /** The override variant of that deployment that produced the answer (deployments with `variants`). */
+  variant?: string;
   attempts: AttemptRecord[];
   retries: number;
   fallbackUsed: boolean;

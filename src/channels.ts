@@ -94,6 +94,8 @@ export interface AttemptEvent {
   readonly params: Readonly<Record<string, unknown>>;
   /** Names of the deployment's request overrides applied to this attempt (`defaults.temperature`, `system.prepend`, `drop.seed`), never their content. */
   readonly overrides?: readonly string[];
+  /** The deployment's override variant chosen for this attempt (`variants` on the model entry). */
+  readonly variant?: string;
   /**
    * Headers a subscriber wants on the upstream request (W3C trace context). The core adds
    * them to the request unless the deployment turned propagation off.
@@ -157,6 +159,8 @@ export interface EvaluationRoute {
   model: string;
   /** Deployment id. */
   deployment: string;
+  /** The deployment's override variant that produced the answer, when it has variants. */
+  variant?: string;
 }
 
 /** Where an evaluation belongs: the span of the answer (the attempt span when known). */

@@ -1,7 +1,7 @@
 /**
  * A span exporter that appends OTLP/JSON to a file, one `ExportTraceServiceRequest` per line
  * (the OTLP JSON encoding: hex trace and span ids, enums as integers, 64-bit integers as decimal
- * strings), the format `tracegate report` and `tracegate eval` read and the OpenTelemetry
+ * strings; attributes declared as doubles as `doubleValue`), the format `tracegate report` and `tracegate eval` read and the OpenTelemetry
  * Collector's file exporter writes. Writes are synchronous, so a batch handed to `export` is on
  * disk before the process can exit.
  */
@@ -10,6 +10,7 @@ import { dirname, resolve } from 'node:path';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { doublesInJsonRequest } from './double-values.js';
 
 export const DEFAULT_TRACES_FILE = './tracegate-traces.jsonl';
 
@@ -23,6 +24,7 @@ export function encodeOtlpJsonLine(spans: ReadableSpan[]): string {
   const bytes = JsonTraceSerializer.serializeRequest(spans);
   if (!bytes) throw new Error('OTLP JSON serialization returned nothing');
   const request: unknown = JSON.parse(Buffer.from(bytes).toString('utf8'));
+  doublesInJsonRequest(request);
   return JSON.stringify(request, int64AsString);
 }
 

@@ -1,6 +1,7 @@
 /**
  * OTLP exporters for traces, metrics and logs over the three standard protocols
  * (`http/protobuf`, `http/json`, `grpc`), each loaded only when chosen (see lazy-exporter.ts).
+ * Spans and logs go through otlp-exporters.ts (declared doubles stay doubles on the wire).
  * Endpoints, headers, timeouts and compression come from the standard `OTEL_EXPORTER_OTLP_*`
  * variables, read by the exporter packages themselves; an explicit URL overrides them.
  */
@@ -9,6 +10,7 @@ import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { ExportHealth, type WarnLine } from './export-health.js';
 import { LazyExporter, LazyMetricExporter, type LoadedExporter } from './lazy-exporter.js';
+import { createOtlpLogExporter, createOtlpSpanExporter } from './otlp-exporters.js';
 import { resolveOtlpEndpoint, type OtlpProtocol, type OtlpSignal } from './otlp-protocol.js';
 
 /**
@@ -22,12 +24,7 @@ function health(signal: OtlpSignal, protocol: OtlpProtocol, env: NodeJS.ProcessE
 
 export function otlpTraceExporter(protocol: OtlpProtocol, env: NodeJS.ProcessEnv, explicitUrl?: string, warn?: WarnLine): LazyExporter<ReadableSpan[]> {
   const url = resolveOtlpEndpoint(protocol, 'traces', env, explicitUrl);
-  const opts = (u: string) => ({ url: u });
-  const load = async (): Promise<LoadedExporter<ReadableSpan[]>> => {
-    if (protocol === 'grpc') return new (await import('@opentelemetry/exporter-trace-otlp-grpc')).OTLPTraceExporter(opts(url));
-    if (protocol === 'http/json') return new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter(opts(url));
-    return new (await import('@opentelemetry/exporter-trace-otlp-proto')).OTLPTraceExporter(opts(url));
-  };
+  const load = (): Promise<LoadedExporter<ReadableSpan[]>> => createOtlpSpanExporter(protocol, url);
   return new LazyExporter(load, health('traces', protocol, env, url, warn));
 }
 
@@ -42,11 +39,7 @@ export function otlpMetricExporter(protocol: OtlpProtocol, env: NodeJS.ProcessEn
 }
 
 export function otlpLogExporter(protocol: OtlpProtocol, env: NodeJS.ProcessEnv, warn?: WarnLine): LazyExporter<ReadableLogRecord[]> {
-  const o = { url: resolveOtlpEndpoint(protocol, 'logs', env) };
-  const load = async (): Promise<LoadedExporter<ReadableLogRecord[]>> => {
-    if (protocol === 'grpc') return new (await import('@opentelemetry/exporter-logs-otlp-grpc')).OTLPLogExporter(o);
-    if (protocol === 'http/json') return new (await import('@opentelemetry/exporter-logs-otlp-http')).OTLPLogExporter(o);
-    return new (await import('@opentelemetry/exporter-logs-otlp-proto')).OTLPLogExporter(o);
-  };
-  return new LazyExporter(load, health('logs', protocol, env, o.url, warn));
+  const url = resolveOtlpEndpoint(protocol, 'logs', env);
+  const load = (): Promise<LoadedExporter<ReadableLogRecord[]>> => createOtlpLogExporter(protocol, url);
+  return new LazyExporter(load, health('logs', protocol, env, url, warn));
 }

@@ -80,6 +80,7 @@ export abstract class SdkInstrumentation extends InstrumentationBase<SdkInstrume
       tracer: () => this.tracer,
       resolved: () => this.resolved,
       content: () => this.content,
+      logger: () => this.logger,
       report: () => (where: string, err: unknown) => this.report(where, err),
     });
   }

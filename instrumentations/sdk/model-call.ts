@@ -12,7 +12,9 @@ import { findCatalogEntry } from '../../src/providers/catalog/index.js';
 import type { Usage } from '../../src/wire/chat-response.js';
 import * as S from '../../semconv/index.js';
 import type { ResolvedConfig } from '../config.js';
+import type { Logger } from '@opentelemetry/api-logs';
 import type { ContentMapper } from '../content.js';
+import { emitOperationException } from '../exception-event.js';
 import { trackOpenSpan, untrackOpenSpan } from '../open-spans.js';
 import { formatTraceparent, injectTraceContext } from '../propagation.js';
 import { errorMessage, errorType, modelCallEndAttributes, modelCallStartAttributes, type ModelCallStart } from '../span-mapping.js';
@@ -22,6 +24,8 @@ export interface SdkHost {
   readonly tracer: Tracer;
   readonly resolved: ResolvedConfig;
   readonly content: ContentMapper | null;
+  /** The instrumentation's logger (for `gen_ai.client.operation.exception`). */
+  readonly logger: Logger | undefined;
   report(where: string, err: unknown): void;
 }
 
@@ -112,9 +116,7 @@ export class SdkCallSpan {
     trackOpenSpan({ span: this.span, kind: 'attempt', callId: '' });
     const content = host.content;
     if (content) {
-      this.optional('content capture', () =>
-        this.span.setAttributes(start.operation === 'chat' ? content.chatInputAttributes(start.params) : content.inputValue(start.params)),
-      );
+      this.optional('content capture', () => this.span.setAttributes(content.requestAttributes(start.operation, start.params, start.genAiProvider)));
     }
   }
 
@@ -184,13 +186,15 @@ export class SdkCallSpan {
         if (e.proxied) span.setAttribute(S.ATTR_TRACEGATE_PATH, S.TRACEGATE_PATH.proxyClient);
       });
       const content = this.host.content;
-      if (content && start.operation === 'chat' && e.result) this.optional('content capture', () => span.setAttributes(content.chatOutputAttributes(e.result)));
+      if (content && e.result) this.optional('content capture', () => span.setAttributes(content.responseAttributes(start.operation, e.result)));
       if (e.answer) this.optional('trace target', () => this.remember(e.answer!, e.responseId));
       if (e.error !== undefined) {
         const thrown = e.thrown ?? e.error;
         const message = errorMessage(thrown);
-        span.addEvent(S.EVENT_EXCEPTION, { [S.ATTR_EXCEPTION_TYPE]: exceptionType(thrown, e.error), [S.ATTR_EXCEPTION_MESSAGE]: message });
+        const exception = { [S.ATTR_EXCEPTION_TYPE]: exceptionType(thrown, e.error), [S.ATTR_EXCEPTION_MESSAGE]: message };
+        span.addEvent(S.EVENT_EXCEPTION, exception);
         span.setStatus({ code: SpanStatusCode.ERROR, message });
+        this.optional('exception event', () => emitOperationException(this.host.logger, span, exception));
       }
     } finally {
       untrackOpenSpan(span);

@@ -1,5 +1,6 @@
 /**
- * Rolling evaluation statistics per cohort (route alias, deployment, evaluator), kept in the
+ * Rolling evaluation statistics per cohort (route alias, deployment, evaluator, and the
+ * deployment's override variant when the answer came from one), kept in the
  * router's StateStore so every process sharing the store sees the same fail rate. Each result adds
  * 1 to a sample counter and, when it failed, 1 to a failure counter, both sliding windows
  * (`windowAdd`, atomic) of `windowMs`. `reset` starts a cohort afresh (eval-aware routing does it
@@ -12,6 +13,8 @@ export interface CohortKey {
   route: string;
   deployment: string;
   evaluator: string;
+  /** The deployment's override variant (answers of a deployment with `variants`). */
+  variant?: string;
 }
 
 export interface CohortStats extends CohortKey {
@@ -30,7 +33,13 @@ function enc(s: string): string {
 }
 
 export function cohortKey(k: CohortKey): string {
-  return `${PREFIX}${enc(k.evaluator)}:${enc(k.route)}:${enc(k.deployment)}`;
+  return `${PREFIX}${enc(k.evaluator)}:${enc(k.route)}:${enc(k.deployment)}${k.variant !== undefined ? `:${enc(k.variant)}` : ''}`;
+}
+
+/** The key fields of `evaluator:route:deployment[:variant]` (each part URI-encoded). */
+export function parseCohortKey(text: string): CohortKey {
+  const [evaluator, route, deployment, variant] = text.split(':').map(decodeURIComponent) as [string, string, string, string | undefined];
+  return { evaluator, route, deployment, ...(variant !== undefined ? { variant } : {}) };
 }
 
 export class EvalCohorts {
@@ -65,8 +74,7 @@ export class EvalCohorts {
   async list(now: number): Promise<CohortStats[]> {
     const out: CohortStats[] = [];
     for (const k of await this.store.keys(MARKER)) {
-      const [evaluator, route, deployment] = k.slice(MARKER.length).split(':').map(decodeURIComponent) as [string, string, string];
-      const stats = await this.read({ evaluator, route, deployment }, now);
+      const stats = await this.read(parseCohortKey(k.slice(MARKER.length)), now);
       if (stats.samples > 0) out.push(stats);
     }
     return out;

@@ -40,7 +40,7 @@ export interface EvalRoutingPolicyOptions {
   action: EvalRoutingAction | readonly EvalRoutingAction[];
   /** Weight multiplier of a demoted deployment (default 0.1). */
   demoteTo?: number;
-  /** Known-good alias to roll back to: one for every route, or per route. */
+  /** Known-good alias to roll back to: one for every route, or per route (not needed when only override variants are rolled back: they go to weight 0). */
   rollbackTo?: string | Readonly<Record<string, string>>;
   /** Time after a rollback before the redirect is lifted to probe the route again (default: the window). */
   probeAfterMs?: number;
@@ -105,9 +105,11 @@ export function resolvePolicyOptions(options: EvalRoutingPolicyOptions): Resolve
   const routes = new Set(options.routes ?? aliases);
   for (const a of routes) if (!aliases.has(a)) throw new ConfigError(`${where}: unknown route "${a}"`);
   const rb = options.rollbackTo;
+  // Override variants roll back to weight 0 without an alias; deployments need a known-good alias.
+  const hasVariants = r.deployments().some((d) => r.routing.variantNames(d.id).length > 0);
   if (ladder.includes('rollback')) {
-    if (rb === undefined) throw new ConfigError(`${where}: action "rollback" needs rollbackTo (a known-good alias)`);
-    const targets = typeof rb === 'string' ? [rb] : Object.values(rb);
+    if (rb === undefined && !hasVariants) throw new ConfigError(`${where}: action "rollback" needs rollbackTo (a known-good alias)`);
+    const targets = rb === undefined ? [] : typeof rb === 'string' ? [rb] : Object.values(rb);
     for (const t of targets) if (!aliases.has(t)) throw new ConfigError(`${where}: rollbackTo names an unknown alias "${t}"`);
     if (typeof rb === 'object') for (const a of Object.keys(rb)) if (!aliases.has(a)) throw new ConfigError(`${where}: rollbackTo has an unknown route "${a}"`);
   }

@@ -44,6 +44,7 @@ export class NextCallDecisions {
         detail: {
           'route.alias': d.route,
           'deployment.id': d.deployment,
+          ...(d.variant !== undefined ? { 'routing.variant': d.variant } : {}),
           'routing.reason': d.reason,
           'eval_routing.evaluator': d.evaluator,
           'eval_routing.fail_rate': d.failRate,

@@ -16,9 +16,16 @@
  * Each decision is published as an `eval_routing` decision (action `demote`, `rollback`,
  * `probe`, `restore`) on the next call of the route in this process, so it is on that call's
  * trace and counted by the instrumentation's `tracegate.eval_routing.decisions` metric.
+ *
+ * Override variants: the answers of a deployment with `variants` are counted per variant (cohort
+ * route × deployment × variant), and the ladder acts on that variant's weight instead
+ * (`router.routing.setVariantWeight`): `demote` multiplies it by `demoteTo`, `rollback` sets it to 0
+ * (the adjustment is rolled back: its traffic goes to the other variants, which are thereby
+ * promoted; no alias redirect, so `rollbackTo` is not needed), `probe` gives it weight again after
+ * `probeAfterMs`, `restore` removes the multiplier. A variant's results never demote its deployment.
  */
 import { evaluationChannel, type EvaluationEvent, type EvaluationEventResult } from '../channels.js';
-import { EvalCohorts, cohortKey, type CohortKey, type CohortStats } from './cohort.js';
+import { EvalCohorts, cohortKey, parseCohortKey, type CohortKey, type CohortStats } from './cohort.js';
 import { resolvePolicyOptions, type EvalRoutingPolicyOptions, type ResolvedPolicyOptions } from './eval-routing-options.js';
 import { NextCallDecisions } from './eval-routing-trace.js';
 
@@ -36,6 +43,8 @@ export interface EvalRoutingDecision {
   failRate: number;
   /** The threshold the fail rate was compared with (restoreBelow for `restore`). */
   threshold: number;
+  /** The override variant the decision is about (its weight was adjusted, not the deployment's). */
+  variant?: string;
   multiplier?: number;
   redirectTo?: string;
   reason: string;
@@ -145,9 +154,9 @@ export class EvalRoutingPolicy {
     for (const k of await this.o.store.keys(`${STATE}${encodeURIComponent(this.evaluator)}:`)) {
       const st = await this.o.store.get<CohortState>(k);
       if (!st || st.phase === 'healthy') continue;
-      const [, route, deployment] = k.slice(STATE.length).split(':').map(decodeURIComponent) as [string, string, string];
-      if (out.some((o) => o.route === route && o.deployment === deployment)) continue;
-      out.push({ evaluator: this.evaluator, route, deployment, samples: 0, failures: 0, failRate: 0, phase: st.phase, since: st.since });
+      const key = parseCohortKey(k.slice(STATE.length));
+      if (out.some((o) => o.route === key.route && o.deployment === key.deployment && o.variant === key.variant)) continue;
+      out.push({ ...key, samples: 0, failures: 0, failRate: 0, phase: st.phase, since: st.since });
     }
     return out;
   }
@@ -177,7 +186,7 @@ export class EvalRoutingPolicy {
       this.probeChecked.set(route.alias, now);
       probes = await this.checkProbes(route.alias, now);
     }
-    const key: CohortKey = { route: route.alias, deployment: route.deployment, evaluator: this.evaluator };
+    const key: CohortKey = { route: route.alias, deployment: route.deployment, evaluator: this.evaluator, ...(route.variant !== undefined ? { variant: route.variant } : {}) };
     const stats = await this.cohorts.record(key, result.passed, now);
     const state = (await this.o.store.get<CohortState>(this.stateKey(key))) ?? { phase: 'healthy', since: 0, token: '' };
     const decided = await this.decide(key, state, stats, now);
@@ -189,7 +198,8 @@ export class EvalRoutingPolicy {
     if (stats.samples < o.minSamples) return undefined;
     const failing = stats.failRate >= o.threshold;
     const recovered = stats.failRate <= o.restoreBelow;
-    const canRollback = o.ladder.includes('rollback') && o.rollbackTo(key.route) !== undefined;
+    // A variant rolls back to weight 0, without an alias to go to.
+    const canRollback = o.ladder.includes('rollback') && (key.variant !== undefined || o.rollbackTo(key.route) !== undefined);
     switch (state.phase) {
       case 'healthy':
         if (!failing) return undefined;
@@ -214,8 +224,7 @@ export class EvalRoutingPolicy {
     for (const k of await this.o.store.keys(prefix)) {
       const st = await this.o.store.get<CohortState>(k);
       if (!st || st.phase !== 'rolled_back' || now - st.since < this.o.probeAfterMs) continue;
-      const deployment = decodeURIComponent(k.slice(prefix.length));
-      const key: CohortKey = { route, deployment, evaluator: this.evaluator };
+      const key = parseCohortKey(k.slice(STATE.length));
       const stats = await this.cohorts.read(key, now);
       const d = await this.transition(key, st, stats, 'probe', now);
       if (d) out.push(d);
@@ -232,14 +241,15 @@ export class EvalRoutingPolicy {
       case 'restore':
         return `${rate} <= ${pct(this.o.restoreBelow)}`;
       case 'probe':
-        return `probing ${stats.route} again ${Math.round(this.o.probeAfterMs / 1000)} s after the rollback`;
+        return `probing ${stats.variant !== undefined ? `variant ${stats.variant} of ${stats.deployment}` : stats.route} again ${Math.round(this.o.probeAfterMs / 1000)} s after the rollback`;
     }
   }
 
   /** Applies one transition atomically (the store's state must still be `from`), then its adjustments. */
   private async transition(key: CohortKey, from: CohortState, stats: CohortStats, action: EvalRoutingDecisionAction, now: number): Promise<EvalRoutingDecision | undefined> {
     const next: CohortState = { phase: 'healthy', since: now, token: token() };
-    const redirectTo = action === 'rollback' ? this.o.rollbackTo(key.route) : undefined;
+    const variant = key.variant;
+    const redirectTo = action === 'rollback' && variant === undefined ? this.o.rollbackTo(key.route) : undefined;
     switch (action) {
       case 'demote':
         next.phase = 'demoted';
@@ -248,7 +258,7 @@ export class EvalRoutingPolicy {
       case 'rollback':
         next.phase = 'rolled_back';
         if (from.demoted) next.demoted = true;
-        next.redirectTo = redirectTo!;
+        if (redirectTo !== undefined) next.redirectTo = redirectTo;
         break;
       case 'probe':
         next.phase = 'probing';
@@ -265,12 +275,19 @@ export class EvalRoutingPolicy {
     if (written?.token !== next.token) return undefined; // another process decided first
     const reason = this.reason(action, stats);
     const routing = this.o.router.routing;
-    if (action === 'demote') await routing.setWeight(key.deployment, this.o.demoteTo, { reason });
-    if (action === 'rollback') await routing.redirect(key.route, redirectTo!, { reason });
-    if (action === 'probe') await routing.redirect(key.route, null);
-    if (action === 'restore') {
-      if (from.demoted) await routing.setWeight(key.deployment, null);
-      if (from.redirectTo) await routing.redirect(key.route, null);
+    let multiplier: number | undefined = action === 'demote' ? this.o.demoteTo : undefined;
+    if (variant !== undefined) {
+      const weight = { demote: this.o.demoteTo, rollback: 0, probe: from.demoted ? this.o.demoteTo : null, restore: null }[action];
+      await routing.setVariantWeight(key.deployment, variant, weight, { reason });
+      if (action === 'rollback') multiplier = 0;
+    } else {
+      if (action === 'demote') await routing.setWeight(key.deployment, this.o.demoteTo, { reason });
+      if (action === 'rollback') await routing.redirect(key.route, redirectTo!, { reason });
+      if (action === 'probe') await routing.redirect(key.route, null);
+      if (action === 'restore') {
+        if (from.demoted) await routing.setWeight(key.deployment, null);
+        if (from.redirectTo) await routing.redirect(key.route, null);
+      }
     }
     await this.cohorts.reset(key);
     const decision: EvalRoutingDecision = {
@@ -284,7 +301,8 @@ export class EvalRoutingPolicy {
       threshold: action === 'restore' ? this.o.restoreBelow : this.o.threshold,
       reason,
       at: now,
-      ...(action === 'demote' ? { multiplier: this.o.demoteTo } : {}),
+      ...(variant !== undefined ? { variant } : {}),
+      ...(multiplier !== undefined ? { multiplier } : {}),
       ...(redirectTo ? { redirectTo } : {}),
     };
     this.nextCall.add(decision);

@@ -137,6 +137,7 @@ export function routeOf(info: CallInfo | undefined): EvaluationRoute | undefined
   if (!info || !d) return undefined;
   const route: EvaluationRoute = { alias: info.alias, provider: d.provider, model: d.model, deployment: d.id };
   if (d.name !== info.alias) route.servedAlias = d.name;
+  if (info.variant !== undefined) route.variant = info.variant;
   return route;
 }
 

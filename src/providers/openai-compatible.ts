@@ -31,10 +31,13 @@ export function mistralToolCallId(id: string): string {
  * ids of exactly 9 alphanumerics (ids from other providers are mapped, consistently in assistant
  * tool calls and tool results).
  */
+/** OpenAI-only request parameters Mistral refuses (422): stripped, or with `dropParams` dropped by name. */
+const MISTRAL_REFUSED = ['user', 'store', 'metadata', 'service_tier', 'logit_bias', 'logprobs', 'top_logprobs', 'reasoning_effort'];
+
 function mistralBody(body: Body): void {
   if (body.max_completion_tokens != null && body.max_tokens == null) body.max_tokens = body.max_completion_tokens;
   if (body.seed != null && body.random_seed == null) body.random_seed = body.seed;
-  drop(body, ['max_completion_tokens', 'seed', 'stream_options', 'user', 'store', 'metadata', 'service_tier', 'logit_bias', 'logprobs', 'top_logprobs', 'reasoning_effort']);
+  drop(body, ['max_completion_tokens', 'seed', 'stream_options', ...MISTRAL_REFUSED]);
   stripForeignMessageFields(body, ['refusal', 'annotations', 'audio']);
   body.messages = messages(body).map((m) => {
     if (m.role === 'tool' && typeof m.tool_call_id === 'string') return { ...m, tool_call_id: mistralToolCallId(m.tool_call_id) };
@@ -59,8 +62,17 @@ function openrouterBody(body: Body): void {
 }
 
 /** xAI Grok 4 models reject presence / frequency penalties and `reasoning_effort` (they always reason). */
+function xaiRefused(model: string): string[] {
+  return /^grok-4/.test(model) ? ['presence_penalty', 'frequency_penalty', 'reasoning_effort'] : [];
+}
+
 function xaiBody(body: Body, model: string): void {
-  if (/^grok-4/.test(model)) drop(body, ['presence_penalty', 'frequency_penalty', 'reasoning_effort']);
+  drop(body, xaiRefused(model));
+}
+
+/** The names in `keys` that `params` sets. */
+function present(params: Record<string, unknown>, keys: readonly string[]): string[] {
+  return keys.filter((k) => params[k] != null);
 }
 
 export const openaiCompatibleAdapter = createOpenAIStyleAdapter({
@@ -99,6 +111,7 @@ export const openaiCompatiblePresets: ProviderAdapter[] = [
     defaultBaseURL: 'https://api.mistral.ai/v1',
     streamUsageOption: false,
     prepareBody: mistralBody,
+    unsupportedParams: (params) => present(params, MISTRAL_REFUSED),
     env: { apiKey: ['MISTRAL_API_KEY'] },
   }),
   createOpenAIStyleAdapter({ id: 'deepseek', genAiProviderName: 'deepseek', defaultBaseURL: 'https://api.deepseek.com/v1', env: { apiKey: ['DEEPSEEK_API_KEY'] } }),
@@ -120,6 +133,7 @@ export const openaiCompatiblePresets: ProviderAdapter[] = [
     genAiProviderName: 'x_ai',
     defaultBaseURL: 'https://api.x.ai/v1',
     prepareBody: (body, ctx) => xaiBody(body, ctx.deployment.model),
+    unsupportedParams: (params, model) => present(params, xaiRefused(model)),
     env: { apiKey: ['XAI_API_KEY'] },
   }),
   createOpenAIStyleAdapter({

@@ -70,6 +70,7 @@ const base = createOpenAIStyleAdapter({
   defaultBaseURL: 'https://api.openai.com/v1',
   chatPath: '/completions',
   prepareBody: toPrompt,
+  unsupportedParams: (params) => CHAT_ONLY.filter((k) => params[k] != null),
   env: { apiKey: ['OPENAI_API_KEY'], baseURL: ['OPENAI_BASE_URL', 'OPENAI_API_BASE'] },
 });
 

@@ -35,6 +35,8 @@ export interface OpenAIStyleOptions {
   streamUsageOption?: boolean;
   /** A key is optional (local servers such as Ollama and vLLM). */
   apiKeyOptional?: boolean;
+  /** The chat parameters this server refuses (see `ProviderAdapter.unsupportedParams`). */
+  unsupportedParams?: ProviderAdapter['unsupportedParams'];
   /** Adjusts the outgoing chat JSON body (parameter renames and the like). */
   prepareBody?(body: Record<string, unknown>, ctx: AdapterContext): void;
   /** Adjusts the outgoing embeddings JSON body. */
@@ -91,6 +93,7 @@ export function createOpenAIStyleAdapter(o: OpenAIStyleOptions): ProviderAdapter
     ...(o.defaultBaseURL !== undefined ? { defaultBaseURL: o.defaultBaseURL } : {}),
     settings: { ...OPENAI_STYLE_SETTINGS, ...o.settings },
     ...(o.env ? { env: o.env } : {}),
+    ...(o.unsupportedParams ? { unsupportedParams: o.unsupportedParams } : {}),
     validateDeployment(d) {
       if (o.validate) return o.validate(d);
       if (!d.baseURL && !o.defaultBaseURL) throw new ConfigError(`model entry "${d.id}": provider "${o.id}" needs a baseURL`);

@@ -66,11 +66,26 @@ export function parseToolArguments(args: string, param: string, provider: string
   return value as Record<string, unknown>;
 }
 
+/**
+ * The request parameters `rejectShapeParams` would refuse (the names present in `params`): what a
+ * provider without several choices, logprobs or legacy `functions` cannot honour. The router drops
+ * them instead when `dropParams` is on (see `ProviderAdapter.unsupportedParams`).
+ */
+export function unsupportedShapeParams(params: Record<string, unknown>, opts: { n?: boolean } = {}): string[] {
+  const out: string[] = [];
+  if (!opts.n && typeof params.n === 'number' && params.n > 1) out.push('n');
+  if (params.logprobs) out.push('logprobs');
+  if (params.functions) out.push('functions');
+  if (params.function_call) out.push('function_call');
+  return out;
+}
+
 /** Rejects parameters that change the shape of the answer and that the provider cannot honour. */
 export function rejectShapeParams(params: ChatCompletionCreateParams, provider: string, opts: { n?: boolean } = {}): void {
-  if (!opts.n && params.n != null && params.n > 1) throw unsupported(provider, 'n', 'several choices (n > 1)');
-  if (params.logprobs) throw unsupported(provider, 'logprobs', 'logprobs');
-  if (params.functions || params.function_call) throw unsupported(provider, 'functions', 'legacy `functions`; use `tools`');
+  const first = unsupportedShapeParams(params as unknown as Record<string, unknown>, opts)[0];
+  if (first === 'n') throw unsupported(provider, 'n', 'several choices (n > 1)');
+  if (first === 'logprobs') throw unsupported(provider, 'logprobs', 'logprobs');
+  if (first !== undefined) throw unsupported(provider, 'functions', 'legacy `functions`; use `tools`');
   params.messages.forEach((m, i) => {
     if (m.role === 'function') throw unsupported(provider, `messages[${i}].role`, 'legacy `function` messages; use `tool` messages');
   });

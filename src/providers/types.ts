@@ -15,14 +15,28 @@ import type { CreateEmbeddingResponse, EmbeddingCreateParams } from '../wire/emb
 
 export type { HttpRequestSpec, ResponseHeaders };
 
-/** A deployment's request overrides (the model entry's fields; applied by router/overrides.ts). */
-export interface RequestOverrides {
+/** The override fields of a model entry or of one of its variants (applied by router/overrides.ts). */
+export interface OverrideFields {
   defaults?: Record<string, unknown>;
   override?: Record<string, unknown>;
   drop?: string[];
   system?: { prepend?: string; append?: string; replace?: string };
   extraBody?: Record<string, unknown>;
   extraHeaders?: Record<string, string>;
+  /** Remove the parameters the provider cannot take (`ProviderAdapter.unsupportedParams`) instead of failing. */
+  dropParams?: boolean;
+}
+
+/** One override variant of a deployment: its fields are layered over the entry's own (router/variants.ts). */
+export interface OverrideVariant extends OverrideFields {
+  name: string;
+  /** Share of the deployment's attempts (relative to the other variants' weights). */
+  weight: number;
+}
+
+/** A deployment's request overrides: the entry's fields, and optionally variants with a traffic split. */
+export interface RequestOverrides extends OverrideFields {
+  variants?: OverrideVariant[];
 }
 
 /** What a model can do. Values from the catalog, overridable per model entry. */
@@ -166,6 +180,13 @@ export interface ProviderAdapter {
   readonly env?: ProviderEnv;
   /** Checks provider-specific settings of an entry; throws ConfigError. */
   validateDeployment?(deployment: Deployment): void;
+  /**
+   * Names of the chat parameters present in `params` that this provider cannot take: its encoder
+   * would answer 400 `unsupported_parameter`, or strips them because the provider refuses them.
+   * With `dropParams` on (router or entry), the router removes them before encoding and names them
+   * on the attempt (`dropParams.<name>`). Absent: the provider takes every parameter it is given.
+   */
+  unsupportedParams?(params: Record<string, unknown>, model: string): string[];
   chatRequest(params: ChatCompletionCreateParams, ctx: AdapterContext): HttpRequestSpec | Promise<HttpRequestSpec>;
   chatResponse(body: unknown, ctx: AdapterContext): ChatCompletion;
   chatStream(ctx: AdapterContext): ChatStreamDecoder;

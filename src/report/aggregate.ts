@@ -5,7 +5,7 @@
  * A call's handle is the id of the interned set of cohorts it went to, so late evaluations and the
  * coverage check reach the same cohorts without keeping the call.
  */
-import { CohortAcc, CohortTableAcc, DEFAULT_TABLES, PATH_TABLE, callCost, type Dimension } from './cohort.js';
+import { CohortAcc, CohortTableAcc, DEFAULT_TABLES, OVERRIDES_TABLE, PATH_TABLE, VARIANT_TABLE, callCost, type Dimension } from './cohort.js';
 import type { RouteConfig } from './config-file.js';
 import type { JoinSink, JoinedCall } from './model/join.js';
 import type { CallRecord, EvalResult } from './model/records.js';
@@ -38,6 +38,11 @@ export class WindowAggregator {
   /** The default `model,path` table: shown when some call bypassed the gateway. */
   private readonly pathTable: CohortTableAcc | undefined;
   private sawDirect = false;
+  /** The default `route,overrides` and `route,deployment,variant` tables: shown when some attempt carried overrides / a variant. */
+  private readonly overridesTable: CohortTableAcc | undefined;
+  private readonly variantTable: CohortTableAcc | undefined;
+  private sawOverrides = false;
+  private sawVariant = false;
   private readonly routes = new RouteDistributionAcc();
   private readonly semantic = new SemanticCacheAcc();
   private readonly providers = new ProviderAttemptsAcc();
@@ -51,7 +56,11 @@ export class WindowAggregator {
     options: AggregateOptions = {},
   ) {
     this.tables = tableDimensions(options.tables).map((by) => new CohortTableAcc(by));
-    if (!options.tables) this.tables.push((this.pathTable = new CohortTableAcc(PATH_TABLE)));
+    if (!options.tables) {
+      this.tables.push((this.pathTable = new CohortTableAcc(PATH_TABLE)));
+      this.tables.push((this.overridesTable = new CohortTableAcc(OVERRIDES_TABLE)));
+      this.tables.push((this.variantTable = new CohortTableAcc(VARIANT_TABLE)));
+    }
     this.sampler = new TraceSampler(options.sampleSize ?? DEFAULT_SAMPLE_SIZE);
   }
 
@@ -62,6 +71,10 @@ export class WindowAggregator {
     for (const acc of cohorts) acc.add(j);
     cohorts.push(...this.semantic.add(j));
     if (c.path !== 'gateway') this.sawDirect = true;
+    for (const a of j.attempts) {
+      if (a.overrides !== undefined) this.sawOverrides = true;
+      if (a.variant !== undefined) this.sawVariant = true;
+    }
     this.routes.add(j);
     this.providers.add(j);
     if (!c.shadow) this.timeline.add(c.startMs, timelineLabel(c));
@@ -92,6 +105,14 @@ export class WindowAggregator {
     }
   }
 
+  /** A conditional default table is shown only when its traffic was seen. */
+  private shows(t: CohortTableAcc): boolean {
+    if (t === this.pathTable) return this.sawDirect;
+    if (t === this.overridesTable) return this.sawOverrides;
+    if (t === this.variantTable) return this.sawVariant;
+    return true;
+  }
+
   snapshot(config: RouteConfig | undefined): WindowReport {
     const shadow = this.shadowTotals.requests > 0 ? this.shadowTotals.stats() : null;
     const semantic = this.semantic.list();
@@ -100,7 +121,7 @@ export class WindowAggregator {
       timeRange: Number.isFinite(this.startMs) ? { startMs: this.startMs, endMs: this.endMs } : null,
       totals: this.totals.stats(),
       shadowTotals: shadow,
-      tables: this.tables.filter((t) => t !== this.pathTable || this.sawDirect).map((t) => ({ by: [...t.by], cohorts: t.stats() })),
+      tables: this.tables.filter((t) => this.shows(t)).map((t) => ({ by: [...t.by], cohorts: t.stats() })),
       routes: this.routes.distributions(config),
       ...(semantic.length ? { semanticCache: semantic } : {}),
       providers: this.providers.list(),

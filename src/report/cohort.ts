@@ -12,7 +12,7 @@ import { Quantiles } from './stats/quantiles.js';
 import { TraceFiguresAcc } from './trace-figures.js';
 import type { CohortStats, Coverage, EvaluatorStats, Percentiles } from './types.js';
 
-export const DIMENSIONS = ['route', 'provider', 'model', 'deployment', 'operation', 'ingress', 'service', 'stream', 'outcome', 'path'] as const;
+export const DIMENSIONS = ['route', 'provider', 'model', 'deployment', 'operation', 'ingress', 'service', 'stream', 'outcome', 'path', 'overrides', 'variant'] as const;
 export type Dimension = (typeof DIMENSIONS)[number] | `metadata.${string}`;
 
 export const DEFAULT_TABLES: Dimension[][] = [['route'], ['provider'], ['model'], ['deployment']];
@@ -22,6 +22,15 @@ export const DEFAULT_TABLES: Dimension[][] = [['route'], ['provider'], ['model']
  * through the gateway, side by side.
  */
 export const PATH_TABLE: Dimension[] = ['model', 'path'];
+
+/**
+ * Shown by default only when some attempt carried request overrides: each route's answers with
+ * the overrides applied (`system.append, defaults.temperature`) next to those without (`(none)`).
+ */
+export const OVERRIDES_TABLE: Dimension[] = ['route', 'overrides'];
+
+/** Shown by default only when some attempt ran an override variant: each deployment's variants side by side. */
+export const VARIANT_TABLE: Dimension[] = ['route', 'deployment', 'variant'];
 
 export const NONE = '(none)';
 
@@ -71,6 +80,10 @@ export function dimensionValue(j: JoinedCall, dim: Dimension): string {
       return c.outcome;
     case 'path':
       return c.path;
+    case 'overrides':
+      return lastAttempt?.overrides ?? NONE;
+    case 'variant':
+      return lastAttempt?.variant ?? NONE;
     default:
       return c.metadata?.[dim.slice('metadata.'.length)] ?? NONE;
   }
@@ -91,6 +104,10 @@ export function unitDimensionValue(j: JoinedCall, a: AttemptRecord | undefined, 
         return a.model ?? NONE;
       case 'deployment':
         return a.deploymentId ?? NONE;
+      case 'overrides':
+        return a.overrides ?? NONE;
+      case 'variant':
+        return a.variant ?? NONE;
     }
   }
   return dimensionValue(j, dim);

@@ -79,10 +79,11 @@ async function admitChecks(core: RouterCore, state: CallState, alias: string, d:
   };
   // One store operation: the key's windows (first attempt of the call), the breaker gate, the budgets, the deployment's windows.
   const first: AdmitRequest = { ...attempt, ...(keyWindows ? { callWindows: keyWindows.slots } : {}), ...(core.breakers.enabled ? { gate: breakerKey(d.id) } : {}) };
+  // The key is checked here, once, whatever happens next (a store error must not check it again).
+  if (key) state.pendingKey = undefined;
   let out = needsStore(first) ? await admitWith(core.store, first) : ({ ok: true } as AdmitOutcome);
   if (key) {
     if (!out.ok && out.stage === 'call') throw keyRefused(state, keyWindows!.kinds[out.index]!, out.retryAfterMs);
-    state.pendingKey = undefined;
     state.keyAdmission = admittedWindows(key.scope, key.limit, state.promptTokens);
   }
   let probe = false;

@@ -12,7 +12,7 @@ import { acceptsStreamMediaType, createFramer, type EventFramer } from '../http/
 import { destroyBody, mapTransportError, mediaType, readBody, sendRequest, transportReady, type UpstreamResponse } from '../http/transport.js';
 import { computeCost } from '../providers/catalog/cost.js';
 import { getProvider } from '../providers/registry.js';
-import type { AdapterContext, ChatStreamDecoder, Deployment, HttpRequestSpec, ProviderAdapter } from '../providers/types.js';
+import type { AdapterContext, ChatStreamDecoder, Deployment, HttpRequestSpec, OverrideFields, ProviderAdapter } from '../providers/types.js';
 import type { ChatCompletionChunk, Usage } from '../wire/chat-response.js';
 import type { CallState } from './call-state.js';
 import { nextId } from './ids.js';
@@ -34,6 +34,10 @@ export interface AttemptPlan {
   params: Record<string, unknown>;
   /** Names of the deployment's overrides applied to this attempt (`defaults.temperature`, `system.prepend`). */
   overrides?: readonly string[];
+  /** The override fields of this attempt (the entry's, with its variant's): `extraBody`/`extraHeaders` are added to the encoded request. */
+  extras?: OverrideFields;
+  /** The deployment's override variant this attempt runs. */
+  variant?: string;
 }
 
 const refs = new WeakMap<Deployment, DeploymentRef>();
@@ -78,6 +82,7 @@ function newAttemptEvent(call: CallState, plan: AttemptPlan, stream: boolean): A
     propagation: {},
     ...(plan.retryReason !== undefined ? { retryReason: plan.retryReason } : {}),
     ...(plan.overrides !== undefined ? { overrides: plan.overrides } : {}),
+    ...(plan.variant !== undefined ? { variant: plan.variant } : {}),
   };
   return ev;
 }
@@ -103,8 +108,9 @@ function settleAttempt(call: CallState, ev: AttemptEvent, error?: TracegateError
   recordAttempt(call.event.info, ev);
 }
 
-function withPropagation(encoded: HttpRequestSpec, ev: AttemptEvent, d: Deployment): HttpRequestSpec {
-  const spec = applyExtras(encoded, d.overrides);
+function withPropagation(encoded: HttpRequestSpec, ev: AttemptEvent, plan: AttemptPlan): HttpRequestSpec {
+  const d = plan.deployment;
+  const spec = applyExtras(encoded, plan.extras);
   if (!d.propagateTraceContext) return spec;
   const keys = Object.keys(ev.propagation);
   if (keys.length === 0) return spec;
@@ -179,7 +185,7 @@ export async function runUnaryAttempt<T>(call: CallState, plan: AttemptPlan, op:
     const result = await runInScope(ev, async () => {
       const adapter = getProvider(d.provider);
       const ctx: AdapterContext = { deployment: d, stream: false };
-      const spec = withPropagation(await op.build(adapter, ctx), ev, d);
+      const spec = withPropagation(await op.build(adapter, ctx), ev, plan);
       const ready = transportReady();
       if (ready) await ready;
       signal.phase('first_token', d.timeouts.firstTokenMs);
@@ -370,7 +376,7 @@ export async function openStreamAttempt(call: CallState, plan: AttemptPlan): Pro
     return await runInScope(ev, async () => {
       const adapter = getProvider(d.provider);
       const ctx: AdapterContext = { deployment: d, stream: true };
-      const spec = withPropagation(await adapter.chatRequest(plan.params as never, ctx), ev, d);
+      const spec = withPropagation(await adapter.chatRequest(plan.params as never, ctx), ev, plan);
       const ready = transportReady();
       if (ready) await ready;
       signal.phase('first_token', streamFirstTokenMs(d));

@@ -98,6 +98,8 @@ export const RouterOptionsShape = {
   propagateTraceContext: z.boolean().optional(),
   /** Default connections per upstream origin for entries without their own `connections` (128). */
   connections: z.number().int().positive().optional(),
+  /** Remove the request parameters a deployment's provider cannot take instead of failing (LiteLLM's `drop_params`); an entry's `dropParams` wins. */
+  dropParams: z.boolean().optional(),
   ...PolicyOptionsShape,
 };
 
@@ -171,6 +173,7 @@ export function resolveDeployments(
   routerTimeouts: Partial<Timeouts> | undefined,
   propagateDefault: boolean | undefined,
   connectionsDefault: number = DEFAULT_CONNECTIONS,
+  dropParamsDefault = false,
 ): Deployment[] {
   const counters = new Map<string, number>();
   const seen = new Set<string>();
@@ -192,11 +195,11 @@ export function resolveDeployments(
     const before = problems.length;
     const options = entrySettings(entry, i, adapter.settings, problems);
     if (problems.length > before) return;
-    if (entry.extraBody && entry.provider === 'bedrock') {
+    if ((entry.extraBody || entry.variants?.some((v) => v.extraBody)) && entry.provider === 'bedrock') {
       problems.push({ path: `models[${i}].extraBody`, message: 'not available for bedrock (its requests are signed over the body)' });
       return;
     }
-    const deployment = buildDeployment(entry, id, options, routerTimeouts, propagateDefault, connectionsDefault);
+    const deployment = buildDeployment(entry, id, options, routerTimeouts, propagateDefault, connectionsDefault, dropParamsDefault);
     try {
       adapter.validateDeployment?.(deployment);
     } catch (err) {
@@ -216,6 +219,7 @@ function buildDeployment(
   routerTimeouts: Partial<Timeouts> | undefined,
   propagateDefault: boolean | undefined,
   connectionsDefault: number,
+  dropParamsDefault: boolean,
 ): Deployment {
   const secrets: string[] = [];
   if (entry.apiKey) secrets.push(entry.apiKey);
@@ -242,8 +246,9 @@ function buildDeployment(
     secrets,
   };
   if (entry.maxInFlight !== undefined) deployment.maxInFlight = entry.maxInFlight;
-  const overrides = pickOverrides(entry);
-  if (overrides) deployment.overrides = overrides;
+  const overrides = pickOverrides({ ...entry, dropParams: entry.dropParams ?? dropParamsDefault });
+  if (overrides && !overrides.dropParams) delete overrides.dropParams;
+  if (overrides && Object.keys(overrides).length) deployment.overrides = overrides;
   if (entry.apiKey !== undefined) deployment.apiKey = entry.apiKey;
   if (entry.baseURL !== undefined) deployment.baseURL = entry.baseURL;
   if (entry.rpm !== undefined) deployment.rpm = entry.rpm;

@@ -18,8 +18,10 @@ import {
   type TracegateError,
 } from '../errors.js';
 import type { Deployment } from '../providers/types.js';
+import { getProvider } from '../providers/registry.js';
 import type { AttemptPlan } from './attempt.js';
 import { applyOverrides } from './overrides.js';
+import { overridesForAttempt } from './variants.js';
 import { admitAttempt, releaseAttempt, type Ticket } from './admission.js';
 import { admitKeyNow } from './call-lifecycle.js';
 import type { CallState } from './call-state.js';
@@ -79,6 +81,8 @@ class Run<T> {
   private readonly counts = new Map<string, number>();
   private readonly excl: Exclusions = { breaker: 0, breakerRateLimited: 0, rate: 0, inFlight: 0, context: 0, rule: 0 };
   private readonly reportedWeights = new Set<string>();
+  /** Deployments whose variant adjustments were published on this call. */
+  private readonly reportedVariants = new Set<string>();
   private nextReason: string | undefined;
   private nextWait = 0;
 
@@ -229,7 +233,12 @@ class Run<T> {
         }
         continue;
       }
-      const adjusted = applyOverrides(this.opts.params, d.overrides, alias, d.model);
+      const chosen = await overridesForAttempt(core, state, d, this.opts.params, this.reportedVariants);
+      const adjusted = applyOverrides(this.opts.params, chosen.fields, {
+        alias,
+        model: d.model,
+        unsupported: call.operation === 'chat' ? getProvider(d.provider).unsupportedParams : undefined,
+      });
       const plan: AttemptPlan = {
         deployment: d,
         alias,
@@ -237,6 +246,8 @@ class Run<T> {
         waitMs: this.nextWait,
         params: adjusted.params,
         ...(adjusted.applied.length ? { overrides: adjusted.applied } : {}),
+        ...(chosen.fields ? { extras: chosen.fields } : {}),
+        ...(chosen.variant !== undefined ? { variant: chosen.variant } : {}),
         ...(this.nextReason !== undefined ? { retryReason: this.nextReason } : {}),
       };
       this.nextWait = 0;

@@ -3,7 +3,8 @@
  * entry's `rpm`/`tpm`) and per caller key (`rateLimits.keys`, or the identity's own limits),
  * counted in a 60-second sliding window in the store. A request counts 1 toward RPM and its
  * estimated prompt tokens toward TPM when admitted; when it ends, TPM is corrected to the real
- * total tokens. Admission is one atomic `windowAdd` per counter.
+ * total tokens. Admission is one atomic `windowAdd` per counter; on the call path all of an
+ * attempt's counters go to the store in one `admit` (admission.ts, store/compose.ts).
  */
 import type { Deployment } from '../providers/types.js';
 import type { Clock } from './clock.js';

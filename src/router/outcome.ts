@@ -30,6 +30,8 @@ export function recordAttempt(info: CallInfo, ev: AttemptEvent): AttemptRecord {
   };
   if (ev.status !== undefined) rec.status = ev.status;
   if (ev.retryReason !== undefined) rec.retryReason = ev.retryReason;
+  if (ev.overrides?.length) rec.overrides = [...ev.overrides];
+  if (ev.variant !== undefined) rec.variant = ev.variant;
   if (ev.ttftMs !== undefined) rec.ttftMs = ev.ttftMs;
   if (ev.usage) rec.usage = ev.usage;
   if (ev.cost !== undefined) rec.cost = ev.cost;
@@ -60,6 +62,8 @@ export function totalCost(info: CallInfo): number | null | undefined {
 /** Marks the call as answered by the attempt `ev`. */
 export function markSuccess(info: CallInfo, ev: AttemptEvent, startedAt: number): void {
   info.deployment = ev.deployment;
+  if (ev.variant !== undefined) info.variant = ev.variant;
+  else delete info.variant;
   info.fallbackUsed = ev.fallbackDepth > 0;
   if (info.fallbackUsed) info.fallbackAlias = ev.alias;
   info.outcome = info.fallbackUsed ? 'fallback_success' : 'success';

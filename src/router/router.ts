@@ -73,7 +73,7 @@ export class Router implements RouterCore {
     this.maxRequestDepth = parsed.maxRequestDepth ?? DEFAULT_MAX_REQUEST_DEPTH;
     const explicit = parsed.models.filter((m) => !isWildcardName(m.name));
     const templates = wildcardTemplates(parsed.models.filter((m) => isWildcardName(m.name)));
-    const resolveOne = (entries: typeof parsed.models) => resolveDeployments(entries, parsed.timeouts, parsed.propagateTraceContext, parsed.connections);
+    const resolveOne = (entries: typeof parsed.models) => resolveDeployments(entries, parsed.timeouts, parsed.propagateTraceContext, parsed.connections, parsed.dropParams);
     // A wildcard entry is checked once, as if a model had been asked for.
     for (const t of templates) resolveOne(t.entries.map((e) => ({ ...e, name: t.pattern.replace(/\*/g, 'x'), model: fillWildcard(e.model, ['x']) })));
     this.all = resolveOne(explicit);
@@ -102,7 +102,8 @@ export class Router implements RouterCore {
     this.limiter = new RateLimiter(this.store, this.clock);
     this.stats = new StatsTable();
     if (Object.keys(this.policies.semanticCache).length) this.semantic = new SemanticStore(this.store);
-    this.routing = new RoutingAdjustments(this.store, new Set(this.all.map((d) => d.id)), new Set(groups.keys()), () => this.clock.now());
+    const variantNames = new Map(this.all.map((d) => [d.id, d.overrides?.variants?.map((v) => v.name) ?? []]));
+    this.routing = new RoutingAdjustments(this.store, new Set(this.all.map((d) => d.id)), new Set(groups.keys()), () => this.clock.now(), (id) => variantNames.get(id) ?? []);
     this.chat = {
       completions: {
         create: ((params: ChatCompletionCreateParams, opts?: RequestOptions) => createChatCompletion(this, params, opts)) as ChatCompletions['create'],

@@ -1,7 +1,8 @@
 /**
  * Runtime routing adjustments, the extension point of eval-aware routing (tracegate/evals):
- * per-deployment weight multipliers ("demote deployment X to 10%") and per-alias redirects
- * ("roll alias A back to alias B"). Kept in the StateStore so every router sharing the store
+ * per-deployment weight multipliers ("demote deployment X to 10%"), per-alias redirects
+ * ("roll alias A back to alias B") and per-variant weight multipliers of a deployment's override
+ * variants ("variant `json-hint` of deployment X gets no traffic"). Kept in the StateStore so every router sharing the store
  * sees them; read on every call; each one applied to a call is published as an `eval_routing`
  * decision on that call.
  */
@@ -29,10 +30,13 @@ export interface AdjustOptions {
 export interface RoutingAdjustmentsSnapshot {
   weights: Record<string, WeightAdjustment>;
   redirects: Record<string, Redirect>;
+  /** Deployment id → variant name → multiplier of that override variant's weight. */
+  variants: Record<string, Record<string, WeightAdjustment>>;
 }
 
 const W = 'route:weight:';
 const R = 'route:redirect:';
+const V = 'route:variant:';
 
 /** The `router.routing` API. */
 export class RoutingAdjustments {
@@ -41,6 +45,8 @@ export class RoutingAdjustments {
     private readonly knownDeployments: ReadonlySet<string>,
     private readonly knownAliases: ReadonlySet<string>,
     private readonly now: () => number,
+    /** The override variant names of a deployment (none: it has no variants). */
+    private readonly variantsOf: (deploymentId: string) => readonly string[] = () => [],
   ) {}
 
   /** Multiplies a deployment's weight (0 takes it out of weighted choice; null or 1 restores it). */
@@ -61,6 +67,41 @@ export class RoutingAdjustments {
     await this.store.set(R + alias, value, options.ttlMs);
   }
 
+  /**
+   * Multiplies the weight of one override variant of a deployment (0: the variant gets no traffic;
+   * null or 1 restores it). When every variant is at 0, the deployment runs its own overrides only.
+   */
+  async setVariantWeight(deploymentId: string, variant: string, multiplier: number | null, options: AdjustOptions = {}): Promise<void> {
+    if (!this.knownDeployments.has(deploymentId)) throw new ConfigError(`routing.setVariantWeight: unknown deployment "${deploymentId}"`);
+    const names = this.variantsOf(deploymentId);
+    if (!names.includes(variant)) {
+      throw new ConfigError(`routing.setVariantWeight: deployment "${deploymentId}" has no variant "${variant}"${names.length ? ` (it has ${names.map((n) => `"${n}"`).join(', ')})` : ''}`);
+    }
+    const restore = multiplier === null || multiplier === 1;
+    if (!restore && (!Number.isFinite(multiplier) || multiplier < 0)) throw new ConfigError(`routing.setVariantWeight: multiplier must be a finite number >= 0, got ${multiplier}`);
+    const value: WeightAdjustment | undefined = restore ? undefined : { multiplier, setAt: this.now(), ...(options.reason ? { reason: options.reason } : {}) };
+    await this.store.update<Record<string, WeightAdjustment>>(
+      V + deploymentId,
+      (cur) => {
+        const next = { ...cur };
+        if (value) next[variant] = value;
+        else delete next[variant];
+        return Object.keys(next).length ? next : undefined;
+      },
+      options.ttlMs,
+    );
+  }
+
+  /** The override variant names of a deployment (empty: it has none). */
+  variantNames(deploymentId: string): readonly string[] {
+    return this.variantsOf(deploymentId);
+  }
+
+  /** The variant multipliers of a deployment (variant name → adjustment), if any. */
+  async variantWeights(deploymentId: string): Promise<Record<string, WeightAdjustment> | undefined> {
+    return this.store.get<Record<string, WeightAdjustment>>(V + deploymentId);
+  }
+
   async weight(deploymentId: string): Promise<WeightAdjustment | undefined> {
     return this.store.get<WeightAdjustment>(W + deploymentId);
   }
@@ -70,7 +111,7 @@ export class RoutingAdjustments {
   }
 
   async list(): Promise<RoutingAdjustmentsSnapshot> {
-    const out: RoutingAdjustmentsSnapshot = { weights: {}, redirects: {} };
+    const out: RoutingAdjustmentsSnapshot = { weights: {}, redirects: {}, variants: {} };
     for (const k of await this.store.keys(W)) {
       const v = await this.store.get<WeightAdjustment>(k);
       if (v) out.weights[k.slice(W.length)] = v;
@@ -79,11 +120,15 @@ export class RoutingAdjustments {
       const v = await this.store.get<Redirect>(k);
       if (v) out.redirects[k.slice(R.length)] = v;
     }
+    for (const k of await this.store.keys(V)) {
+      const v = await this.store.get<Record<string, WeightAdjustment>>(k);
+      if (v) out.variants[k.slice(V.length)] = v;
+    }
     return out;
   }
 
   /** Removes every adjustment. */
   async clear(): Promise<void> {
-    for (const k of [...(await this.store.keys(W)), ...(await this.store.keys(R))]) await this.store.delete(k);
+    for (const k of [...(await this.store.keys(W)), ...(await this.store.keys(R)), ...(await this.store.keys(V))]) await this.store.delete(k);
   }
 }

@@ -128,7 +128,7 @@ describe('eval-aware routing', () => {
     for (let i = 0; i < 3; i++) await callAndEvaluate();
     expect(decisions.map((d) => d.action)).toEqual(['demote', 'rollback', 'probe', 'restore']);
     expect(decisions[3]).toMatchObject({ samples: 4, failures: 0, threshold: 0.25, reason: 'json_schema fail rate 0% (0/4) <= 25%' });
-    expect(await router.routing.list()).toEqual({ weights: {}, redirects: {} });
+    expect(await router.routing.list()).toEqual({ weights: {}, redirects: {}, variants: {} });
     next = await callAndEvaluate();
     expect(next.routing).toEqual(['restore']);
     expect((await callAndEvaluate()).routing).toEqual([]);

@@ -8,6 +8,7 @@ const h = setupTracing();
 // Fixed usage so the sums are known: 12 prompt and 5 completion tokens per answer.
 const t = useMockRouter(h, { mock: { scenario: { defaults: { reply: { usage: { prompt_tokens: 12, completion_tokens: 5 } } } } }, resetEach: false });
 let metrics: Map<string, MetricData>;
+let streamedChunks = 0;
 
 beforeAll(async () => {
   await t.router.chat.completions.create({ model: 'support-fast', messages: [{ role: 'user', content: 'Hi' }] });
@@ -17,7 +18,7 @@ beforeAll(async () => {
     stream: true,
     stream_options: { include_usage: true },
   });
-  for await (const _ of stream) void _;
+  for await (const _ of stream) streamedChunks++;
   t.mock.enqueue({ model: 'gpt-4o-mini' }, { kind: 'bad_request' });
   await t.router.chat.completions.create({ model: 'support-fast', messages: [{ role: 'user', content: 'Hi' }] }).catch(() => undefined);
   const collected = await h.metrics();
@@ -64,6 +65,15 @@ describe('metrics', () => {
   it('gen_ai.client.operation.time_to_first_chunk only for the stream', () => {
     const pts = points('gen_ai.client.operation.time_to_first_chunk') as DataPoint<Histogram>[];
     expect(pts.reduce((n, p) => n + p.value.count, 0)).toBe(1);
+  });
+
+  it('gen_ai.client.operation.time_per_output_chunk: one point per chunk after the first, only for the stream', () => {
+    expect(metrics.get('gen_ai.client.operation.time_per_output_chunk')!.descriptor.unit).toBe('s');
+    const pts = points('gen_ai.client.operation.time_per_output_chunk') as DataPoint<Histogram>[];
+    expect(streamedChunks).toBeGreaterThan(2);
+    expect(pts.reduce((n, p) => n + p.value.count, 0)).toBe(streamedChunks - 1);
+    expect(pts.every((p) => p.attributes['gen_ai.operation.name'] === 'chat' && p.value.min! >= 0)).toBe(true);
+    expect(pts[0]!.value.buckets.boundaries).toEqual([...GEN_AI_DURATION_BUCKETS]);
   });
 
   it('tracegate.call.duration by route and outcome', () => {

@@ -83,6 +83,7 @@ describe('span model', () => {
             "llm.cost.completion": 0.0000042,
             "llm.cost.prompt": 1.5e-7,
             "llm.cost.total": 0.00000435,
+            "llm.finish_reason": "stop",
             "llm.invocation_parameters": "{"model":"gpt-4o-mini","temperature":0,"max_tokens":50}",
             "llm.model_name": "gpt-4o-mini",
             "llm.provider": "openai",
@@ -203,6 +204,7 @@ describe('span model', () => {
             "llm.cost.completion": 0.0000042,
             "llm.cost.prompt": 1.5e-7,
             "llm.cost.total": 0.00000435,
+            "llm.finish_reason": "stop",
             "llm.invocation_parameters": "{"model":"gpt-4o-mini","top_p":0.5,"stop":"END"}",
             "llm.model_name": "gpt-4o-mini",
             "llm.provider": "openai",
@@ -278,6 +280,7 @@ describe('span model', () => {
         },
         {
           "attributes": {
+            "embedding.model_name": "text-embedding-3-small",
             "gen_ai.embeddings.dimension.count": 8,
             "gen_ai.operation.name": "embeddings",
             "gen_ai.provider.name": "openai",

@@ -101,7 +101,7 @@ describe('tracegate proxy (in-process)', () => {
     const h = io();
     expect(await runProxy(['--config', LITELLM, '--port', '0'], h.value)).toBe(0);
     expect(h.out.join('\n')).toContain('(LiteLLM format)');
-    expect(h.err.join('\n')).toMatch(/warning: litellm_settings\.drop_params: ignored/);
+    expect(h.err.join('\n')).toMatch(/warning: litellm_settings\.success_callback: ignored/);
   });
 
   it('a bad config names file, line and path; a missing variable names the variable', async () => {

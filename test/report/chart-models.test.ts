@@ -11,7 +11,7 @@ import { FONT_SIZE, type ChartModel, type Shape } from '../../src/report/render/
 import { fitText, textWidth } from '../../src/report/render/chart/text.js';
 import { stackedTimeline } from '../../src/report/render/chart/timeline.js';
 import { waterfall } from '../../src/report/render/chart/waterfall.js';
-import { callCostText, cost, costDollars, knownCost, usd } from '../../src/report/render/format.js';
+import { callCostDollars, callCostText, cost, costDollars, knownCost, usd } from '../../src/report/render/format.js';
 
 const decimals = (label: string): number => (label.includes('.') ? label.split('.')[1]!.replace(/\D/g, '').length : 0);
 
@@ -166,8 +166,11 @@ describe('chart models', () => {
       { label: 'chat a-route-with-a-name-far-longer-than-the-label-column-of-the-waterfall (call)', offsetMs: 0, durationMs: 100, error: false, call: true, note: '' },
       { label: 'attempt 0 · openai/gpt-4o-mini', offsetMs: 0, durationMs: 60, error: true, call: false, note: '' },
     ]);
-    const labels = texts(m).filter((s) => s.title);
+    const labels = texts(m).filter((s) => Number(s.attrs.x) < 300);
+    expect(labels).toHaveLength(2);
     expect(labels[0]!.text!.endsWith('…')).toBe(true);
+    expect(labels[0]!.title).toMatch(/^chat a-route-with/);
+    expect(labels[1]!.text).toBe('attempt 0 · openai/gpt-4o-mini');
     for (const s of labels) expect(extent(s)[1]).toBeLessThanOrEqual(300);
     expect(m.shapes.filter((s) => s.attrs.class === 'pt span')).toHaveLength(2);
   });
@@ -190,5 +193,8 @@ describe('cost texts', () => {
     expect(callCostText(null, true)).toBe('unknown');
     expect(callCostText(null, false)).toBe('n/a');
     expect(callCostText(0.0004, true)).toBe('0.000400');
+    expect(callCostDollars(0.0004, true)).toBe('$0.000400');
+    expect(callCostDollars(null, false)).toBe('n/a');
+    expect(callCostDollars(null, true)).toBe('unknown');
   });
 });

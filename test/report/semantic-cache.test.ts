@@ -11,6 +11,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Router, getCallInfo } from '../../src/index.js';
 import { startMockServer, type MockServer } from '../../src/mock/index.js';
 import { buildReport, renderTerminal, type Report } from '../../src/report/index.js';
+import { pageView } from '../../src/report/render/html/view.js';
 import { recordEvalSpan, startFileTracing } from './helpers/tracing.js';
 
 let dir: string;
@@ -70,4 +71,11 @@ it('per route: lookups, hit rate, cost saved, eval-fail-rate of cached vs provid
   const text = renderTerminal(report);
   expect(text).toContain('Semantic cache');
   expect(text).toMatch(/support: 6 lookups, hit rate 50(\.0)?%/);
+  // The HTML page: a table row per route, the cached answers' higher fail rate marked.
+  const [block] = pageView(report).semanticCache;
+  expect(block?.kind).toBe('table');
+  const row = (block as Extract<typeof block, { kind: 'table' }>).table.rows[0]!;
+  expect(row.slice(0, 4)).toEqual(['support', '6', '3', '50.0%']);
+  expect(row[6]).toEqual({ text: '66.7%', cls: 'bad' });
+  expect(row[7]).toBe('33.3%');
 });

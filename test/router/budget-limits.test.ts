@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BudgetExceededError, ContextWindowExceededError, RateLimitError, getCallInfo } from '../../src/index.js';
+import { StoreUnavailableError } from '../../src/errors.js';
+import { MemoryStore } from '../../src/router/store/memory.js';
 import { FAST, entries, hi, makeRouter } from './helpers/router.js';
 import { startUpstream, type Upstream } from './helpers/upstream.js';
 
@@ -87,6 +89,45 @@ describe('rate limits', () => {
     expect(err.retryAfterMs).toBeGreaterThan(50_000);
     expect(err.retryAfterMs).toBeLessThanOrEqual(60_000);
     expect(up.calls('rl0')).toBe(2);
+    await r.close();
+  });
+
+  it("key RPM is checked with the attempt's admission, once per call: retries and fallbacks do not count it again", async () => {
+    up.script('rl3', { kind: 'status', status: 503 });
+    const store = new MemoryStore();
+    const r = makeRouter({ models: [...entries(up, 'a', ['rl3']), ...entries(up, 'a', ['rl4'])], ...FAST, random: () => 0, store, rateLimits: { keys: { k: { rpm: 5 } } } });
+    const info = getCallInfo(await r.chat.completions.create(hi, { identity: { key: 'k' } }))!;
+    expect(info.attempts.length).toBe(2); // rl3 failed, rl4 answered
+    expect(await store.windowUsage('rl:key:k:rpm', 60_000, Date.now())).toBe(1);
+    await r.close();
+  });
+
+  it('a key over its limit gets its 429 even when no deployment was admitted (every breaker open), and counts once', async () => {
+    const store = new MemoryStore();
+    const r = makeRouter({ models: entries(up, 'a', ['rl5']), ...FAST, store, rateLimits: { keys: { k: { rpm: 1 } } } });
+    await store.set('breaker:rl5', { state: 'open', consecutive: 5, buckets: [], probes: 0, until: Date.now() + 60_000 });
+    const first = await r.chat.completions.create(hi, { identity: { key: 'k' } }).catch((e) => e);
+    expect(first.code).toBe('circuit_open'); // the key was admitted (1 of 1), the deployment was not
+    const second = await r.chat.completions.create(hi, { identity: { key: 'k' } }).catch((e) => e);
+    expect(second).toBeInstanceOf(RateLimitError);
+    expect(second.code).toBe('rate_limit_exceeded');
+    expect(await store.windowUsage('rl:key:k:rpm', 60_000, Date.now())).toBe(1);
+    expect(up.calls('rl5')).toBe(0);
+    await r.close();
+  });
+
+  it('a store error during the admission is the answer; the key is not checked a second time', async () => {
+    class FailingBudgets extends MemoryStore {
+      override async reserveAll(): Promise<never> {
+        throw new StoreUnavailableError('the shared state store is unavailable');
+      }
+    }
+    const store = new FailingBudgets();
+    const r = makeRouter({ models: entries(up, 'a', ['rl6']), ...FAST, store, budgets: [{ scope: 'key', limitUsd: 10, window: 'day' }], rateLimits: { keys: { k: { rpm: 1 } } } });
+    const err = await r.chat.completions.create(hi, { identity: { key: 'k' } }).catch((e) => e);
+    expect(err).toBeInstanceOf(StoreUnavailableError);
+    expect(await store.windowUsage('rl:key:k:rpm', 60_000, Date.now())).toBe(1);
+    expect(up.calls('rl6')).toBe(0);
     await r.close();
   });
 

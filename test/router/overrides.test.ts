@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, getCallInfo, Router } from '../../src/index.js';
 import { startMockServer, type MockServer } from '../../src/mock/index.js';
+import { getProvider } from '../../src/providers/registry.js';
 
 let mock: MockServer;
 const routers: Router[] = [];
@@ -130,6 +131,74 @@ describe('per attempt', () => {
     expect(second.seed).toBeUndefined();
     const info = getCallInfo(res)!;
     expect(info.attempts.map((a) => a.deployment.provider)).toEqual(['openai', 'anthropic']);
+  });
+});
+
+function anthropic(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { name: 'claude', provider: 'anthropic', model: 'claude-3-5-haiku-20241022', apiKey: 'sk-ant-test', baseURL: mock.baseURL('anthropic'), ...extra };
+}
+
+describe('dropParams: parameters a provider rejects', () => {
+  const shaped = { model: 'claude', messages: [{ role: 'user' as const, content: 'hi' }], n: 2, logprobs: true, temperature: 0.3 };
+
+  it('off (the default): Anthropic rejects n > 1 and logprobs before any request', async () => {
+    const r = router([anthropic()]);
+    await expect(r.chat.completions.create(shaped)).rejects.toMatchObject({ status: 400, code: 'unsupported_parameter', param: 'n' });
+    expect(mock.calls).toHaveLength(0);
+  });
+
+  it('the router-wide switch drops them, named on the attempt; the rest is sent', async () => {
+    const r = router([anthropic()], { dropParams: true });
+    const res = await r.chat.completions.create(shaped);
+    expect(mock.calls).toHaveLength(1);
+    expect(body()).toMatchObject({ temperature: 0.3 });
+    expect(body()).not.toHaveProperty('n');
+    expect(getCallInfo(res)!.attempts[0]!.overrides).toEqual(['dropParams.n', 'dropParams.logprobs']);
+  });
+
+  it('an entry\'s dropParams wins over the router\'s, both ways', async () => {
+    const off = router([anthropic({ dropParams: false })], { dropParams: true });
+    await expect(off.chat.completions.create(shaped)).rejects.toMatchObject({ param: 'n' });
+    const on = router([anthropic({ dropParams: true })]);
+    const res = await on.chat.completions.create(shaped);
+    expect(getCallInfo(res)!.attempts[0]!.overrides).toEqual(['dropParams.n', 'dropParams.logprobs']);
+  });
+
+  it('OpenAI takes n and logprobs: nothing dropped, nothing named', async () => {
+    const r = router([openai()], { dropParams: true });
+    const res = await r.chat.completions.create({ ...ask, n: 2, logprobs: true });
+    expect(body()).toMatchObject({ n: 2, logprobs: true });
+    expect(getCallInfo(res)!.attempts[0]!.overrides).toBeUndefined();
+  });
+
+  it('a fallback OpenAI → Anthropic drops only on the Anthropic attempt', async () => {
+    mock.enqueue({ dialect: 'openai' }, { kind: 'server_error', status: 503 });
+    const r = router([openai(), anthropic()], { dropParams: true, fallbacks: { chat: ['claude'] } });
+    const res = await r.chat.completions.create({ ...ask, n: 2, logprobs: true });
+    expect(mock.calls.map((c) => c.dialect)).toEqual(['openai', 'anthropic']);
+    expect(body(0)).toMatchObject({ n: 2, logprobs: true });
+    const attempts = getCallInfo(res)!.attempts;
+    expect(attempts.map((a) => a.overrides)).toEqual([undefined, ['dropParams.n', 'dropParams.logprobs']]);
+  });
+
+  it('Gemini keeps n (candidateCount) and drops logprobs', async () => {
+    const g = router([{ name: 'gem', provider: 'gemini', model: 'gemini-2.0-flash', apiKey: 'g-test', baseURL: mock.baseURL('gemini') }], { dropParams: true });
+    const res = await g.chat.completions.create({ model: 'gem', messages: [{ role: 'user', content: 'hi' }], n: 2, logprobs: true });
+    expect(getCallInfo(res)!.attempts[0]!.overrides).toEqual(['dropParams.logprobs']);
+    expect(body().generationConfig).toMatchObject({ candidateCount: 2 });
+  });
+
+  it('each provider family names what it refuses', () => {
+    const all = { n: 2, logprobs: true, functions: [{ name: 'f' }], tools: [{}], tool_choice: 'auto', seed: 1, user: 'u', presence_penalty: 0.1, reasoning_effort: 'low' };
+    const names = (p: string, model = 'm') => getProvider(p).unsupportedParams?.(all, model) ?? [];
+    expect(names('openai')).toEqual([]);
+    expect(names('anthropic')).toEqual(['n', 'logprobs', 'functions']);
+    expect(names('bedrock')).toEqual(['n', 'logprobs', 'functions']);
+    expect(names('gemini')).toEqual(['logprobs', 'functions']);
+    expect(names('openai-completions')).toEqual(['tools', 'tool_choice', 'functions']);
+    expect(names('mistral')).toEqual(['user', 'logprobs', 'reasoning_effort']);
+    expect(names('xai', 'grok-4')).toEqual(['presence_penalty', 'reasoning_effort']);
+    expect(names('xai', 'grok-3')).toEqual([]);
   });
 });
 

@@ -6,7 +6,8 @@
  * `.parse()` and embeddings; anthropic also the `.stream()` helper), each inside an app span.
  * Each call is exactly one CLIENT span, child of its app span, with the same attribute map in both
  * module systems (snapshot of the whole map, content capture on). After `disable()` a call records
- * nothing. No API key appears in the export.
+ * nothing. No API key appears in the export. Each failed call also sends the GenAI log event
+ * `gen_ai.client.operation.exception` (ESM run, OTLP/JSON logs to a receiver on 127.0.0.1).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockServer, type MockServer } from '../../src/mock/index.js';
 import { ensureBuilt } from '../helpers/build.js';
+import { startHttpReceiver, type Receiver } from '../helpers/otlp-receivers.js';
 import type { FlatSpan } from '../helpers/otlp-json.js';
 import { APPS, childrenOf, comparable, rawText, runApp, spansOf, tracesFile } from './helpers.js';
 
@@ -27,6 +29,7 @@ const CASES: Record<string, string[]> = {
 
 let dir: string;
 let mocks: MockServer[];
+let logs: Receiver;
 const runs: Record<'esm' | 'cjs', { outcomes: Record<string, string>; spans: FlatSpan[]; file: string }> = {} as never;
 
 beforeAll(async () => {
@@ -34,9 +37,11 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tracegate-sdk-'));
   // One mock per process: the mock numbers its answers, so both runs see the same ids.
   mocks = await Promise.all([startMockServer(), startMockServer()]);
+  logs = await startHttpReceiver();
   const env = { TRACEGATE_CAPTURE_CONTENT: 'true' };
+  const logEnv = { OTEL_LOGS_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: `${logs.url}/v1/logs` };
   const [esm, cjs] = await Promise.all([
-    runApp(['--import', 'tracegate/register', `${APPS}/all-sdks.mjs`], tracesFile(dir, 'esm'), { ...env, MOCK_URL: mocks[0]!.url }),
+    runApp(['--import', 'tracegate/register', `${APPS}/all-sdks.mjs`], tracesFile(dir, 'esm'), { ...env, ...logEnv, MOCK_URL: mocks[0]!.url }),
     runApp(['-r', 'tracegate/register', `${APPS}/all-sdks.cjs`], tracesFile(dir, 'cjs'), { ...env, MOCK_URL: mocks[1]!.url }),
   ]);
   for (const [name, r] of [['esm', esm], ['cjs', cjs]] as const) {
@@ -47,6 +52,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all((mocks ?? []).map((m) => m.close()));
+  await logs?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -57,6 +63,23 @@ function clientSpans(spans: FlatSpan[]): Record<string, FlatSpan[]> {
   for (const s of spans) if (s.scope === 'sdk-test-app') out[s.name] = kids.get(s.spanId) ?? [];
   return out;
 }
+
+describe('GenAI exception event', () => {
+  it('each failed SDK call sends gen_ai.client.operation.exception (WARN) in its span\'s context', () => {
+    const records = logs.received.flatMap((r) => {
+      const body = JSON.parse(r.body.toString('utf8')) as { resourceLogs: { scopeLogs: { logRecords: { eventName?: string; spanId?: string; severityNumber?: number; attributes?: { key: string }[] }[] }[] }[] };
+      return body.resourceLogs.flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords));
+    });
+    const events = records.filter((l) => l.eventName === 'gen_ai.client.operation.exception');
+    const failed = runs.esm.spans.filter((s) => s.kind === 3 && s.statusCode === 2).map((s) => s.spanId);
+    expect(failed.length).toBe(Object.keys(CASES).length);
+    expect(events.map((e) => e.spanId).sort()).toEqual([...failed].sort());
+    for (const e of events) {
+      expect(e.severityNumber).toBe(13);
+      expect((e.attributes ?? []).map((a) => a.key).sort()).toEqual(['exception.message', 'exception.type']);
+    }
+  });
+});
 
 describe.each(['esm', 'cjs'] as const)('%s app', (system) => {
   it('every call succeeded or failed as scripted', () => {

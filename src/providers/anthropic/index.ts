@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { ChatCompletionCreateParams } from '../../wire/chat-request.js';
-import { RequestState, optionString, trimSlash } from '../request-parts.js';
+import { RequestState, optionString, trimSlash, unsupportedShapeParams } from '../request-parts.js';
 import { requireKeyOrAuthorization } from '../validate-deployment.js';
 import type { AdapterContext, Deployment, HttpRequestSpec, ProviderAdapter } from '../types.js';
 import { classifyAnthropicError } from './errors.js';
@@ -49,6 +49,7 @@ export const anthropicAdapter: ProviderAdapter = {
   validateDeployment(d) {
     requireKeyOrAuthorization(d);
   },
+  unsupportedParams: (params) => unsupportedShapeParams(params),
   chatRequest(params: ChatCompletionCreateParams, ctx: AdapterContext): HttpRequestSpec {
     const d = ctx.deployment;
     const encoded = encodeAnthropicRequest(params, d, ctx.stream);

@@ -10,7 +10,7 @@ import { ConfigError } from '../../errors.js';
 import { z } from 'zod';
 import type { ChatCompletionCreateParams } from '../../wire/chat-request.js';
 import type { EmbeddingCreateParams } from '../../wire/embeddings.js';
-import { RequestState, trimSlash } from '../request-parts.js';
+import { RequestState, trimSlash, unsupportedShapeParams } from '../request-parts.js';
 import type { AdapterContext, Deployment, HttpRequestSpec, ProviderAdapter } from '../types.js';
 import { chainCredentials, usesCredentialChain } from './credential-chain.js';
 import { resolveBearerToken, resolveCredentials, resolveRegion } from './credentials.js';
@@ -86,6 +86,7 @@ export const bedrockAdapter: ProviderAdapter = {
   validateDeployment(d) {
     if (!resolveRegion(d) || (!resolveBearerToken(d) && !resolveCredentials(d) && !usesCredentialChain(d))) throw missingAuth(d);
   },
+  unsupportedParams: (params) => unsupportedShapeParams(params),
   chatRequest(params: ChatCompletionCreateParams, ctx: AdapterContext): Promise<HttpRequestSpec> {
     const encoded = encodeConverseRequest(params, ctx.deployment);
     state.set(ctx, encoded.jsonTool !== undefined ? { jsonTool: encoded.jsonTool } : {});

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { ChatCompletionCreateParams } from '../../wire/chat-request.js';
 import type { EmbeddingCreateParams } from '../../wire/embeddings.js';
-import { optionString, trimSlash } from '../request-parts.js';
+import { optionString, trimSlash, unsupportedShapeParams } from '../request-parts.js';
 import { requireKeyOrAuthorization } from '../validate-deployment.js';
 import type { AdapterContext, Deployment, HttpRequestSpec, ProviderAdapter } from '../types.js';
 import { decodeGeminiEmbeddings, encodeGeminiEmbeddings } from './embeddings.js';
@@ -46,6 +46,7 @@ export const geminiAdapter: ProviderAdapter = {
   validateDeployment(d) {
     requireKeyOrAuthorization(d);
   },
+  unsupportedParams: (params) => unsupportedShapeParams(params, { n: true }),
   chatRequest(params: ChatCompletionCreateParams, ctx: AdapterContext): HttpRequestSpec {
     const d = ctx.deployment;
     const url = ctx.stream ? `${modelUrl(d, 'streamGenerateContent')}?alt=sse` : modelUrl(d, 'generateContent');

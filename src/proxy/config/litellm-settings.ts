@@ -374,7 +374,8 @@ export function convertSettings(c: Converter, doc: Obj, out: Obj): void {
         use('mapped');
         const v = c.value(raw, p);
         if (isObj(v)) {
-          if (v.type !== undefined && v.type !== 'local') c.ignore(`litellm_settings.cache_params.type: ${String(v.type)}`, 'the response cache is in memory, per process');
+          if (v.type === 'redis-semantic' || v.type === 'qdrant-semantic') semanticCacheParams(c, v, p, out);
+          else if (v.type !== undefined && v.type !== 'local') c.ignore(`litellm_settings.cache_params.type: ${String(v.type)}`, 'the response cache is in memory, per process');
           if (typeof v.ttl === 'number') out.cache = { ...(out.cache as Obj | undefined), ttlMs: Math.round(v.ttl * 1000) };
           c.from(['cache'], p);
         }
@@ -390,7 +391,11 @@ export function convertSettings(c: Converter, doc: Obj, out: Obj): void {
         use('mapped'); // read with max_budget
       } else if (key === 'drop_params') {
         use('mapped');
-        c.ignore(name, 'tracegate always adapts a request to the provider: parameters a provider lacks are translated or dropped');
+        const v = c.bool(raw, p);
+        if (v !== undefined) {
+          out.dropParams = v;
+          c.from(['dropParams'], p);
+        }
       } else if (section === 'router_settings' && /^redis_(host|port|password|url)$/.test(key)) {
         use('mapped'); // read together after the loop: the shared state store
       } else if (/^redis_|^cache_kwargs$/.test(key)) {
@@ -441,5 +446,27 @@ export function convertSettings(c: Converter, doc: Obj, out: Obj): void {
       c.use(name, 'unsupported');
       c.ignore(name, IGNORED[key] ?? 'not used by tracegate');
     }
+  }
+}
+
+/**
+ * LiteLLM's semantic caches (`type: redis-semantic` / `qdrant-semantic`) → `cache.semantic`: the
+ * embeddings model (a model_name of the model_list), `similarity_threshold`, `ttl`. The scope stays
+ * tracegate's default, `key` (LiteLLM shares semantic answers across keys; tracegate does not unless
+ * `scope: global` is set natively), and the vectors live in tracegate's own index and store.
+ */
+function semanticCacheParams(c: Converter, v: Obj, p: ConfigPath, out: Obj): void {
+  const model = v.redis_semantic_cache_embedding_model ?? v.qdrant_semantic_cache_embedding_model;
+  const semantic: Obj = {};
+  if (typeof model === 'string' && model) semantic.embeddingModel = model;
+  else c.error([...p, 'redis_semantic_cache_embedding_model'], `the ${String(v.type)} cache needs its embeddings model (a model_name of the model_list)`);
+  if (typeof v.similarity_threshold === 'number') semantic.threshold = v.similarity_threshold;
+  if (typeof v.ttl === 'number') semantic.ttlMs = Math.round(v.ttl * 1000);
+  out.cache = { ...(out.cache as Obj | undefined), semantic };
+  c.warnings.add(
+    `litellm_settings.cache_params.type: ${String(v.type)}: mapped to cache.semantic with scope "key": an answer is served only to the virtual key it was given to (LiteLLM shares it across keys); the vectors are kept in tracegate's own index and state store, not in a Redis or Qdrant vector index`,
+  );
+  for (const k of Object.keys(v)) {
+    if (/^(qdrant_|redis_semantic_cache_index|redis_semantic_cache_use_async)/.test(k) && k !== 'qdrant_semantic_cache_embedding_model') c.ignore(`litellm_settings.cache_params.${k}`);
   }
 }

@@ -184,11 +184,13 @@ const KNOWN_PARAMS = [
   'tags',
   'max_retries',
   'additional_drop_params',
+  'drop_params',
+  'tracegate_variants',
   ...DEFAULT_PARAMS,
 ];
 
 /** Other request-level litellm_params tracegate does not apply (warned and ignored). */
-const REQUEST_PARAMS = /^(n|drop_params|additional_drop_params|user|stream|mock_response|mock_timeout|region_name|input_cost_per_second|output_cost_per_second|tag_regex|num_retries|cache_control_injection_points|thinking|merge_reasoning_content_in_choices|supports_system_message|use_litellm_proxy)$/;
+const REQUEST_PARAMS = /^(n|user|stream|mock_response|mock_timeout|region_name|input_cost_per_second|output_cost_per_second|tag_regex|num_retries|cache_control_injection_points|thinking|merge_reasoning_content_in_choices|supports_system_message|use_litellm_proxy)$/;
 
 /** A wildcard `*` in a model name (LiteLLM's provider/pattern routing). */
 export function isWildcard(name: string): boolean {
@@ -362,6 +364,19 @@ function convertModel(c: Converter, entry: unknown, i: number, n: number): Obj[]
         const v = c.value(raw, p);
         if (Array.isArray(v) && v.every((x) => typeof x === 'string')) set('drop', key, v);
         else c.error(p, 'expected a list of parameter names');
+        break;
+      }
+      case 'drop_params': {
+        use('mapped');
+        set('dropParams', key, c.bool(raw, p));
+        break;
+      }
+      case 'tracegate_variants': {
+        // tracegate's extension (LiteLLM has no variants): the native `variants` list as is.
+        use('implemented');
+        const v = c.value(raw, p);
+        if (Array.isArray(v)) set('variants', key, v);
+        else c.error(p, 'expected a list of variants: [{ name, weight, defaults?, override?, drop?, system?, extraBody?, extraHeaders?, dropParams? }]');
         break;
       }
       case 'max_retries':

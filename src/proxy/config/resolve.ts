@@ -89,7 +89,7 @@ export function zodIssues(origin: Origin, issues: readonly IssueLike[], prefix: 
 /** What the router would refuse (bad model entries, fallbacks to unknown aliases...), every entry at once. */
 function routerChecks(file: ProxyConfigFile, origin: Origin): ConfigIssue[] {
   try {
-    const deployments = resolveDeployments(file.models, file.timeouts, file.propagateTraceContext);
+    const deployments = resolveDeployments(file.models, file.timeouts, file.propagateTraceContext, undefined, file.dropParams);
     resolvePolicies(file as never, deployments);
     return [];
   } catch (err) {

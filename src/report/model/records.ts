@@ -3,7 +3,7 @@
  * few fields survive a span; everything else is dropped as soon as the span was read.
  */
 import * as S from '../../../semconv/index.js';
-import { attrBool, attrNumber, attrString, type Attributes, type SpanView } from '../read/span.js';
+import { attrBool, attrNumber, attrString, attrStrings, type Attributes, type SpanView } from '../read/span.js';
 import {
   REQUIRED_ANSWERED_CALL_ATTRIBUTES,
   REQUIRED_ANSWERED_CHAT_ATTEMPT_ATTRIBUTES,
@@ -58,6 +58,10 @@ export interface AttemptRecord {
   endMs: number;
   ttftMs: number | undefined;
   retryReason: string | undefined;
+  /** The request overrides applied (`tracegate.request.overrides`), in order, joined with `, `. */
+  overrides: string | undefined;
+  /** The deployment's override variant (`tracegate.request.override_variant`). */
+  variant: string | undefined;
   /** Carries every required attribute (see required.ts). */
   complete: boolean;
   evals: EvalResult[];
@@ -342,6 +346,8 @@ export function attemptFromSpan(span: SpanView): AttemptRecord {
     endMs: span.endMs,
     ttftMs: ms(attrNumber(a, S.ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK)),
     retryReason: attrString(a, S.ATTR_TRACEGATE_RETRY_REASON),
+    overrides: attrStrings(a, S.ATTR_TRACEGATE_REQUEST_OVERRIDES)?.join(', '),
+    variant: attrString(a, S.ATTR_TRACEGATE_REQUEST_OVERRIDE_VARIANT),
     complete,
     evals: evaluationsOf(span),
   };

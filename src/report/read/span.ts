@@ -53,6 +53,15 @@ export function attrString(a: Attributes, key: string): string | undefined {
   return undefined;
 }
 
+/** A string array attribute (a single string counts as a list of one); undefined when absent or empty. */
+export function attrStrings(a: Attributes, key: string): string[] | undefined {
+  const v = a.get(key);
+  if (typeof v === 'string') return v ? [v] : undefined;
+  if (!Array.isArray(v)) return undefined;
+  const out = (v as readonly AttrValue[]).filter((x): x is string => typeof x === 'string' && x !== '');
+  return out.length ? out : undefined;
+}
+
 export function attrNumber(a: Attributes, key: string): number | undefined {
   const v = a.get(key);
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;

@@ -62,6 +62,11 @@ export function callCostText(v: number | null | undefined, hadUsage: boolean): s
   return usd(v);
 }
 
+/** `callCostText` with a dollar sign on a figure (`$0.0000196`, `unknown`, `n/a`). */
+export function callCostDollars(v: number | null | undefined, hadUsage: boolean): string {
+  return v === null || v === undefined ? callCostText(v, hadUsage) : `$${usd(v)}`;
+}
+
 export function num(v: number | null | undefined, digits = 2): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '-';
   return v.toFixed(digits);

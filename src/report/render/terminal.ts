@@ -132,14 +132,14 @@ function routeLines(r: RouteDistribution): string[] {
 
 function semanticCacheSection(w: WindowReport, lines: string[]): void {
   if (!w.semanticCache?.length) return;
-  lines.push('', 'Semantic cache (eval-fail-rate of the answers it served vs. those a provider gave on the same route)');
+  heading(lines, 'Semantic cache (eval-fail-rate of the answers it served vs. those a provider gave on the same route)');
   for (const r of w.semanticCache) {
-    lines.push(
-      cut(
-        `${printable(r.route)}: ${int(r.lookups)} lookups, hit rate ${pct(r.hitRate)}, saved ${usd(r.savedUsd)}, eval-fail cached ${pct(r.cachedEvalFailRate)} vs provider ${pct(r.answeredEvalFailRate)}`,
-        TERMINAL_WIDTH,
-      ),
+    // The whole route name and every figure, wrapped rather than cut.
+    const [head, ...rest] = wrapWords(
+      `${printable(r.route)}: ${int(r.lookups)} lookups, hit rate ${pct(r.hitRate)}, saved $${usd(r.savedUsd)}, eval-fail cached ${pct(r.cachedEvalFailRate)} vs provider ${pct(r.answeredEvalFailRate)}`,
+      TERMINAL_WIDTH - 2,
     );
+    lines.push(head!, ...rest.map((l) => `  ${l}`));
   }
 }
 

@@ -27,10 +27,20 @@ export interface HnswHit {
 }
 
 function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
   const n = a.length;
-  for (let i = 0; i < n; i++) s += a[i]! * b[i]!;
-  return s;
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    s0 += a[i]! * b[i]!;
+    s1 += a[i + 1]! * b[i + 1]!;
+    s2 += a[i + 2]! * b[i + 2]!;
+    s3 += a[i + 3]! * b[i + 3]!;
+  }
+  for (; i < n; i++) s0 += a[i]! * b[i]!;
+  return s0 + s1 + s2 + s3;
 }
 
 /** A binary heap of (id, score) pairs; `max` orders the largest score first. */

@@ -24,8 +24,10 @@ describeRedis('RedisStore on a shared server', () => {
   let url: string;
   let raw: Redis;
   const stores: RedisStore[] = [];
+  // These tests are about sharing and atomicity: a loaded test box must not turn a slow answer
+  // into the failure policy (the 'goes away' suite below tests that).
   const make = (o: Partial<RedisStoreOptions> & { keyPrefix: string }) => {
-    const s = new RedisStore({ url, logger: quiet, ...o });
+    const s = new RedisStore({ url, logger: quiet, commandTimeoutMs: 5000, ...o });
     stores.push(s);
     return s;
   };
@@ -117,7 +119,7 @@ describeRedis('RedisStore on a shared server', () => {
 
   it('shared cache: an entry stored by one store is read by another; entry bytes and count are bounded', async () => {
     const keyPrefix = uniqueRedisPrefix('cache');
-    const a = new RedisStore({ url, keyPrefix, logger: quiet, cacheMaxEntries: 3, cacheMaxEntryBytes: 200 });
+    const a = new RedisStore({ url, keyPrefix, logger: quiet, cacheMaxEntries: 3, cacheMaxEntryBytes: 200, commandTimeoutMs: 5000 });
     const b = make({ keyPrefix });
     stores.push(a);
     await a.cacheSet('cache:1', { answer: 'one' }, 10_000, Date.now());
@@ -234,8 +236,8 @@ describeRedis(
 
     it('the combined admission (admit script): budgets fail closed, the key window falls back to its local share, the breaker gate reads local state; settlements replay', async () => {
       const keyPrefix = uniqueRedisPrefix('admitdown');
-      const s = new RedisStore({ url: server.url, keyPrefix, logger: quiet, heartbeatMs: 100 });
-      const other = new RedisStore({ url: server.url, keyPrefix, logger: quiet, heartbeatMs: 100 });
+      const s = new RedisStore({ url: server.url, keyPrefix, logger: quiet, heartbeatMs: 100, commandTimeoutMs: 1000 });
+      const other = new RedisStore({ url: server.url, keyPrefix, logger: quiet, heartbeatMs: 100, commandTimeoutMs: 1000 });
       stores.push(s, other);
       await expect.poll(() => s.instances, { timeout: 10_000 }).toBe(2);
       await server.stop();

@@ -82,7 +82,7 @@ describeRedis('the Redis client is loaded lazily', () => {
       const t = require(${JSON.stringify(join(ROOT, 'dist/cjs/src/index.js'))});
       const loaded = () => Object.keys(require.cache).some((k) => k.includes('/node_modules/ioredis/'));
       const before = loaded();
-      const router = new t.Router({ models: [${JSON.stringify(model)}], store: { redis: { url: ${JSON.stringify(url)}, keyPrefix: 'tglazy:', connectTimeoutMs: 5000 } } });
+      const router = new t.Router({ models: [${JSON.stringify(model)}], store: { redis: { url: ${JSON.stringify(url)}, keyPrefix: 'tglazy:', connectTimeoutMs: 5000, commandTimeoutMs: 5000 } } });
       router.store.reserve('budget:x', 1, 10, 60000).then(async (r) => {
         console.log(JSON.stringify({ before, after: loaded(), ok: r.ok, health: await router.store.health() }));
         await router.close();

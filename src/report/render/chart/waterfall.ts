@@ -27,7 +27,8 @@ export function waterfall(rows: WaterfallRow[], o: { width?: number } = {}): Cha
   rows.forEach((s, k) => {
     const y = 4 + k * rowH;
     const indent = s.call ? 4 : 16;
-    shapes.push({ tag: 'text', attrs: { x: indent, y: y + 14 }, text: fitText(s.label, left - indent - 8, FONT_SIZE), title: s.label });
+    const text = fitText(s.label, left - indent - 8, FONT_SIZE);
+    shapes.push({ tag: 'text', attrs: { x: indent, y: y + 14 }, text, ...(text !== s.label ? { title: s.label } : {}) });
     const x = left + (plotW * Math.max(0, s.offsetMs)) / total;
     const w = Math.max(2, (plotW * s.durationMs) / total);
     shapes.push({

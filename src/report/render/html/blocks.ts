@@ -44,6 +44,8 @@ export interface PageView {
   details: Block[][];
   tables: Block[];
   routes: Block[];
+  /** Empty when no call looked up the semantic cache (the section stays hidden). */
+  semanticCache: Block[];
   providers: Block[];
   coverage: Block[];
 }

@@ -99,6 +99,7 @@ export function reportClient(doc: any, view: PageView): void {
 
   fill('tables', view.tables);
   fill('routes', view.routes);
+  if (view.semanticCache.length) fill('semantic-cache', view.semanticCache).parentNode.hidden = false;
   fill('providers', view.providers);
   fill('coverage', view.coverage);
 

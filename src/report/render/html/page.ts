@@ -52,6 +52,7 @@ export function renderHtml(report: Report): string {
 <section><h2>Cohorts</h2><div id="tables"></div></section>
 <section><h2>Traces</h2><div id="traces"></div><div id="trace-detail" hidden></div></section>
 <section><h2>Route → provider distribution</h2><div id="routes"></div></section>
+<section hidden><h2>Semantic cache: cached answers against provider answers, per route</h2><div id="semantic-cache"></div></section>
 <section><h2>Attempts by provider deployment</h2><div id="providers"></div></section>
 <section><h2>Span coverage</h2><div id="coverage"></div></section>
 </main>

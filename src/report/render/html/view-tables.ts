@@ -138,6 +138,28 @@ export function providerBlocks(report: Report): Block[] {
   ];
 }
 
+/** Per route that looked up the semantic cache: hit rate, what the hits saved, and the eval-fail-rate of cached next to provider answers. */
+export function semanticCacheBlocks(report: Report): Block[] {
+  const routes = report.semanticCache ?? [];
+  if (!routes.length) return [];
+  return [
+    table({
+      headers: ['route', 'lookups', 'hits', 'hit rate', 'saved $', 'mean hit similarity', 'eval-fail-rate cached', 'eval-fail-rate provider'],
+      rows: routes.map((r) => [
+        r.route,
+        int(r.lookups),
+        int(r.hits),
+        pct(r.hitRate),
+        usd(r.savedUsd),
+        num(r.meanHitSimilarity, 3),
+        { text: pct(r.cachedEvalFailRate), cls: r.cachedEvalFailRate !== null && r.answeredEvalFailRate !== null && r.cachedEvalFailRate > r.answeredEvalFailRate ? 'bad' : '' },
+        pct(r.answeredEvalFailRate),
+      ]),
+      text: [0],
+    }),
+  ];
+}
+
 export function coverageBlocks(report: Report): Block[] {
   const cov = report.coverage;
   const g = report.traceGrouping;

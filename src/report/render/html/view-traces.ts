@@ -4,7 +4,7 @@
  */
 import type { SampledAttempt, SampledTrace } from '../../types.js';
 import { waterfall, type WaterfallRow } from '../chart/waterfall.js';
-import { callCostText, int, ms, num } from '../format.js';
+import { callCostDollars, callCostText, int, ms, num } from '../format.js';
 import { table, type Block, type Cell, type TableView } from './blocks.js';
 
 const isOk = (outcome: string): boolean => outcome === 'success' || outcome === 'fallback_success' || outcome === 'cache_hit';
@@ -48,7 +48,7 @@ function waterfallRows(calls: SampledTrace[], base: number): WaterfallRow[] {
     const at = c.startMs - base;
     rows.push({ label: `chat ${c.route} (call)`, offsetMs: at, durationMs: c.durationMs, error: !isOk(c.outcome), note: c.outcome, call: true });
     for (const a of c.attempts) {
-      const note = `${a.status !== null ? `HTTP ${a.status} ` : ''}${a.errorType || 'ok'}${a.retryReason ? ` · after ${a.retryReason}` : ''} · $${callCostText(a.costUsd, attemptUsage(a))}`;
+      const note = `${a.status !== null ? `HTTP ${a.status} ` : ''}${a.errorType || 'ok'}${a.retryReason ? ` · after ${a.retryReason}` : ''} · cost ${callCostDollars(a.costUsd, attemptUsage(a))}`;
       rows.push({ label: `attempt ${a.index} · ${a.provider || '?'}/${a.model || '?'}`, offsetMs: at + a.offsetMs, durationMs: a.durationMs, error: !!a.errorType, note, call: false });
     }
   }
@@ -59,11 +59,10 @@ function detail(calls: SampledTrace[]): Block[] {
   const base = calls[0]!.startMs;
   const out: Block[] = [{ kind: 'h3', text: `Trace ${calls[0]!.traceId}${calls.length > 1 ? ` (${calls.length} calls)` : ''}` }];
   for (const c of calls) {
-    const cost = callCostText(c.costUsd, callUsage(c));
     out.push({
       kind: 'p',
       attrs: { 'data-span': c.spanId },
-      text: `${c.route}${c.shadow ? ' (shadow)' : ''} · ${c.outcome}${c.fallbackAlias ? ` via fallback ${c.fallbackAlias}` : ''} · ${ms(c.durationMs)} ms${c.ttftMs !== null ? ` (first chunk ${ms(c.ttftMs)} ms)` : ''} · cost ${c.costUsd === null ? cost : `$${cost}`} · call span ${c.spanId}`,
+      text: `${c.route}${c.shadow ? ' (shadow)' : ''} · ${c.outcome}${c.fallbackAlias ? ` via fallback ${c.fallbackAlias}` : ''} · ${ms(c.durationMs)} ms${c.ttftMs !== null ? ` (first chunk ${ms(c.ttftMs)} ms)` : ''} · cost ${callCostDollars(c.costUsd, callUsage(c))} · call span ${c.spanId}`,
     });
   }
   out.push({ kind: 'svg', svg: waterfall(waterfallRows(calls, base)) });

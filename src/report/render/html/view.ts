@@ -3,7 +3,7 @@ import type { Report } from '../../types.js';
 import { costDollars, int, ms, num, pct } from '../format.js';
 import type { PageView } from './blocks.js';
 import { chartViews } from './view-charts.js';
-import { cohortTableBlocks, comparisonBlocks, coverageBlocks, providerBlocks, routeBlocks } from './view-tables.js';
+import { cohortTableBlocks, comparisonBlocks, coverageBlocks, providerBlocks, routeBlocks, semanticCacheBlocks } from './view-tables.js';
 import { traceDetails, traceNote, traceTable } from './view-traces.js';
 
 export function pageView(report: Report): PageView {
@@ -31,6 +31,7 @@ export function pageView(report: Report): PageView {
     details,
     tables: cohortTableBlocks(report),
     routes: routeBlocks(report),
+    semanticCache: semanticCacheBlocks(report),
     providers: providerBlocks(report),
     coverage: coverageBlocks(report),
   };
