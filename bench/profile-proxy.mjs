@@ -48,11 +48,12 @@ const snap = async (label) => {
 };
 if (heap) await snap('idle');
 await runLoad({ ...spec, durationSec: Math.min(2, seconds) }); // warm-up, not profiled
+const before = await proxy.stats();
 if (!heap) await proxy.command('cpu-start');
 const load = await runLoad({ ...spec, durationSec: seconds });
 if (!heap) await proxy.command(`cpu-stop ${path.join(dir, 'load.cpuprofile')}`);
-console.log(`load: ${load.requestsPerSec}/s p50 ${load.p50Ms} ms, ${load.non2xx} non-2xx`);
 const s = await proxy.stats();
+console.log(`load: ${load.requests} requests, ${load.requestsPerSec}/s p50 ${load.p50Ms} ms, ${load.non2xx} non-2xx; CPU ${Math.round((s.cpuUs - before.cpuUs) / load.requests)} µs per request (profiler on)`);
 console.log(`proxy RSS ${Math.round(s.rss / 2 ** 20)} MB, heap used ${Math.round(s.heapUsed / 2 ** 20)} MB`);
 if (heap) await snap('after-load');
 await proxy.close();

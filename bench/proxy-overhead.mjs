@@ -56,7 +56,7 @@ const started = performance.now();
 const log = (...a) => console.log(...a);
 
 if (flag('soak')) {
-  const result = await runSoak({ requests: Number(opt('soak-requests', 100_000)), connections: Number(opt('soak-connections', 10)), scenario: MOCK_SCENARIO, out: OUT });
+  const result = await runSoak({ requests: Number(opt('soak-requests', 100_000)), block: Number(opt('soak-block', 10_000)), connections: Number(opt('soak-connections', 10)), scenario: MOCK_SCENARIO, out: OUT });
   await writeResultsMarkdown({ out: OUT });
   log(`soak: ${JSON.stringify(result.summary)}`);
   process.exit(0);

@@ -156,7 +156,7 @@ function renderTargets(main) {
 
 function renderSoak(soak) {
   const out = ['', '## Soak: RSS over many requests', ''];
-  out.push(`${fmt(soak.requests)} requests per target at ${soak.connections} connections (chat and 20-chunk streams alternating per block of ${fmt(soak.blockRequests)}); RSS and heap after each block; slope by least squares over the blocks after the first (the first holds the warm-up growth).`, '');
+  out.push(`${fmt(soak.requests)} requests per target at ${soak.connections} connections (chat and 20-chunk streams alternating per block of ${fmt(soak.blockRequests)}); RSS and heap used after each block, each after a full GC; slope by least squares over the blocks after the first (the first holds the warm-up growth).`, '');
   out.push(row(['target', 'RSS after 1st block', 'RSS at end', 'peak RSS', 'RSS slope per 10k requests', 'heap used slope per 10k', 'heap used at end', 'non-2xx']));
   out.push(row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:']));
   for (const [n, s] of Object.entries(soak.targets)) {

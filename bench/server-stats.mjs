@@ -1,7 +1,7 @@
 // Shared by the bench server children: answers `stats` lines on stdin with this process's CPU
 // time and memory (current RSS, peak RSS, heap), and exits when stdin closes. `write` replaces
 // process.stdout.write for a child whose server prints on stdout itself (portkey-child.mjs);
-// `extra()` adds fields (the OTLP receiver's counts). For bench/profile-proxy.mjs it also answers
+// `extra()` adds fields (the OTLP receiver's counts). `stats gc` first runs a full GC (with --expose-gc). For bench/profile-proxy.mjs it also answers
 // `cpu-start`, `cpu-stop <file>` (a CPU profile of the window in between) and `heap <file>` (a
 // heap snapshot after a full GC), each with `{"ok": true}`.
 import { writeFileSync } from 'node:fs';
@@ -36,6 +36,8 @@ async function control(cmd, arg) {
 export function serveStats(onExit, { write = (s) => process.stdout.write(s), extra } = {}) {
   createInterface({ input: process.stdin }).on('line', (line) => {
     const [cmd, arg] = line.trim().split(' ');
+    // `stats gc`: after a full GC when the process runs with --expose-gc (what is retained, not what awaits collection).
+    if (cmd === 'stats' && arg === 'gc') globalThis.gc?.();
     if (cmd !== 'stats') {
       control(cmd, arg).then(
         (known) => known && write(JSON.stringify({ ok: true }) + '\n'),

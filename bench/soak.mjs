@@ -1,8 +1,9 @@
 // Soak for the gateway bench (`node bench/proxy-overhead.mjs --soak`): `requests` requests to the
 // tracegate proxy (tracing off, and tracing on over OTLP to the local receiver) in blocks of
 // 10,000, chat and 20-chunk streams alternating per block, at `connections` closed-loop
-// connections on 127.0.0.1; the target's RSS and heap after each block, and their slope per
-// 10k requests (least squares over the blocks after the first, which holds the warm-up growth).
+// connections on 127.0.0.1; the target's RSS and heap after each block (after a full GC: the
+// target runs with --expose-gc), and their slope per 10k requests (least squares over the blocks
+// after the first, which holds the warm-up growth).
 // Writes bench/results/proxy-soak.json.
 import os from 'node:os';
 import { startServerChild, waitForAnswer, writeResults } from './lib.mjs';
@@ -27,8 +28,8 @@ export async function runSoak({ requests = 100_000, connections = 10, scenario, 
   const receiver = await startServerChild('./otlp-receiver-child.mjs');
   const env = { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' };
   const targets = {
-    proxy: () => startServerChild('./proxy-child.mjs', [mock.info.openai]),
-    proxyTraced: () => startServerChild('./proxy-child.mjs', [mock.info.openai, 'traced'], { env }),
+    proxy: () => startServerChild('./proxy-child.mjs', [mock.info.openai], { execArgv: ['--expose-gc'] }),
+    proxyTraced: () => startServerChild('./proxy-child.mjs', [mock.info.openai, 'traced'], { env, execArgv: ['--expose-gc'] }),
   };
   const headers = { 'content-type': 'application/json', authorization: 'Bearer sk-bench-client-0001' };
   const body = (stream) => JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: 'Say something short.' }], ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}) });
@@ -45,7 +46,7 @@ export async function runSoak({ requests = 100_000, connections = 10, scenario, 
         const load = await runLoad({ url: child.url, path: '/v1/chat/completions', headers, body: body(i % 2 === 1), connections, amount });
         done += amount;
         non2xx += load.non2xx + load.errors;
-        const s = await child.stats();
+        const s = await child.command('stats gc');
         samples.push({ requests: done, rssMb: r2(s.rss / MB), heapUsedMb: r2(s.heapUsed / MB), requestsPerSec: load.requestsPerSec });
         console.log(`soak ${name}: ${done} requests, RSS ${r2(s.rss / MB)} MB, heap ${r2(s.heapUsed / MB)} MB, ${load.requestsPerSec}/s`);
       }

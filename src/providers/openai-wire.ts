@@ -8,6 +8,7 @@
 import { InvalidResponseError } from '../errors.js';
 import { ChatCompletionChunkSchema, ChatCompletionSchema, type ChatCompletion, type ChatCompletionChunk, type FinishReason } from '../wire/chat-response.js';
 import { CreateEmbeddingResponseSchema, type CreateEmbeddingResponse } from '../wire/embeddings.js';
+import { isSimpleChatCompletion, isSimpleUsage } from '../wire/fast-check.js';
 import { formatIssues } from '../wire/validate.js';
 import { classifyByStatus, extractOpenAIError } from './classify.js';
 import type { AdapterContext, ChatStreamDecoder, StreamEvent } from './types.js';
@@ -144,6 +145,7 @@ export function decodeChatCompletion(body: unknown, ctx: AdapterContext): ChatCo
       }
     }
   }
+  if (isSimpleChatCompletion(obj)) return obj as ChatCompletion;
   const parsed = ChatCompletionSchema.safeParse(obj);
   if (!parsed.success) {
     throw new InvalidResponseError(
@@ -297,7 +299,9 @@ export class OpenAIStreamDecoder implements ChatStreamDecoder {
     const usage = this.usage;
     if (!usage) return [];
     this.usage = undefined;
-    const parsed = ChatCompletionChunkSchema.safeParse({ ...this.meta, object: 'chat.completion.chunk', choices: [], usage });
+    const chunk = { ...this.meta, object: 'chat.completion.chunk', choices: [], usage };
+    if (isSimpleUsage(usage)) return [chunk as unknown as ChatCompletionChunk];
+    const parsed = ChatCompletionChunkSchema.safeParse(chunk);
     if (!parsed.success) {
       throw new InvalidResponseError(`${this.ctx.deployment.provider} sent invalid usage: ${formatIssues(parsed.error.issues)}`, invalidOpts(this.ctx, usage));
     }

@@ -6,7 +6,7 @@
  * the router uses for budgets and rate limits (key id, user, team, RPM, TPM).
  */
 import { wildcardRegex } from '../router/wildcard.js';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import crypto, { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { CallIdentity } from '../router/budget.js';
 
@@ -33,8 +33,11 @@ export interface KeySpec {
 }
 
 /** SHA-256 of a key's UTF-8 bytes. */
+/** crypto.hash (Node 20.12+, 21.7+): one call, no Hash object per request. */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'buffer') => Buffer }).hash;
+
 export function digestKey(plain: string): Buffer {
-  return createHash('sha256').update(plain, 'utf8').digest();
+  return oneShot ? oneShot('sha256', plain, 'buffer') : createHash('sha256').update(plain, 'utf8').digest();
 }
 
 /** `sha256:<hex>` form of a key, as written in config files. */

@@ -10,6 +10,7 @@ import type { ChatCompletion } from '../wire/chat-response.js';
 import { EmbeddingCreateParamsSchema, type CreateEmbeddingResponse } from '../wire/embeddings.js';
 import { assertDepth } from '../wire/nesting.js';
 import { parseOrThrow } from '../wire/validate.js';
+import { isSimpleChatRequest } from '../wire/fast-check.js';
 import { cacheKey, type CachedAnswer } from './cache.js';
 import { admitKey, admitKeyNow, beginCall, groupFor, guarded, settleSuccess, type LiveCall, type RequestOptions } from './call-lifecycle.js';
 import { replayStream, startStream } from './call-stream.js';
@@ -148,7 +149,8 @@ async function runChat(
 
 export async function createChatCompletion(core: RouterCore, rawParams: unknown, options: RequestOptions = {}): Promise<ChatCompletion | ChatCompletionStream> {
   assertDepth(rawParams, core.maxRequestDepth);
-  const parsed = parseOrThrow(ChatCompletionCreateParamsSchema, rawParams, 'chat completion request');
+  // The common shapes skip zod (a copy, as zod's parse returns one); zod checks and explains the rest.
+  const parsed = isSimpleChatRequest(rawParams) ? ({ ...rawParams } as ChatCompletionCreateParams) : parseOrThrow(ChatCompletionCreateParamsSchema, rawParams, 'chat completion request');
   groupFor(core, parsed.model);
   const stream = parsed.stream === true;
   const state = beginCall(core, 'chat', parsed.model, parsed, stream, options);
