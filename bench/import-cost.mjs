@@ -1,8 +1,8 @@
 // Import cost of each public entry point against the official `openai` SDK, in the same run:
 // wall time and RSS added by `import` (ESM) and `require` (CommonJS) of the entry, each in a fresh
 // node process, in interleaved rounds (every entry once per round, the order rotating), medians.
-// Also the modules each entry loads (bench/entry-modules.mjs) and two reference rows, `zod` and
-// `undici` alone, the floors under what the main entry needs.
+// Also the modules each entry loads (bench/entry-modules.mjs) and reference rows (`zod`, `undici`,
+// `@opentelemetry/sdk-trace-node` alone), the floors under what the entries need.
 //
 // Standalone: `node bench/import-cost.mjs [--rounds N] [--before DIR]` (after `npm run build`)
 // writes bench/results/import-cost.json and prints the table; `--before DIR` also measures the
@@ -27,8 +27,12 @@ export const ENTRIES = [
   'tracegate/semconv',
   'openai',
 ];
-/** Packages measured alone for reference (what the main entry cannot do without). */
-export const REFERENCES = ['zod', 'undici'];
+/**
+ * Packages measured alone for reference: the floors under the entries (zod: the main entry's
+ * exported wire schemas; undici: its HTTP client, loaded by the first call; the OpenTelemetry
+ * trace SDK: what `tracegate/register` starts).
+ */
+export const REFERENCES = ['zod', 'undici', '@opentelemetry/sdk-trace-node'];
 
 /** The child: time and RSS around one import/require, then exit (no work after it counted). */
 function childScript(specifier, mode) {
@@ -135,7 +139,7 @@ export async function run(opts = {}) {
     description:
       `Median of ${rounds} interleaved rounds, each a fresh \`node\` process (${process.version}) that times one \`import()\`/\`require()\` ` +
       'of the entry (hrtime around the call) and the RSS and heap it added. `modules`: files the entry loads. ' +
-      '×openai: ratio to the `openai` SDK in the same module system and run. zod and undici alone are reference rows.',
+      '×openai: ratio to the `openai` SDK in the same module system and run. zod, undici and @opentelemetry/sdk-trace-node alone are reference rows.',
   };
 }
 

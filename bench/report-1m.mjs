@@ -6,11 +6,17 @@
 // `resourceUsage().maxRSS`) and spans per second; the same at 100 000 spans shows that memory
 // stays bounded. The temporary files are deleted afterwards.
 //
-//   npm run build && node bench/report-1m.mjs [--spans 1000000] [--small 100000]
-import { spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+// With `--baseline REF` (a commit, e.g. f591a76: the report before trace grouping) the script also
+// builds REF in a temporary directory (`git archive`, this checkout's node_modules) and runs its
+// report on the same files, measured by the same child code, `--repeat N` times (default 3), baseline and current interleaved, so
+// both see the same machine load; it records every pair and the ratios of their medians.
+//
+//   npm run build && node bench/report-1m.mjs [--spans 1000000] [--small 100000] [--baseline REF [--repeat N]]
+import { execFileSync, execSync, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { once } from 'node:events';
 import { writeResults } from './lib.mjs';
 
@@ -22,7 +28,10 @@ const arg = (name, fallback) => {
 // ---- child: run the report ------------------------------------------------------------------
 if (process.argv[2] === '--child') {
   const file = process.argv[3];
-  const { buildReport } = await import('../dist/esm/src/report/index.js');
+  // `--dist ROOT`: the report of another build (the baseline), measured by this same code.
+  const distAt = process.argv.indexOf('--dist');
+  const dist = distAt > 0 ? pathToFileURL(join(process.argv[distAt + 1], 'dist/esm/src/report/index.js')).href : '../dist/esm/src/report/index.js';
+  const { buildReport } = await import(dist);
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage().rss);
@@ -31,6 +40,7 @@ if (process.argv[2] === '--child') {
   const t0 = performance.now();
   const report = await buildReport({ traces: file, progress: false });
   const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage();
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage().rss);
   const mb = (n) => Math.round((n / 1024 / 1024) * 10) / 10;
@@ -43,13 +53,15 @@ if (process.argv[2] === '--child') {
       evaluations: report.join.evaluations,
       evaluationsJoined: report.join.evaluationsJoined,
       wallMs: Math.round(wallMs),
+      cpuMs: Math.round((cpu.user + cpu.system) / 1000),
       spansPerSec: Math.round(spans / (wallMs / 1000)),
       rssBeforeMB: mb(baseRss),
       peakRssSampledMB: mb(peak),
       maxRssMB: Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10,
       lateJoinIndexMB: mb(report.join.indexBytes),
-      closedTraceIndexMB: mb(report.traceGrouping.indexBytes),
-      traceGrouping: {
+      // A baseline build before trace grouping has no `traceGrouping` (and no trace figures below).
+      closedTraceIndexMB: report.traceGrouping ? mb(report.traceGrouping.indexBytes) : null,
+      traceGrouping: report.traceGrouping && {
         traces: report.traceGrouping.traces,
         tracesWithoutCalls: report.traceGrouping.tracesWithoutCalls,
         closedIdle: report.traceGrouping.closedIdle,
@@ -67,10 +79,10 @@ if (process.argv[2] === '--child') {
         evalFailRate: report.totals.evals.map((e) => [e.evaluator, e.failRate]),
         coverageInApp: report.coverage.inAppTraceShare,
         coverageComplete: report.coverage.completeShare,
-        traceSuccessRate: report.totals.traces.successRate,
+        traceSuccessRate: report.totals.traces?.successRate,
         costPerSuccessfulTrace: report.totals.costPerSuccessfulTrace,
         costPerSuccessfulRequest: report.totals.costPerSuccessfulRequest,
-        callsPerTraceP95: report.totals.traces.callsPerTrace.p95,
+        callsPerTraceP95: report.totals.traces?.callsPerTrace.p95,
       },
     }) + '\n',
   );
@@ -243,29 +255,68 @@ async function generate(file, targetSpans, seed = 42) {
   return { spans, tickets: n, bytes: statSync(file).size };
 }
 
-function runChild(file) {
+function runChild(file, distRoot) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [new URL(import.meta.url).pathname, '--child', file], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--child', file, ...(distRoot ? ['--dist', distRoot] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`report child exited with ${code}`))));
   });
 }
 
+/** Builds `ref` in `dir` and returns the root of that build (its report is run with `--child FILE --dist ROOT`). */
+function buildBaseline(ref, dir) {
+  const repo = fileURLToPath(new URL('..', import.meta.url));
+  const root = join(dir, 'baseline');
+  mkdirSync(root);
+  execSync(`git -C "${repo}" archive ${JSON.stringify(ref)} | tar -x -C "${root}"`);
+  symlinkSync(join(repo, 'node_modules'), join(root, 'node_modules'));
+  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'ignore' });
+  return root;
+}
+
+const median = (xs) => {
+  const v = xs.filter((x) => typeof x === 'number').sort((a, b) => a - b);
+  return v.length ? (v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2) : null;
+};
+const pick = (r) => ({ wallMs: r.wallMs, cpuMs: r.cpuMs ?? null, peakRssSampledMB: r.peakRssSampledMB, maxRssMB: r.maxRssMB });
+
 const big = arg('--spans', 1_000_000);
 const small = arg('--small', 100_000);
+const baselineAt = process.argv.indexOf('--baseline');
+const baselineRef = baselineAt > 0 ? process.argv[baselineAt + 1] : undefined;
+const repeat = arg('--repeat', baselineRef ? 3 : 1);
 const dir = mkdtempSync(join(tmpdir(), 'tracegate-report-bench-'));
 try {
+  const baselineRoot = baselineRef ? buildBaseline(baselineRef, dir) : undefined;
   const runs = [];
+  const comparisons = [];
   for (const target of [small, big]) {
     const file = join(dir, `traces-${target}.jsonl`);
     const g0 = performance.now();
     const gen = await generate(file, target);
     const genMs = Math.round(performance.now() - g0);
     console.error(`generated ${gen.spans} spans (${gen.tickets} tickets, ${(gen.bytes / 1e6).toFixed(0)} MB) in ${genMs} ms`);
-    const r = await runChild(file);
-    console.error(`report: ${r.spans} spans in ${r.wallMs} ms (${r.spansPerSec} spans/s), peak RSS ${r.peakRssSampledMB} MB (maxRSS ${r.maxRssMB} MB); ${r.traceGrouping.traces} traces, peak ${r.traceGrouping.peakOpen} open, ${r.traceGrouping.lateSpans} late`);
+    const pairs = [];
+    let r;
+    for (let i = 0; i < repeat; i++) {
+      const b = baselineRoot ? await runChild(file, baselineRoot) : undefined;
+      if (b) console.error(`  baseline ${baselineRef}: ${b.wallMs} ms, peak RSS ${b.peakRssSampledMB} MB (maxRSS ${b.maxRssMB} MB)`);
+      const c = await runChild(file);
+      console.error(`  report: ${c.spans} spans in ${c.wallMs} ms (${c.spansPerSec} spans/s, cpu ${c.cpuMs} ms), peak RSS ${c.peakRssSampledMB} MB (maxRSS ${c.maxRssMB} MB); ${c.traceGrouping.traces} traces, peak ${c.traceGrouping.peakOpen} open, ${c.traceGrouping.lateSpans} late`);
+      r ??= c;
+      pairs.push({ ...(b ? { baseline: pick(b) } : {}), current: pick(c) });
+    }
     runs.push({ targetSpans: target, generatedTickets: gen.tickets, fileMB: Math.round(gen.bytes / 1e5) / 10, generateMs: genMs, ...r });
+    if (baselineRoot) {
+      const ratio = (k) => {
+        const c = median(pairs.map((p) => p.current[k]));
+        const b = median(pairs.map((p) => p.baseline[k]));
+        return c !== null && b ? Math.round((c / b) * 100) / 100 : null;
+      };
+      comparisons.push({ targetSpans: target, baseline: baselineRef, pairs, medianRatio: { wallMs: ratio('wallMs'), cpuMs: ratio('cpuMs'), peakRssSampledMB: ratio('peakRssSampledMB'), maxRssMB: ratio('maxRssMB') } });
+      console.error(`  current / baseline (medians of ${repeat}): ${JSON.stringify(comparisons[comparisons.length - 1].medianRatio)}`);
+    }
     rmSync(file, { force: true });
   }
   const [s, b] = runs;
@@ -274,6 +325,7 @@ try {
     description:
       'tracegate report (buildReport, streaming OTLP/JSON lines reader, join, cohorts, bounded percentiles) over generated register()-shaped traces, each run in a fresh child process',
     runs,
+    ...(comparisons.length ? { comparisons } : {}),
     bounded: {
       spansRatio: Math.round((b.spans / s.spans) * 10) / 10,
       peakRssRatio: Math.round((b.peakRssSampledMB / s.peakRssSampledMB) * 100) / 100,

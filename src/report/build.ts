@@ -95,7 +95,7 @@ async function runPass(options: ReportOptions, traces: string, windows: WindowAg
       ...(options.traceIdleMs !== undefined ? { idleMs: options.traceIdleMs } : {}),
       ...(options.maxOpenTraces !== undefined ? { maxOpenTraces: options.maxOpenTraces } : {}),
     },
-    (traceId) => joiner.flushTrace(traceId),
+    joiner,
   );
   sink.traces = grouper;
   for (const e of evals ?? []) joiner.addEvaluation(e);

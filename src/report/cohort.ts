@@ -303,41 +303,56 @@ export class CohortAcc {
   }
 }
 
+/** Values of a table's dimensions, the last level holding the cohort. */
+type CohortTrie = Map<string, CohortTrie | CohortAcc>;
+
 /** The cohorts of one table (one `--by` combination). */
 export class CohortTableAcc {
-  private readonly cohorts = new Map<string, CohortAcc>();
+  /** Live and shadow cohorts by their values (looked up without building a key string). */
+  private readonly live: CohortTrie = new Map();
+  private readonly shadow: CohortTrie = new Map();
+  /** In the order created. */
+  private readonly cohorts: CohortAcc[] = [];
   constructor(readonly by: readonly Dimension[]) {}
 
   /** The cohort of a call (its answering deployment's values). */
   cohortFor(j: JoinedCall): CohortAcc {
-    return this.cohortOf(
-      this.by.map((d) => dimensionValue(j, d)),
-      j.call.shadow,
-    );
+    return this.cohortOf(j, undefined, false);
   }
 
   /** The cohort of one unit of a trace's spend (an attempt, or a call without attempts); see `unitDimensionValue`. */
   cohortForUnit(j: JoinedCall, a: AttemptRecord | undefined): CohortAcc {
-    return this.cohortOf(
-      this.by.map((d) => unitDimensionValue(j, a, d)),
-      j.call.shadow,
-    );
+    return this.cohortOf(j, a, true);
   }
 
-  private cohortOf(values: string[], shadow: boolean): CohortAcc {
-    const id = (shadow ? 's\u0000' : 'l\u0000') + values.join('\u0000');
-    let acc = this.cohorts.get(id);
+  private valueOf(j: JoinedCall, a: AttemptRecord | undefined, unit: boolean, dim: Dimension): string {
+    return unit ? unitDimensionValue(j, a, dim) : dimensionValue(j, dim);
+  }
+
+  private cohortOf(j: JoinedCall, a: AttemptRecord | undefined, unit: boolean): CohortAcc {
+    const shadow = j.call.shadow;
+    let node = shadow ? this.shadow : this.live;
+    const lastDim = this.by.length - 1;
+    for (let i = 0; i < lastDim; i++) {
+      const v = this.valueOf(j, a, unit, this.by[i]!);
+      let next = node.get(v) as CohortTrie | undefined;
+      if (!next) node.set(v, (next = new Map()));
+      node = next;
+    }
+    const v = this.valueOf(j, a, unit, this.by[lastDim]!);
+    let acc = node.get(v) as CohortAcc | undefined;
     if (!acc) {
       const key: Record<string, string> = {};
-      this.by.forEach((d, i) => (key[d] = values[i]!));
-      this.cohorts.set(id, (acc = new CohortAcc(key, shadow)));
+      for (const d of this.by) key[d] = this.valueOf(j, a, unit, d);
+      node.set(v, (acc = new CohortAcc(key, shadow)));
+      this.cohorts.push(acc);
     }
     return acc;
   }
 
   /** Cohorts by requests, then by traces (a cohort only failed attempts touched has traces but no requests). */
   stats(): CohortStats[] {
-    return [...this.cohorts.values()]
+    return this.cohorts
       .map((c) => c.stats())
       .sort((a, b) => Number(a.shadow) - Number(b.shadow) || b.requests - a.requests || b.traces.traces - a.traces.traces || (a.label < b.label ? -1 : 1));
   }

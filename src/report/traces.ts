@@ -11,14 +11,15 @@
  * evals`, a root span with an error) still corrects the figures.
  *
  * Closing is checked between documents (lines), so spans of one export batch, or one Jaeger
- * trace, are never split; the open traces are a `Map` in order of last activity, so the idle ones
- * are always at its head.
+ * trace, are never split; the open traces (`OpenTraces`, typed arrays) are kept in order of last
+ * activity, so the idle ones are always at its head.
  */
 import type { CohortAcc } from './cohort.js';
 import { fellBack, callCost, retryAttempts } from './cohort.js';
 import type { WindowAggregator } from './aggregate.js';
 import type { JoinedCall } from './model/join.js';
 import { evaluationsOf, isAttemptSpan, isCallSpan, type EvalResult } from './model/records.js';
+import { OpenTraces, PRICE_UNKNOWN, ROOT_ERROR } from './model/open-traces.js';
 import { TraceIdIndex } from './model/trace-index.js';
 import type { SpanView } from './read/span.js';
 import type { ClosedTrace } from './trace-figures.js';
@@ -37,210 +38,6 @@ export interface TraceGroupingOptions {
   success?: SuccessMode;
 }
 
-/** Extra calls of an open trace (its first call is kept in the typed arrays). */
-interface MoreCalls {
-  parents: (string | undefined)[];
-  starts: number[];
-  ok: boolean[];
-}
-
-const ROOT_ERROR = 1;
-const PRICE_UNKNOWN = 2;
-const OK0 = 4;
-
-/**
- * The open traces, stored compactly so that nothing of an open trace but its id is a heap object
- * of its own (open traces outlive many lines of the file; as objects they were promoted to V8's
- * old generation and their garbage made it grow): a slot per open trace in typed arrays (struct
- * of arrays, slots reused through a free list), its cohort shares as entries of a pooled linked
- * list (cohort id, USD, next entry). Only a trace's rare parts are objects: its error span ids,
- * its calls after the first.
- */
-class OpenTraces {
-  private cap = 0;
-  touched = new Float64Array(0);
-  movedAt = new Float64Array(0);
-  rootStart = new Float64Array(0);
-  costUsd = new Float64Array(0);
-  start0 = new Float64Array(0);
-  calls = new Int32Array(0);
-  retries = new Int32Array(0);
-  fallbacks = new Int32Array(0);
-  evaluationsFailed = new Int32Array(0);
-  flags = new Uint8Array(0);
-  /** First share entry of the slot, -1: none. */
-  private head = new Int32Array(0);
-  window: (WindowAggregator | undefined)[] = [];
-  parent0: (string | undefined)[] = [];
-  more: (MoreCalls | undefined)[] = [];
-  errorSpans: (Set<string> | undefined)[] = [];
-  private freeSlots: number[] = [];
-  private used = 0;
-  // Share entries: cohort, USD, next entry (-1: end); free entries chained through `next`.
-  private entryCap = 0;
-  private entryAcc = new Int32Array(0);
-  private entryUsd = new Float64Array(0);
-  private entryNext = new Int32Array(0);
-  private freeEntry = -1;
-  private entriesUsed = 0;
-  /** Cohort id → the cohort (ids are small process-wide counters). */
-  private readonly accs: CohortAcc[] = [];
-
-  alloc(touched: number): number {
-    let slot = this.freeSlots.pop();
-    if (slot === undefined) {
-      if (this.used === this.cap) this.grow(Math.max(64, this.cap * 2));
-      slot = this.used++;
-    }
-    this.touched[slot] = touched;
-    this.movedAt[slot] = touched;
-    this.rootStart[slot] = NaN;
-    this.costUsd[slot] = 0;
-    this.start0[slot] = 0;
-    this.calls[slot] = 0;
-    this.retries[slot] = 0;
-    this.fallbacks[slot] = 0;
-    this.evaluationsFailed[slot] = 0;
-    this.flags[slot] = 0;
-    this.head[slot] = -1;
-    return slot;
-  }
-
-  release(slot: number): void {
-    let e = this.head[slot]!;
-    while (e >= 0) {
-      const next = this.entryNext[e]!;
-      this.entryNext[e] = this.freeEntry;
-      this.freeEntry = e;
-      e = next;
-    }
-    this.head[slot] = -1;
-    this.window[slot] = undefined;
-    this.parent0[slot] = undefined;
-    this.more[slot] = undefined;
-    this.errorSpans[slot] = undefined;
-    this.freeSlots.push(slot);
-  }
-
-  flag(slot: number, bit: number): boolean {
-    return (this.flags[slot]! & bit) !== 0;
-  }
-
-  setFlag(slot: number, bit: number, on: boolean): void {
-    this.flags[slot] = on ? this.flags[slot]! | bit : this.flags[slot]! & ~bit;
-  }
-
-  addCall(slot: number, parent: string | undefined, startMs: number, ok: boolean): void {
-    if (this.calls[slot]!++ === 0) {
-      this.parent0[slot] = parent;
-      this.start0[slot] = startMs;
-      this.setFlag(slot, OK0, ok);
-      return;
-    }
-    const more = (this.more[slot] ??= { parents: [], starts: [], ok: [] });
-    more.parents.push(parent);
-    more.starts.push(startMs);
-    more.ok.push(ok);
-  }
-
-  callParent(slot: number, i: number): string | undefined {
-    return i === 0 ? this.parent0[slot] : this.more[slot]!.parents[i - 1];
-  }
-
-  callStart(slot: number, i: number): number {
-    return i === 0 ? this.start0[slot]! : this.more[slot]!.starts[i - 1]!;
-  }
-
-  callOk(slot: number, i: number): boolean {
-    return i === 0 ? this.flag(slot, OK0) : this.more[slot]!.ok[i - 1]!;
-  }
-
-  addShare(slot: number, acc: CohortAcc, usd: number): void {
-    this.accs[acc.id] = acc;
-    let last = -1;
-    for (let e = this.head[slot]!; e >= 0; e = this.entryNext[e]!) {
-      if (this.entryAcc[e] === acc.id) {
-        this.entryUsd[e] = this.entryUsd[e]! + usd;
-        return;
-      }
-      last = e;
-    }
-    let e = this.freeEntry;
-    if (e >= 0) this.freeEntry = this.entryNext[e]!;
-    else {
-      if (this.entriesUsed === this.entryCap) this.growEntries(Math.max(256, this.entryCap * 2));
-      e = this.entriesUsed++;
-    }
-    this.entryAcc[e] = acc.id;
-    this.entryUsd[e] = usd;
-    this.entryNext[e] = -1;
-    // Appended at the end: cohorts keep the order they were first touched in.
-    if (last >= 0) this.entryNext[last] = e;
-    else this.head[slot] = e;
-  }
-
-  /** Calls `f` with each cohort the trace touched and its share, in the order first touched. */
-  eachShare(slot: number, f: (acc: CohortAcc, usd: number) => void): void {
-    for (let e = this.head[slot]!; e >= 0; e = this.entryNext[e]!) f(this.accs[this.entryAcc[e]!]!, this.entryUsd[e]!);
-  }
-
-  /**
-   * A failed call is handled when a later call of the same parent span (the app's step) succeeded.
-   * "Later" is by start time: a call span may be ended a moment after the app already caught its
-   * error and asked again.
-   */
-  unhandledFailure(slot: number): boolean {
-    const calls = this.calls[slot]!;
-    for (let i = 0; i < calls; i++) {
-      if (this.callOk(slot, i)) continue;
-      let handled = false;
-      for (let k = 0; k < calls && !handled; k++) handled = this.callOk(slot, k) && this.callParent(slot, k) === this.callParent(slot, i) && this.callStart(slot, k) > this.callStart(slot, i);
-      if (!handled) return true;
-    }
-    return false;
-  }
-
-  private grow(cap: number): void {
-    const f64 = (a: Float64Array) => {
-      const b = new Float64Array(cap);
-      b.set(a);
-      return b;
-    };
-    const i32 = (a: Int32Array) => {
-      const b = new Int32Array(cap);
-      b.set(a);
-      return b;
-    };
-    this.touched = f64(this.touched);
-    this.movedAt = f64(this.movedAt);
-    this.rootStart = f64(this.rootStart);
-    this.costUsd = f64(this.costUsd);
-    this.start0 = f64(this.start0);
-    this.calls = i32(this.calls);
-    this.retries = i32(this.retries);
-    this.fallbacks = i32(this.fallbacks);
-    this.evaluationsFailed = i32(this.evaluationsFailed);
-    this.head = i32(this.head);
-    const flags = new Uint8Array(cap);
-    flags.set(this.flags);
-    this.flags = flags;
-    this.cap = cap;
-  }
-
-  private growEntries(cap: number): void {
-    const acc = new Int32Array(cap);
-    acc.set(this.entryAcc);
-    const usd = new Float64Array(cap);
-    usd.set(this.entryUsd);
-    const next = new Int32Array(cap);
-    next.set(this.entryNext);
-    this.entryAcc = acc;
-    this.entryUsd = usd;
-    this.entryNext = next;
-    this.entryCap = cap;
-  }
-}
-
 const SUCCESS_BIT = 1;
 const CAP_BIT = 2;
 
@@ -248,13 +45,20 @@ function noSpans(): SpanKinds {
   return { spans: 0, calls: 0, attempts: 0, evaluations: 0, other: 0 };
 }
 
+/** The joiner's calls still waiting for attempt spans (joined when their trace closes). */
+export interface PendingCalls {
+  /** How many calls wait (0: nothing to flush). */
+  readonly pendingCallCount: number;
+  /** Joins the calls of a trace still waiting for attempt spans. */
+  flushTrace(traceId: string): void;
+}
+
 export class TraceGrouper {
-  /** Trace id → its slot in `slots`, in order of last activity (idle ones at the head). */
-  private readonly open = new Map<string, number>();
-  private readonly slots = new OpenTraces();
+  /** The open traces, in order of last activity (idle ones at the head). */
+  private readonly open = new OpenTraces();
   /** The slot `addShare` adds to (set around `WindowAggregator.traceShares`). */
   private shareSlot = -1;
-  private readonly shareInto = { addShare: (acc: CohortAcc, usd: number): void => this.slots.addShare(this.shareSlot, acc, usd) };
+  private readonly shareInto = { addShare: (acc: CohortAcc, usd: number): void => this.open.addShare(this.shareSlot, acc, usd) };
   private readonly closed = new TraceIdIndex();
   /** Interned cohort sets of closed traces (for corrections after close). */
   private readonly sets: CohortAcc[][] = [];
@@ -267,8 +71,8 @@ export class TraceGrouper {
 
   constructor(
     options: TraceGroupingOptions,
-    /** Joins the calls of a trace still waiting for attempt spans, before it closes. */
-    private readonly flushCalls: (traceId: string) => void,
+    /** Its calls are joined before a trace closes. */
+    private readonly pending: PendingCalls,
   ) {
     this.idleMs = options.idleMs ?? DEFAULT_TRACE_IDLE_MS;
     this.maxOpen = Math.max(1, options.maxOpenTraces ?? DEFAULT_MAX_OPEN_TRACES);
@@ -295,34 +99,23 @@ export class TraceGrouper {
   /** Every span, before the joiner sees it. */
   span(span: SpanView): void {
     if (span.endMs > this.watermark) this.watermark = span.endMs;
-    const o = this.slots;
-    let t = this.open.get(span.traceId);
-    if (t !== undefined) {
-      // Most recently active last — moved only once it fell an eighth of the idle gap behind, so
-      // a busy trace is not re-inserted on every span (a Map delete + set churns its table).
-      if (this.watermark - o.movedAt[t]! > this.idleMs / 8) {
-        this.open.delete(span.traceId);
-        this.open.set(span.traceId, t);
-        o.movedAt[t] = this.watermark;
-      }
-    } else {
-      const closed = this.closed.get(span.traceId);
+    const o = this.open;
+    let t = o.find(span.traceId);
+    if (t >= 0) o.touch(t, this.watermark);
+    else {
+      const [w0, w1, w2, w3] = o.queried;
+      const closed = this.closed.getWords(w0, w1, w2, w3);
       if (closed !== undefined) {
         this.afterClose(span, closed);
         return;
       }
-      t = o.alloc(this.watermark);
-      this.open.set(span.traceId, t);
-      if (this.open.size > this.stats.peakOpen) this.stats.peakOpen = this.open.size;
-      if (this.open.size > this.maxOpen) {
-        const [id, slot] = this.open.entries().next().value!;
-        this.close(id, slot, 'cap');
-      }
+      t = o.add(this.watermark);
+      if (o.size > this.stats.peakOpen) this.stats.peakOpen = o.size;
+      if (o.size > this.maxOpen) this.close(o.oldest(), 'cap');
     }
-    o.touched[t] = this.watermark;
     if (span.error || span.parentSpanId === undefined) {
       if (isAttemptSpan(span.attributes)) return;
-      if (span.error) (o.errorSpans[t] ??= new Set()).add(span.spanId);
+      if (span.error) o.addErrorSpan(t, span.spanId);
       if (span.parentSpanId === undefined && !(span.startMs >= o.rootStart[t]!) && !isEvaluationSpan(span)) {
         o.rootStart[t] = span.startMs;
         o.setFlag(t, ROOT_ERROR, span.error);
@@ -333,10 +126,10 @@ export class TraceGrouper {
   /** A joined call (from the report sink), with the window its trace's figures go to. */
   call(j: JoinedCall, window: WindowAggregator): void {
     if (j.call.shadow) return; // mirrored calls are not part of the user's task
-    const t = this.open.get(j.call.traceId);
-    if (t === undefined) return; // its spans were counted as late or overflow
-    const o = this.slots;
-    const w = (o.window[t] ??= window);
+    const o = this.open;
+    const t = o.find(j.call.traceId);
+    if (t < 0) return; // its spans were counted as late or overflow
+    const w = o.windowFor(t, window);
     const c = j.call;
     o.addCall(t, c.parentSpanId, c.startMs, c.success);
     this.shareSlot = t;
@@ -352,32 +145,26 @@ export class TraceGrouper {
   /** An evaluation joined after its call was (from the report sink). */
   evaluation(traceId: string, result: EvalResult, shadow: boolean): void {
     if (shadow) return;
-    const t = this.open.get(traceId);
-    if (t !== undefined) {
-      if (result.passed === false) this.slots.evaluationsFailed[t]!++;
+    const t = this.open.find(traceId);
+    if (t >= 0) {
+      if (result.passed === false) this.open.evaluationsFailed[t]!++;
       return;
     }
-    const closed = this.closed.get(traceId);
+    const [w0, w1, w2, w3] = this.open.queried;
+    const closed = this.closed.getWords(w0, w1, w2, w3);
     if (closed === undefined) return;
     this.stats.evaluationsAfterClose++;
     if (this.mode === 'evals' && result.passed === false) this.unsucceed(traceId, closed);
   }
 
-  /**
-   * Between documents: closes the traces idle for longer than `idleMs`, from the head of the
-   * activity order (a trace touched again within an eighth of the gap keeps its place, so one may
-   * close up to that much later than its gap).
-   */
+  /** Between documents: closes the traces idle for longer than `idleMs`, from the head of the activity order. */
   endOfDocument(): void {
-    for (const [id, t] of this.open) {
-      if (this.watermark - this.slots.touched[t]! <= this.idleMs) break;
-      this.close(id, t, 'idle');
-    }
+    for (let t = this.open.oldest(); t >= 0 && this.watermark - this.open.touched[t]! > this.idleMs; t = this.open.oldest()) this.close(t, 'idle');
   }
 
   /** Closes every open trace (after the joiner finished: its leftover calls and evaluations are in). */
   finish(): TraceGroupingStats {
-    for (const [id, t] of [...this.open]) this.close(id, t, 'end');
+    for (let t = this.open.oldest(); t >= 0; t = this.open.oldest()) this.close(t, 'end');
     this.stats.indexBytes = this.closed.bytes;
     return this.stats;
   }
@@ -403,29 +190,28 @@ export class TraceGrouper {
     this.stats.verdictsChangedAfterClose++;
   }
 
-  private close(traceId: string, t: number, reason: 'idle' | 'cap' | 'end'): void {
-    this.flushCalls(traceId);
-    this.open.delete(traceId);
+  private close(t: number, reason: 'idle' | 'cap' | 'end'): void {
+    const o = this.open;
+    // Its calls still waiting for lost attempt spans are joined first (they add to the trace).
+    if (this.pending.pendingCallCount > 0) this.pending.flushTrace(o.idOf(t));
+    const [w0, w1, w2, w3] = o.wordsOf(t);
     if (reason === 'idle') this.stats.closedIdle++;
     else if (reason === 'cap') this.stats.closedCap++;
     else this.stats.closedAtEnd++;
     const capBit = reason === 'cap' ? CAP_BIT : 0;
-    const o = this.slots;
     const calls = o.calls[t]!;
     if (calls === 0) {
       this.stats.tracesWithoutCalls++;
-      this.closed.set(traceId, capBit);
-      o.release(t);
+      o.remove(t);
+      this.closed.setWords(w0, w1, w2, w3, capBit);
       return;
     }
     let rootError = o.flag(t, ROOT_ERROR);
     const partial = Number.isNaN(o.rootStart[t]!);
     if (partial) {
       // A partial export: the earliest call's parent stands in for the root.
-      let earliest = 0;
-      for (let i = 1; i < calls; i++) if (o.callStart(t, i) < o.callStart(t, earliest)) earliest = i;
-      const parent = o.callParent(t, earliest);
-      rootError = parent !== undefined && (o.errorSpans[t]?.has(parent) ?? false);
+      const parent = o.earliestCallParent(t);
+      rootError = parent !== undefined && o.hasErrorSpan(t, parent);
       this.stats.partial++;
     }
     const success = !rootError && !o.unhandledFailure(t) && (this.mode !== 'evals' || o.evaluationsFailed[t] === 0);
@@ -435,9 +221,9 @@ export class TraceGrouper {
       acc.traces.add(closed, usd);
       cohorts.push(acc);
     });
-    o.release(t);
+    o.remove(t);
     this.stats.traces++;
-    this.closed.set(traceId, ((this.intern(cohorts) + 1) << 2) | (success ? SUCCESS_BIT : 0) | capBit);
+    this.closed.setWords(w0, w1, w2, w3, ((this.intern(cohorts) + 1) << 2) | (success ? SUCCESS_BIT : 0) | capBit);
   }
 
   private intern(cohorts: CohortAcc[]): number {

@@ -211,6 +211,11 @@ export class Joiner {
     this.join(p.call, p.attempts);
   }
 
+  /** Calls waiting for attempt spans. */
+  get pendingCallCount(): number {
+    return this.pendingCalls.size;
+  }
+
   /** Joins the calls of a trace still waiting for attempt spans (the trace is closing: they are lost). */
   flushTrace(traceId: string): void {
     const list = this.pendingByTrace.get(traceId);

@@ -7,6 +7,8 @@
  * million traces) would make the second trace's spans count as late.
  */
 
+import { hexWord } from './hex-words.js';
+
 const EMPTY = -2147483648;
 
 /** murmur3's 32-bit finalizer: a bijection on uint32. */
@@ -19,7 +21,7 @@ function mix(h: number): number {
 }
 
 function word(hex: string, i: number): number {
-  return parseInt(hex.slice(i * 8, i * 8 + 8), 16) >>> 0;
+  return hexWord(hex, i * 8);
 }
 
 export class TraceIdIndex {
@@ -50,7 +52,12 @@ export class TraceIdIndex {
 
   /** Sets the value of a trace id (any int32 but -2^31). */
   set(traceIdHex: string, value: number): void {
-    this.setHalves((word(traceIdHex, 0) ^ mix(word(traceIdHex, 2))) >>> 0, (word(traceIdHex, 1) ^ mix(word(traceIdHex, 3))) >>> 0, value);
+    this.setWords(word(traceIdHex, 0), word(traceIdHex, 1), word(traceIdHex, 2), word(traceIdHex, 3), value);
+  }
+
+  /** `set` with the id as its four uint32 words. */
+  setWords(w0: number, w1: number, w2: number, w3: number, value: number): void {
+    this.setHalves((w0 ^ mix(w2)) >>> 0, (w1 ^ mix(w3)) >>> 0, value);
   }
 
   private setHalves(h: number, l: number, value: number): void {
@@ -65,7 +72,12 @@ export class TraceIdIndex {
   }
 
   get(traceIdHex: string): number | undefined {
-    const v = this.val[this.slot((word(traceIdHex, 0) ^ mix(word(traceIdHex, 2))) >>> 0, (word(traceIdHex, 1) ^ mix(word(traceIdHex, 3))) >>> 0)]!;
+    return this.getWords(word(traceIdHex, 0), word(traceIdHex, 1), word(traceIdHex, 2), word(traceIdHex, 3));
+  }
+
+  /** `get` with the id as its four uint32 words. */
+  getWords(w0: number, w1: number, w2: number, w3: number): number | undefined {
+    const v = this.val[this.slot((w0 ^ mix(w2)) >>> 0, (w1 ^ mix(w3)) >>> 0)]!;
     return v === EMPTY ? undefined : v;
   }
 
