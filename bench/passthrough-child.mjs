@@ -17,7 +17,12 @@ const server = http.createServer(async (req, res) => {
     const up = await request(`${origin}${prefix}${req.url}`, {
       method: req.method,
       dispatcher,
-      headers: { 'content-type': req.headers['content-type'] ?? 'application/json', authorization: req.headers.authorization ?? '' },
+      headers: {
+        'content-type': req.headers['content-type'] ?? 'application/json',
+        authorization: req.headers.authorization ?? '',
+        // Forwarded as sent, so the upstream reads a sized body (not chunked), as it does from the proxy.
+        ...(req.headers['content-length'] ? { 'content-length': req.headers['content-length'] } : {}),
+      },
       body: req,
     });
     res.writeHead(up.statusCode, { 'content-type': up.headers['content-type'] ?? 'application/octet-stream' });
