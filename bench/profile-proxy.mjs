@@ -3,7 +3,7 @@
 // `--seconds` of chat or stream load at `--connections`, then prints the top functions by self
 // time and by file (the load window only, after a warm-up). With `--heap`, writes heap snapshots
 // (idle, after load, each after a full GC) instead. Profiles land in .cache/profiles/.
-//   node bench/profile-proxy.mjs [--mode chat|stream] [--connections 10] [--seconds 10] [--traced] [--heap]
+//   node bench/profile-proxy.mjs [--mode chat|stream] [--connections 10] [--seconds 10] [--traced [--exporter none]] [--heap]
 import { readdirSync, readFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,8 @@ const traced = argv.includes('--traced');
 const heap = argv.includes('--heap');
 // `--passthrough`: profile the bare node:http pass-through instead (for comparison).
 const passthrough = argv.includes('--passthrough');
+// `--exporter none`: tracing on without export (what the spans cost before they leave the process).
+const exporter = opt('exporter', 'otlp');
 const dir = fileURLToPath(new URL(`../.cache/profiles/${Date.now()}-${mode}${traced ? '-traced' : ''}${passthrough ? '-passthrough' : ''}/`, import.meta.url));
 mkdirSync(dir, { recursive: true });
 
@@ -30,7 +32,7 @@ const mock = await startServerChild('./mock-child.mjs', [JSON.stringify(MOCK_SCE
 const receiver = await startServerChild('./otlp-receiver-child.mjs');
 const execArgv = heap ? ['--expose-gc'] : [];
 const env = {
-  ...(traced ? { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' } : {}),
+  ...(traced ? { OTEL_TRACES_EXPORTER: exporter, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' } : {}),
 };
 const proxy = await startServerChild(passthrough ? './passthrough-child.mjs' : './proxy-child.mjs', [mock.info.openai, ...(traced ? ['traced'] : [])], { env, execArgv });
 const spec = {
