@@ -34,6 +34,9 @@ const NOT_FOR_A_ROUTER: [string, RegExp][] = [
   own('instrumentations/'),
   // loaded by the first call (src/http/dispatcher.ts)
   pkg('undici'),
+  // the Responses API translation, loaded by the first router.responses.create
+  own('src/wire/responses/'),
+  own('src/router/ingress/responses-call'),
 ];
 
 /**
@@ -70,6 +73,10 @@ const NOT_FOR_A_PROXY_IMPORT: [string, RegExp][] = [
   own('src/report/'),
   own('src/cli/'),
   own('instrumentations/'),
+  // the Anthropic Messages and Responses ingress translators, loaded by their first request
+  own('src/wire/messages/'),
+  own('src/wire/responses/'),
+  own('src/proxy/routes/messages'),
 ];
 
 const ENTRIES: { entry: string; loads: string; mustNotLoad: [string, RegExp][] }[] = [
