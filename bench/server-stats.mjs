@@ -2,8 +2,9 @@
 // time and memory (current RSS, peak RSS, heap), and exits when stdin closes. `write` replaces
 // process.stdout.write for a child whose server prints on stdout itself (portkey-child.mjs);
 // `extra()` adds fields (the OTLP receiver's counts). `stats gc` first runs a full GC (with --expose-gc). For bench/profile-proxy.mjs it also answers
-// `cpu-start`, `cpu-stop <file>` (a CPU profile of the window in between) and `heap <file>` (a
-// heap snapshot after a full GC), each with `{"ok": true}`.
+// `cpu-start`, `cpu-stop <file>` (a CPU profile of the window in between), `alloc-start`,
+// `alloc-stop <file>` (a sampling profile of everything allocated in between, collected or not)
+// and `heap <file>` (a heap snapshot after a full GC), each with `{"ok": true}`.
 import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { writeHeapSnapshot } from 'node:v8';
@@ -25,6 +26,12 @@ async function control(cmd, arg) {
     await inspectorPost('Profiler.start');
   } else if (cmd === 'cpu-stop') {
     const { profile } = await inspectorPost('Profiler.stop');
+    writeFileSync(arg, JSON.stringify(profile));
+  } else if (cmd === 'alloc-start') {
+    await inspectorPost('HeapProfiler.enable');
+    await inspectorPost('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  } else if (cmd === 'alloc-stop') {
+    const { profile } = await inspectorPost('HeapProfiler.stopSampling');
     writeFileSync(arg, JSON.stringify(profile));
   } else if (cmd === 'heap') {
     globalThis.gc?.();

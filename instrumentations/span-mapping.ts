@@ -16,6 +16,11 @@ function num(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
 
+/** Sets `name` to `v` when `v` is a finite number. */
+function setNum(a: Attributes, name: string, v: unknown): void {
+  if (typeof v === 'number' && Number.isFinite(v)) a[name] = v;
+}
+
 /** `error.type` of anything thrown: tracegate's error class, else `_OTHER`. */
 export function errorType(err: unknown): string {
   if (err && typeof err === 'object') {
@@ -132,21 +137,14 @@ export function attemptSpanName(ev: AttemptEvent): string {
 }
 
 /** Request parameters as `gen_ai.request.*` (chat). */
-export function chatRequestAttributes(params: Rec): Attributes {
-  const a: Attributes = {};
+export function chatRequestAttributes(params: Rec, a: Attributes = {}): Attributes {
   const maxTokens = num(params.max_completion_tokens) ?? num(params.max_tokens);
   if (maxTokens !== undefined) a[S.ATTR_GEN_AI_REQUEST_MAX_TOKENS] = maxTokens;
-  const pairs: [string, unknown][] = [
-    [S.ATTR_GEN_AI_REQUEST_TEMPERATURE, params.temperature],
-    [S.ATTR_GEN_AI_REQUEST_TOP_P, params.top_p],
-    [S.ATTR_GEN_AI_REQUEST_FREQUENCY_PENALTY, params.frequency_penalty],
-    [S.ATTR_GEN_AI_REQUEST_PRESENCE_PENALTY, params.presence_penalty],
-    [S.ATTR_GEN_AI_REQUEST_SEED, params.seed],
-  ];
-  for (const [name, v] of pairs) {
-    const n = num(v);
-    if (n !== undefined) a[name] = n;
-  }
+  setNum(a, S.ATTR_GEN_AI_REQUEST_TEMPERATURE, params.temperature);
+  setNum(a, S.ATTR_GEN_AI_REQUEST_TOP_P, params.top_p);
+  setNum(a, S.ATTR_GEN_AI_REQUEST_FREQUENCY_PENALTY, params.frequency_penalty);
+  setNum(a, S.ATTR_GEN_AI_REQUEST_PRESENCE_PENALTY, params.presence_penalty);
+  setNum(a, S.ATTR_GEN_AI_REQUEST_SEED, params.seed);
   if (params.stop != null) {
     const stop = Array.isArray(params.stop) ? params.stop.filter((s): s is string => typeof s === 'string') : typeof params.stop === 'string' ? [params.stop] : [];
     if (stop.length) a[S.ATTR_GEN_AI_REQUEST_STOP_SEQUENCES] = stop;
@@ -208,17 +206,15 @@ export interface ModelCallStart {
 }
 
 /** GenAI and OpenInference attributes of a model call's CLIENT span at its start (shared by router attempts and SDK calls). */
-export function modelCallStartAttributes(c: ModelCallStart): Attributes {
+export function modelCallStartAttributes(c: ModelCallStart, a: Attributes = {}): Attributes {
   const chat = c.operation === 'chat';
-  const a: Attributes = {
-    [S.ATTR_GEN_AI_OPERATION_NAME]: c.operation,
-    [S.ATTR_GEN_AI_PROVIDER_NAME]: c.genAiProvider,
-    [S.ATTR_GEN_AI_REQUEST_MODEL]: c.model,
-    [S.ATTR_OPENINFERENCE_SPAN_KIND]: chat ? S.OPENINFERENCE_SPAN_KIND.llm : S.OPENINFERENCE_SPAN_KIND.embedding,
-    [S.ATTR_LLM_MODEL_NAME]: c.model,
-    [S.ATTR_LLM_PROVIDER]: openInferenceProvider(c.genAiProvider),
-    [S.ATTR_LLM_INVOCATION_PARAMETERS]: invocationParameters(c.model, c.params),
-  };
+  a[S.ATTR_GEN_AI_OPERATION_NAME] = c.operation;
+  a[S.ATTR_GEN_AI_PROVIDER_NAME] = c.genAiProvider;
+  a[S.ATTR_GEN_AI_REQUEST_MODEL] = c.model;
+  a[S.ATTR_OPENINFERENCE_SPAN_KIND] = chat ? S.OPENINFERENCE_SPAN_KIND.llm : S.OPENINFERENCE_SPAN_KIND.embedding;
+  a[S.ATTR_LLM_MODEL_NAME] = c.model;
+  a[S.ATTR_LLM_PROVIDER] = openInferenceProvider(c.genAiProvider);
+  a[S.ATTR_LLM_INVOCATION_PARAMETERS] = invocationParameters(c.model, c.params);
   const system = openInferenceSystem(c.genAiProvider, c.model);
   if (system) a[S.ATTR_LLM_SYSTEM] = system;
   if (c.serverAddress) a[S.ATTR_SERVER_ADDRESS] = c.serverAddress;
@@ -226,7 +222,7 @@ export function modelCallStartAttributes(c: ModelCallStart): Attributes {
   if (chat) {
     // Set only on streaming calls (left out on unary ones rather than `false`).
     if (c.stream) a[S.ATTR_GEN_AI_REQUEST_STREAM] = true;
-    Object.assign(a, chatRequestAttributes(c.params));
+    chatRequestAttributes(c.params, a);
   } else {
     a[S.ATTR_EMBEDDING_MODEL_NAME] = c.model;
     const fmt = c.params.encoding_format;
@@ -237,24 +233,22 @@ export function modelCallStartAttributes(c: ModelCallStart): Attributes {
 
 export function attemptStartAttributes(ev: AttemptEvent): Attributes {
   const d = ev.deployment;
-  const a: Attributes = {
-    ...modelCallStartAttributes({
-      operation: ev.call.operation,
-      genAiProvider: d.genAiProvider ?? genAiProviderName(d.provider),
-      model: d.model,
-      params: ev.params,
-      stream: ev.stream,
-      serverAddress: d.serverAddress,
-      serverPort: d.serverPort,
-    }),
-    [S.ATTR_TRACEGATE_PATH]: S.TRACEGATE_PATH.gateway,
-    [S.ATTR_TRACEGATE_ATTEMPT_ID]: ev.attemptId,
-    [S.ATTR_TRACEGATE_ATTEMPT_INDEX]: ev.index,
-    [S.ATTR_TRACEGATE_ROUTE]: ev.alias,
-    [S.ATTR_TRACEGATE_DEPLOYMENT_ID]: d.id,
-    [S.ATTR_TRACEGATE_PROVIDER]: d.provider,
-    [S.ATTR_TRACEGATE_FALLBACK_DEPTH]: ev.fallbackDepth,
-  };
+  const a = modelCallStartAttributes({
+    operation: ev.call.operation,
+    genAiProvider: d.genAiProvider ?? genAiProviderName(d.provider),
+    model: d.model,
+    params: ev.params,
+    stream: ev.stream,
+    serverAddress: d.serverAddress,
+    serverPort: d.serverPort,
+  });
+  a[S.ATTR_TRACEGATE_PATH] = S.TRACEGATE_PATH.gateway;
+  a[S.ATTR_TRACEGATE_ATTEMPT_ID] = ev.attemptId;
+  a[S.ATTR_TRACEGATE_ATTEMPT_INDEX] = ev.index;
+  a[S.ATTR_TRACEGATE_ROUTE] = ev.alias;
+  a[S.ATTR_TRACEGATE_DEPLOYMENT_ID] = d.id;
+  a[S.ATTR_TRACEGATE_PROVIDER] = d.provider;
+  a[S.ATTR_TRACEGATE_FALLBACK_DEPTH] = ev.fallbackDepth;
   if (ev.retryReason) a[S.ATTR_TRACEGATE_RETRY_REASON] = ev.retryReason;
   if (ev.waitMs > 0) a[S.ATTR_TRACEGATE_RETRY_WAIT_MS] = ev.waitMs;
   if (ev.overrides?.length) a[S.ATTR_TRACEGATE_REQUEST_OVERRIDES] = [...ev.overrides];
@@ -264,32 +258,33 @@ export function attemptStartAttributes(ev: AttemptEvent): Attributes {
 }
 
 /** Token counts (embeddings have no output tokens: those are left out rather than reported as 0). */
-export function usageAttributes(usage: Usage, hasOutput = true): Attributes {
-  const a: Attributes = {};
-  const set = (names: string[], v: unknown): void => {
-    const n = num(v);
-    if (n !== undefined) for (const name of names) a[name] = n;
+export function usageAttributes(usage: Usage, hasOutput = true, a: Attributes = {}): Attributes {
+  const set = (genAi: string | undefined, oi: string, v: unknown): void => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) return;
+    if (genAi) a[genAi] = v;
+    a[oi] = v;
   };
-  set([S.ATTR_GEN_AI_USAGE_INPUT_TOKENS, S.ATTR_LLM_TOKEN_COUNT_PROMPT], usage.prompt_tokens);
-  if (hasOutput) set([S.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, S.ATTR_LLM_TOKEN_COUNT_COMPLETION], usage.completion_tokens);
-  set([S.ATTR_LLM_TOKEN_COUNT_TOTAL], usage.total_tokens);
-  set([S.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, S.ATTR_LLM_TOKEN_COUNT_PROMPT_DETAILS_CACHE_READ], usage.prompt_tokens_details?.cached_tokens);
-  set(
-    [S.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, S.ATTR_LLM_TOKEN_COUNT_PROMPT_DETAILS_CACHE_WRITE],
-    usage.prompt_tokens_details?.cache_creation_tokens,
-  );
-  set([S.ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, S.ATTR_LLM_TOKEN_COUNT_COMPLETION_DETAILS_REASONING], usage.completion_tokens_details?.reasoning_tokens);
+  set(S.ATTR_GEN_AI_USAGE_INPUT_TOKENS, S.ATTR_LLM_TOKEN_COUNT_PROMPT, usage.prompt_tokens);
+  if (hasOutput) set(S.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, S.ATTR_LLM_TOKEN_COUNT_COMPLETION, usage.completion_tokens);
+  set(undefined, S.ATTR_LLM_TOKEN_COUNT_TOTAL, usage.total_tokens);
+  const prompt = usage.prompt_tokens_details;
+  if (prompt) {
+    set(S.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, S.ATTR_LLM_TOKEN_COUNT_PROMPT_DETAILS_CACHE_READ, prompt.cached_tokens);
+    set(S.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, S.ATTR_LLM_TOKEN_COUNT_PROMPT_DETAILS_CACHE_WRITE, prompt.cache_creation_tokens);
+  }
+  if (usage.completion_tokens_details) set(S.ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, S.ATTR_LLM_TOKEN_COUNT_COMPLETION_DETAILS_REASONING, usage.completion_tokens_details.reasoning_tokens);
   return a;
 }
 
-export function costAttributes(cost: Cost | null | undefined): Attributes {
-  if (cost === null) return { [S.ATTR_TRACEGATE_COST_PRICE_UNKNOWN]: true };
-  if (!cost) return {};
-  const a: Attributes = {
-    [S.ATTR_LLM_COST_PROMPT]: cost.input,
-    [S.ATTR_LLM_COST_COMPLETION]: cost.output,
-    [S.ATTR_LLM_COST_TOTAL]: cost.total,
-  };
+export function costAttributes(cost: Cost | null | undefined, a: Attributes = {}): Attributes {
+  if (cost === null) {
+    a[S.ATTR_TRACEGATE_COST_PRICE_UNKNOWN] = true;
+    return a;
+  }
+  if (!cost) return a;
+  a[S.ATTR_LLM_COST_PROMPT] = cost.input;
+  a[S.ATTR_LLM_COST_COMPLETION] = cost.output;
+  a[S.ATTR_LLM_COST_TOTAL] = cost.total;
   if (cost.cachedInput !== undefined) a[S.ATTR_LLM_COST_PROMPT_DETAILS_CACHE_READ] = cost.cachedInput;
   if (cost.cacheWrite !== undefined) a[S.ATTR_LLM_COST_PROMPT_DETAILS_CACHE_WRITE] = cost.cacheWrite;
   if (cost.reasoning !== undefined) a[S.ATTR_LLM_COST_COMPLETION_DETAILS_REASONING] = cost.reasoning;
@@ -326,8 +321,7 @@ export interface ModelCallEnd {
 }
 
 /** `openai.response.service_tier` and `openai.response.system_fingerprint` of an OpenAI answer that has them. */
-function openAiResponseAttributes(result: unknown): Attributes {
-  const a: Attributes = {};
+function openAiResponseAttributes(result: unknown, a: Attributes): Attributes {
   if (!result || typeof result !== 'object') return a;
   const r = result as { service_tier?: unknown; system_fingerprint?: unknown };
   if (typeof r.service_tier === 'string' && r.service_tier) a[S.ATTR_OPENAI_RESPONSE_SERVICE_TIER] = r.service_tier;
@@ -336,28 +330,34 @@ function openAiResponseAttributes(result: unknown): Attributes {
 }
 
 /** Attributes of a model call's CLIENT span once it settled (shared by router attempts and SDK calls). */
-export function modelCallEndAttributes(e: ModelCallEnd): Attributes {
-  const a: Attributes = {};
+export function modelCallEndAttributes(e: ModelCallEnd, a: Attributes = {}): Attributes {
+  return outcomeAttributes(e, e.operation, e.genAiProvider, a);
+}
+
+/** What a model call's outcome needs besides its operation and provider (a router attempt event has it all). */
+type ModelCallOutcome = Omit<ModelCallEnd, 'operation' | 'genAiProvider'>;
+
+function outcomeAttributes(e: ModelCallOutcome, operation: ModelCallEnd['operation'], genAiProvider: string | undefined, a: Attributes): Attributes {
   if (e.status !== undefined) a[S.ATTR_HTTP_RESPONSE_STATUS_CODE] = e.status;
   if (e.responseId) a[S.ATTR_GEN_AI_RESPONSE_ID] = e.responseId;
   if (e.responseModel) {
     a[S.ATTR_GEN_AI_RESPONSE_MODEL] = e.responseModel;
     a[S.ATTR_LLM_MODEL_NAME] = e.responseModel;
-    if (e.operation === 'embeddings') a[S.ATTR_EMBEDDING_MODEL_NAME] = e.responseModel;
+    if (operation === 'embeddings') a[S.ATTR_EMBEDDING_MODEL_NAME] = e.responseModel;
   }
   if (e.finishReasons?.length) {
     a[S.ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = [...e.finishReasons];
-    if (e.operation === 'chat' && e.finishReasons[0]) a[S.ATTR_LLM_FINISH_REASON] = e.finishReasons[0];
+    if (operation === 'chat' && e.finishReasons[0]) a[S.ATTR_LLM_FINISH_REASON] = e.finishReasons[0];
   }
-  if (e.usage) Object.assign(a, usageAttributes(e.usage, e.operation === 'chat'));
+  if (e.usage) usageAttributes(e.usage, operation === 'chat', a);
   if (e.usageEstimated) a[S.ATTR_TRACEGATE_USAGE_ESTIMATED] = true;
-  Object.assign(a, costAttributes(e.cost));
+  costAttributes(e.cost, a);
   if (e.stream) {
     if (e.ttftMs !== undefined) a[S.ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = e.ttftMs / 1000;
     if (e.streamOutcome) a[S.ATTR_TRACEGATE_STREAM_OUTCOME] = e.streamOutcome;
   }
-  if (e.operation === 'chat') {
-    if (e.genAiProvider === 'openai' || e.genAiProvider === 'azure.ai.openai') Object.assign(a, openAiResponseAttributes(e.result));
+  if (operation === 'chat') {
+    if (genAiProvider === 'openai' || genAiProvider === 'azure.ai.openai') openAiResponseAttributes(e.result, a);
     const tools = toolNames(e.result);
     if (tools.length) a[S.ATTR_TRACEGATE_RESPONSE_TOOL_CALLS] = tools;
   } else {
@@ -371,7 +371,7 @@ export function modelCallEndAttributes(e: ModelCallEnd): Attributes {
 /** Attributes of the attempt span once the attempt settled. */
 export function attemptEndAttributes(ev: AttemptEvent): Attributes {
   const d = ev.deployment;
-  const a = modelCallEndAttributes({ ...ev, operation: ev.call.operation, genAiProvider: d.genAiProvider ?? genAiProviderName(d.provider) });
+  const a = outcomeAttributes(ev, ev.call.operation, d.genAiProvider ?? genAiProviderName(d.provider), {});
   if (ev.stream && ev.delivered) a[S.ATTR_TRACEGATE_STREAM_DELIVERED_CHUNKS] = ev.delivered.chunks;
   return a;
 }

@@ -171,16 +171,21 @@ export class SpanRecorder {
     const attempt = d.attempt ? this.attempts.get(d.attempt) : undefined;
     const target = attempt?.span ?? call?.span;
     if (!target) return;
-    const details: Record<string, AttributeValue> = {};
-    const onCall: Record<string, AttributeValue> = {};
     const callLevel = call !== undefined && S.CALL_LEVEL_DECISIONS.has(d.kind);
-    for (const [k, v] of Object.entries(d.detail)) {
-      const name = S.decisionAttr(d.kind, k);
-      details[name] = v;
-      if (callLevel && !S.DETAILS_NOT_ON_CALL.has(k)) onCall[name] = v;
+    const event: Record<string, AttributeValue> = { [S.ATTR_TRACEGATE_DECISION_ACTION]: d.action };
+    const onCall: Record<string, AttributeValue> | undefined = callLevel ? {} : undefined;
+    const detail = d.detail;
+    for (const k in detail) {
+      const v = detail[k]!;
+      const name = decisionAttrName(d.kind, k);
+      event[name] = v;
+      if (onCall && !S.DETAILS_NOT_ON_CALL.has(k)) onCall[name] = v;
     }
-    target.addEvent(S.decisionEventName(d.kind), { [S.ATTR_TRACEGATE_DECISION_ACTION]: d.action, ...details });
-    if (callLevel) call.span.setAttributes({ ...onCall, [S.decisionAttr(d.kind, 'action')]: d.action });
+    target.addEvent(S.decisionEventName(d.kind), event);
+    if (onCall) {
+      onCall[decisionAttrName(d.kind, 'action')] = d.action;
+      call!.span.setAttributes(onCall);
+    }
     this.optional('metrics', () => this.host.instruments.decision(d));
   }
 
@@ -199,6 +204,18 @@ export class SpanRecorder {
     untrackOpenSpan(span);
     span.end();
   }
+}
+
+/** `S.decisionAttr`, remembered (the same few kinds and keys come back on every call). */
+const decisionAttrNames = new Map<string, string>();
+function decisionAttrName(kind: string, key: string): string {
+  const id = `${kind}\u0000${key}`;
+  let name = decisionAttrNames.get(id);
+  if (name === undefined) {
+    name = S.decisionAttr(kind, key);
+    if (decisionAttrNames.size < 1024) decisionAttrNames.set(id, name);
+  }
+  return name;
 }
 
 function failed(span: Span, err: unknown): void {

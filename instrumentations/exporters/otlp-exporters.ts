@@ -3,7 +3,9 @@
  * the @opentelemetry/exporter-{trace,logs}-otlp-* packages (the HTTP or gRPC export delegate of
  * @opentelemetry/otlp-exporter-base / otlp-grpc-exporter-base and the serializers of
  * @opentelemetry/otlp-transformer), with one difference: the serializer writes the attributes
- * declared as doubles in semconv/ as `double_value` even when whole (see double-values.ts).
+ * declared as doubles in semconv/ as `double_value` even when whole (see double-values.ts). Spans
+ * in protobuf (http/protobuf and gRPC, the common case) are encoded in one pass by
+ * trace-protobuf.ts; JSON and logs go through the transformer and a rewrite of its output.
  * Endpoint, headers, timeout and compression come from `OTEL_EXPORTER_OTLP_*` through the same
  * option converters as in those packages. Each protocol's modules load only when it is chosen
  * (gRPC pulls in @grpc/grpc-js).
@@ -14,6 +16,7 @@ import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { doublesInJsonBytes, doublesInProtobuf } from './double-values.js';
 import type { OtlpProtocol } from './otlp-protocol.js';
+import { encodeTraceRequest } from './trace-protobuf.js';
 
 /**
  * The `node-http` entry of @opentelemetry/otlp-exporter-base, typed here: it is reachable only
@@ -68,7 +71,8 @@ export async function createOtlpSpanExporter(protocol: OtlpProtocol, url: string
     id: 'TRACES',
     path: 'v1/traces',
     json: withDoubles(t.JsonTraceSerializer, doublesInJsonBytes),
-    protobuf: withDoubles(t.ProtobufTraceSerializer, (b) => doublesInProtobuf(b, 'traces')),
+    // One pass, doubles included (trace-protobuf.ts); the response is read by the standard deserializer.
+    protobuf: { serializeRequest: encodeTraceRequest, deserializeResponse: (data) => t.ProtobufTraceSerializer.deserializeResponse(data) },
     metrics: t.TraceExporterMetricsHelper,
     component: { http: 'otlp_http_span_exporter', grpc: 'otlp_grpc_span_exporter' },
     grpc: { service: 'TraceExportService', method: '/opentelemetry.proto.collector.trace.v1.TraceService/Export' },

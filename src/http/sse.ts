@@ -49,30 +49,37 @@ export class SseDecoder {
     return out;
   }
 
+  /**
+   * Splits `text` into lines with `indexOf` (native scans) rather than a loop over every
+   * character: a 20-chunk OpenAI stream is ~5 KB of text per request, read on the hot path.
+   */
   private scan(text: string, out: SseEvent[]): void {
+    const n = text.length;
     let i = 0;
-    if (this.skipLF && text.length) {
+    if (this.skipLF && n) {
       if (text.charCodeAt(0) === 10) i = 1;
       this.skipLF = false;
     }
-    let start = i;
-    for (; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c !== 10 && c !== 13) continue;
-      const piece = text.slice(start, i);
+    let cr = text.indexOf('\r', i);
+    let lf = text.indexOf('\n', i);
+    while (lf !== -1 || cr !== -1) {
+      const end = lf === -1 ? cr : cr === -1 ? lf : lf < cr ? lf : cr;
+      const piece = text.slice(i, end);
       const full = this.line.length ? this.line + piece : piece;
       this.line = '';
       this.processLine(full, out);
-      if (c === 13) {
-        if (i + 1 < text.length) {
-          if (text.charCodeAt(i + 1) === 10) i++;
+      i = end + 1;
+      if (end === cr) {
+        if (i < n) {
+          if (text.charCodeAt(i) === 10) i++;
         } else {
           this.skipLF = true;
         }
+        cr = text.indexOf('\r', i);
       }
-      start = i + 1;
+      if (lf !== -1 && lf < i) lf = text.indexOf('\n', i);
     }
-    if (start < text.length) this.line += text.slice(start);
+    if (i < n) this.line += text.slice(i);
   }
 
   private processLine(line: string, out: SseEvent[]): void {
@@ -81,6 +88,13 @@ export class SseDecoder {
       return;
     }
     if (line.charCodeAt(0) === 58 /* : */) return; // comment
+    if (line.startsWith('data:')) {
+      // The common line, without the general field split below.
+      const value = line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5);
+      this.data = this.hasData ? `${this.data}\n${value}` : value;
+      this.hasData = true;
+      return;
+    }
     const colon = line.indexOf(':');
     let field: string;
     let value: string;

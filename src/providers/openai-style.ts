@@ -103,15 +103,18 @@ export function createOpenAIStyleAdapter(o: OpenAIStyleOptions): ProviderAdapter
     },
     chatRequest(params: ChatCompletionCreateParams, ctx): HttpRequestSpec {
       const d = ctx.deployment;
-      const body: Record<string, unknown> = { ...params, model: d.model };
+      let body: Record<string, unknown>;
       if (ctx.stream) {
+        body = { ...params, model: d.model };
         body.stream = true;
         if (o.streamUsageOption !== false) {
           body.stream_options = { ...(params.stream_options ?? {}), include_usage: true };
         }
       } else {
-        delete body.stream;
-        delete body.stream_options;
+        // Left out by destructuring rather than `delete`, which would make the body a slow object to stringify.
+        const { stream: _stream, stream_options: _options, ...rest } = params as Record<string, unknown>;
+        body = rest;
+        body.model = d.model;
       }
       o.prepareBody?.(body, ctx);
       return {

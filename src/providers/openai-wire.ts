@@ -8,6 +8,7 @@
 import { InvalidResponseError } from '../errors.js';
 import { ChatCompletionChunkSchema, ChatCompletionSchema, type ChatCompletion, type ChatCompletionChunk, type FinishReason } from '../wire/chat-response.js';
 import { CreateEmbeddingResponseSchema, type CreateEmbeddingResponse } from '../wire/embeddings.js';
+import { NULL_USAGE_TAIL, setChunkText } from '../wire/chunk-text.js';
 import { isSimpleChatCompletion, isSimpleUsage } from '../wire/fast-check.js';
 import { formatIssues } from '../wire/validate.js';
 import { classifyByStatus, extractOpenAIError } from './classify.js';
@@ -28,14 +29,18 @@ const FINISH_MAP: Record<string, FinishReason> = {
   insufficient_system_resource: 'length',
 };
 
-/** Maps a finish reason to OpenAI's set; keeps the original as `native_finish_reason` when it differs. */
-function normalizeChoiceFinish(choice: Record<string, unknown>): void {
+/**
+ * Maps a finish reason to OpenAI's set; keeps the original as `native_finish_reason` when it
+ * differs. True when it changed the choice.
+ */
+function normalizeChoiceFinish(choice: Record<string, unknown>): boolean {
   const raw = choice.finish_reason;
-  if (raw === null || raw === undefined) return;
+  if (raw === null || raw === undefined) return false;
   const mapped = typeof raw === 'string' ? FINISH_MAP[raw] : undefined;
-  if (mapped === raw) return;
+  if (mapped === raw) return false;
   choice.native_finish_reason = raw;
   choice.finish_reason = mapped ?? 'stop';
+  return true;
 }
 
 /** Normalizes usage in place (DeepSeek cache fields, Groq's x_groq.usage). */
@@ -59,9 +64,11 @@ export function normalizeUsage(obj: Record<string, unknown>): void {
   }
 }
 
-/** Arguments as a JSON string (some servers send an object). */
-function argumentsString(fn: Record<string, unknown>): void {
-  if (fn.arguments !== undefined && fn.arguments !== null && typeof fn.arguments !== 'string') fn.arguments = JSON.stringify(fn.arguments);
+/** Arguments as a JSON string (some servers send an object). True when it changed them. */
+function argumentsString(fn: Record<string, unknown>): boolean {
+  if (fn.arguments === undefined || fn.arguments === null || typeof fn.arguments === 'string') return false;
+  fn.arguments = JSON.stringify(fn.arguments);
+  return true;
 }
 
 /** A message's tool calls: `null` removed, a missing `type` set (Mistral omits it), arguments as strings. */
@@ -86,16 +93,19 @@ class ToolCallIndexer {
   private readonly byId = new Map<string, number>();
   private last = -1;
 
-  normalize(delta: Record<string, unknown>): void {
+  /** Normalizes the delta's tool calls; true when it changed them. */
+  normalize(delta: Record<string, unknown>): boolean {
     if (delta.tool_calls === null) {
       delete delta.tool_calls;
-      return;
+      return true;
     }
-    if (!Array.isArray(delta.tool_calls)) return;
+    if (!Array.isArray(delta.tool_calls)) return false;
+    let changed = false;
     for (const tc of delta.tool_calls as Record<string, unknown>[]) {
       if (!tc || typeof tc !== 'object') continue;
       const id = typeof tc.id === 'string' && tc.id ? tc.id : undefined;
       if (typeof tc.index !== 'number') {
+        changed = true;
         if (id !== undefined) {
           let index = this.byId.get(id);
           if (index === undefined) {
@@ -110,17 +120,24 @@ class ToolCallIndexer {
         this.byId.set(id, tc.index);
       }
       this.last = Math.max(this.last, tc.index as number);
-      if (id !== undefined && (tc.type === undefined || tc.type === null)) tc.type = 'function';
-      if (tc.function && typeof tc.function === 'object') argumentsString(tc.function as Record<string, unknown>);
+      if (id !== undefined && (tc.type === undefined || tc.type === null)) {
+        tc.type = 'function';
+        changed = true;
+      }
+      if (tc.function && typeof tc.function === 'object' && argumentsString(tc.function as Record<string, unknown>)) changed = true;
     }
+    return changed;
   }
 }
 
-function normalizeReasoning(holder: Record<string, unknown> | undefined): void {
-  if (!holder) return;
+/** `reasoning` copied to `reasoning_content` when only the former is set; true when it did. */
+function normalizeReasoning(holder: Record<string, unknown> | undefined): boolean {
+  if (!holder) return false;
   if (typeof holder.reasoning === 'string' && holder.reasoning_content == null) {
     holder.reasoning_content = holder.reasoning;
+    return true;
   }
+  return false;
 }
 
 /** Checks and normalizes a non-streaming chat completion. */
@@ -258,30 +275,50 @@ export class OpenAIStreamDecoder implements ChatStreamDecoder {
     if (!Array.isArray(obj.choices)) {
       throw new InvalidResponseError(`${this.ctx.deployment.provider} sent a stream chunk without choices`, invalidOpts(this.ctx, obj));
     }
+    // `unchanged`: the chunk leaves the normalizations below as it came (but for a `usage: null`
+    // last member, which the proxy restores), so its text can be forwarded (see chunk-text.ts).
+    let unchanged = (obj.usage === undefined || (obj.usage === null && data.endsWith(NULL_USAGE_TAIL))) && obj.x_groq === undefined;
     normalizeUsage(obj);
     if (obj.usage) this.usage = obj.usage;
-    delete obj.usage;
+    if (obj.usage !== undefined) delete obj.usage;
     if (typeof obj.id === 'string' && obj.id) this.meta.id = obj.id;
     if (typeof obj.created === 'number' && obj.created) this.meta.created = obj.created;
     if (typeof obj.model === 'string' && obj.model) this.meta.model = obj.model;
     if ((obj.choices as unknown[]).length === 0) return []; // the usage chunk, or Azure's prompt_filter_results
-    obj.object = 'chat.completion.chunk';
-    if (typeof obj.id !== 'string') obj.id = this.meta.id;
-    if (typeof obj.created !== 'number') obj.created = this.meta.created;
-    if (typeof obj.model !== 'string' || !obj.model) obj.model = this.meta.model;
+    if (obj.object !== 'chat.completion.chunk') {
+      obj.object = 'chat.completion.chunk';
+      unchanged = false;
+    }
+    if (typeof obj.id !== 'string') {
+      obj.id = this.meta.id;
+      unchanged = false;
+    }
+    if (typeof obj.created !== 'number') {
+      obj.created = this.meta.created;
+      unchanged = false;
+    }
+    if (typeof obj.model !== 'string' || !obj.model) {
+      obj.model = this.meta.model;
+      unchanged = false;
+    }
     for (const c of obj.choices as Record<string, unknown>[]) {
       if (!c || typeof c !== 'object') continue;
-      normalizeChoiceFinish(c);
-      if (!c.delta || typeof c.delta !== 'object') c.delta = {};
+      if (normalizeChoiceFinish(c)) unchanged = false;
+      if (!c.delta || typeof c.delta !== 'object') {
+        c.delta = {};
+        unchanged = false;
+      }
       const delta = c.delta as Record<string, unknown>;
-      normalizeReasoning(delta);
-      this.toolCalls.normalize(delta);
+      if (normalizeReasoning(delta)) unchanged = false;
+      if (this.toolCalls.normalize(delta)) unchanged = false;
       if (c.finish_reason) this.sawFinish = true;
     }
     const problem = chunkShapeProblem(obj);
     if (problem !== undefined) {
       throw new InvalidResponseError(`${this.ctx.deployment.provider} sent an invalid stream chunk: ${problem}`, invalidOpts(this.ctx, obj));
     }
+    // A multi-line `data:` event has line ends inside its text: it is serialized again.
+    if (unchanged && !data.includes('\n') && !data.includes('\r')) setChunkText(obj, data);
     return [obj as ChatCompletionChunk];
   }
 

@@ -10,6 +10,9 @@ export function decide(
 ): void {
   if (!decisionChannel.hasSubscribers) return;
   const flat: Record<string, AttributeValue> = {};
-  for (const [k, v] of Object.entries(detail)) if (v !== undefined) flat[k] = v;
-  decisionChannel.publish({ call, kind, action, detail: flat, ...(attempt ? { attempt } : {}) });
+  for (const k in detail) {
+    const v = detail[k];
+    if (v !== undefined) flat[k] = v;
+  }
+  decisionChannel.publish(attempt ? { call, kind, action, detail: flat, attempt } : { call, kind, action, detail: flat });
 }

@@ -54,8 +54,7 @@ export interface StreamOptions {
 }
 
 export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> {
-  /** Aborting it cancels the upstream request at once. */
-  readonly controller = new AbortController();
+  private ownController: AbortController | undefined;
   private readonly queue: ChatCompletionChunk[] = [];
   private readonly accumulator = new ChunkAccumulator();
   private readonly delivered: DeliveredSummary = { chunks: 0, contentChars: 0, toolCalls: 0 };
@@ -65,7 +64,21 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
   private finished = false;
   private failure: TracegateError | undefined;
   private failureThrown = false;
+  /**
+   * The unconsumed timer: one timer per stream, not one per chunk. `deliveredAt` is when the
+   * consumer last got a chunk (undefined while it is pulling); the timer, when it fires early
+   * because chunks were delivered since it was armed, sets itself again for what is left.
+   */
   private unconsumedTimer: NodeJS.Timeout | undefined;
+  private deliveredAt: number | undefined;
+  private readonly onUnconsumed = (): void => {
+    this.unconsumedTimer = undefined;
+    if (this.deliveredAt === undefined || this.finished) return;
+    const ms = this.options.unconsumedMs;
+    const left = this.deliveredAt + ms - Date.now();
+    if (left > 0) this.startUnconsumedTimer(left);
+    else this.opened.source.signal.abort(new TimeoutError('unconsumed', ms));
+  };
   private readonly done: Promise<void>;
   private resolveDone!: () => void;
 
@@ -79,7 +92,6 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
     this.upstreamEnded = opened.ended;
     this.enqueue(opened.buffered);
     const signal = opened.source.signal;
-    this.controller.signal.addEventListener('abort', () => signal.abort(new AbortedError('the stream was aborted by the caller')), { once: true });
     signal.signal.addEventListener(
       'abort',
       () => {
@@ -93,6 +105,17 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
       { once: true },
     );
     this.armUnconsumed();
+  }
+
+  /** Aborting it cancels the upstream request at once. (Made on first use: most streams never need one.) */
+  get controller(): AbortController {
+    if (!this.ownController) {
+      const controller = new AbortController();
+      const signal = this.opened.source.signal;
+      controller.signal.addEventListener('abort', () => signal.abort(new AbortedError('the stream was aborted by the caller')), { once: true });
+      this.ownController = controller;
+    }
+    return this.ownController;
   }
 
   [Symbol.asyncIterator](): AsyncIterator<ChatCompletionChunk> {
@@ -155,11 +178,7 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
         if (batch === null) this.upstreamEnded = true;
         else this.enqueue(batch);
       }
-      const chunk = this.queue.shift()!;
-      this.count(chunk);
-      if (this.opened.event && chunkChannel.hasSubscribers) chunkChannel.publish({ attempt: this.opened.event, chunk });
-      this.armUnconsumed();
-      return { done: false, value: chunk };
+      return { done: false, value: this.deliver(this.queue.shift()!) };
     } catch (err) {
       if (this.finished) return this.afterEnd();
       const e = this.toError(err);
@@ -169,6 +188,24 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
       await this.done;
       throw this.failure;
     }
+  }
+
+  /**
+   * @internal The next chunk already read from upstream, at once, with the same bookkeeping as
+   * the iterator's `next()`; undefined when none is queued, a pull is pending or the stream has
+   * ended (call `next()` then). The proxy writes the chunks of one network read this way
+   * without a promise per chunk.
+   */
+  takeQueued(): ChatCompletionChunk | undefined {
+    if (this.finished || this.pulling || !this.iterated || this.queue.length === 0) return undefined;
+    return this.deliver(this.queue.shift()!);
+  }
+
+  private deliver(chunk: ChatCompletionChunk): ChatCompletionChunk {
+    this.count(chunk);
+    if (this.opened.event && chunkChannel.hasSubscribers) chunkChannel.publish({ attempt: this.opened.event, chunk });
+    this.armUnconsumed();
+    return chunk;
   }
 
   private toError(err: unknown): TracegateError {
@@ -212,14 +249,24 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
   }
 
   private armUnconsumed(): void {
-    this.clearUnconsumed();
     const ms = this.options.unconsumedMs;
     if (this.finished || !Number.isFinite(ms) || ms <= 0) return;
-    this.unconsumedTimer = setTimeout(() => this.opened.source.signal.abort(new TimeoutError('unconsumed', ms)), ms);
+    this.deliveredAt = Date.now();
+    if (this.unconsumedTimer === undefined) this.startUnconsumedTimer(ms);
+  }
+
+  private startUnconsumedTimer(ms: number): void {
+    this.unconsumedTimer = setTimeout(this.onUnconsumed, ms);
     this.unconsumedTimer.unref?.();
   }
 
+  /** The consumer is pulling: no unconsumed deadline until it gets its next chunk. */
   private clearUnconsumed(): void {
+    this.deliveredAt = undefined;
+  }
+
+  private stopUnconsumedTimer(): void {
+    this.deliveredAt = undefined;
     if (this.unconsumedTimer !== undefined) {
       clearTimeout(this.unconsumedTimer);
       this.unconsumedTimer = undefined;
@@ -229,7 +276,7 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
   private finish(outcome: StreamOutcome, error?: TracegateError): void {
     if (this.finished) return;
     this.finished = true;
-    this.clearUnconsumed();
+    this.stopUnconsumedTimer();
     if (outcome !== 'completed') this.opened.source.destroy();
     this.opened.source.signal.dispose();
     let pending: void | Promise<void>;

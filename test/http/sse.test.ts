@@ -59,6 +59,19 @@ describe('SseDecoder', () => {
     expect(decodeAll(['data: a\r', '\n\r', '\ndata: b\r\n\r\n'])).toEqual([{ data: 'a' }, { data: 'b' }]);
   });
 
+  it('gives the same events for mixed CR, LF and CRLF line ends split at every offset and in three pieces', () => {
+    const text = 'data: a\r\ndata: b\rid: 7\n\r: c\revent: e\ndata:x\r\n\ndata: data: y\n\rdata\r\r\n';
+    const expected = [{ data: 'a\nb', id: '7' }, { data: 'x', event: 'e', id: '7' }, { data: 'data: y', id: '7' }, { data: '', id: '7' }];
+    expect(decodeAll([text])).toEqual(expected);
+    const bytes = enc.encode(text);
+    expectSplitInvariant(bytes, expected);
+    for (let i = 0; i <= bytes.length; i++) {
+      for (let j = i; j <= bytes.length; j++) {
+        expect(decodeAll([bytes.subarray(0, i), bytes.subarray(i, j), bytes.subarray(j)])).toEqual(expected);
+      }
+    }
+  });
+
   it('reassembles UTF-8 characters split across chunks', () => {
     const bytes = enc.encode('data: héllo — 你好 🚀\n\n');
     expectSplitInvariant(bytes, [{ data: 'héllo — 你好 🚀' }]);

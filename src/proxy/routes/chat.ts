@@ -6,6 +6,8 @@
  */
 import { getCallInfo } from '../../call-info.js';
 import { ChatCompletionStream } from '../../router/stream.js';
+import type { ChatCompletionChunk } from '../../wire/chat-response.js';
+import { chunkText } from '../../wire/chunk-text.js';
 import { authenticate, checkAlias } from '../auth.js';
 import { bodyLimits, readJsonBody } from '../body.js';
 import { callHeaders, streamHeaders } from '../call-headers.js';
@@ -45,9 +47,14 @@ async function pipeStream(state: ProxyState, ex: Exchange, stream: ChatCompletio
   out.start(headers);
   try {
     while (!step.done) {
-      const chunk = step.value;
-      if (includeUsage && chunk.usage === undefined) chunk.usage = null;
-      const room = out.send(JSON.stringify(chunk));
+      // This chunk, then those already read with it, without a promise each (until backpressure).
+      let chunk: ChatCompletionChunk | undefined = step.value;
+      let room: Promise<boolean> | boolean;
+      do {
+        room = out.send(chunkJson(chunk, includeUsage));
+        if (room !== true) break;
+        chunk = stream.takeQueued();
+      } while (chunk !== undefined);
       if (room !== true && !(await room)) break;
       step = await it.next();
     }
@@ -60,4 +67,12 @@ async function pipeStream(state: ProxyState, ex: Exchange, stream: ChatCompletio
   } finally {
     if (!step.done) await it.return?.().catch(() => undefined);
   }
+}
+
+/** The chunk's JSON: the upstream's own text when decoding changed nothing (src/wire/chunk-text.ts). */
+function chunkJson(chunk: ChatCompletionChunk, includeUsage: boolean): string {
+  const text = chunkText(chunk, includeUsage);
+  if (text !== undefined) return text;
+  if (includeUsage && chunk.usage === undefined) chunk.usage = null;
+  return JSON.stringify(chunk);
 }
