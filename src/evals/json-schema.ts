@@ -6,10 +6,9 @@
  * (tool arguments: the share of tool calls that are valid). The explanation lists the failing
  * paths as JSON Pointers (`/items/0/price: must be number`).
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { Ajv2019 } from 'ajv/dist/2019.js';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { ConfigError } from '../errors.js';
+import { loadSync } from '../load-sync.js';
 import { checkThreshold, defineEvaluator, type Scored } from './evaluator.js';
 import { jsonText, parseJson, type FenceRule } from './json-extract.js';
 import type { EvaluatorBaseOptions, Evaluator } from './types.js';
@@ -51,10 +50,16 @@ function ajvMessage(e: ErrorObject): string {
   return `${where}: ${e.message ?? e.keyword}`;
 }
 
+/** An ajv instance for the schema's draft; ajv loads with the first JSON Schema compiled (a zod schema never loads it). */
+function newAjv(draft: string, options: { allErrors: boolean; strict: boolean }) {
+  if (draft.includes('2020-12')) return new (loadSync<typeof import('ajv/dist/2020.js')>('ajv/dist/2020.js').Ajv2020)(options);
+  if (draft.includes('2019-09')) return new (loadSync<typeof import('ajv/dist/2019.js')>('ajv/dist/2019.js').Ajv2019)(options);
+  return new (loadSync<typeof import('ajv')>('ajv').Ajv)(options);
+}
+
 function jsonSchemaValidator(schema: Record<string, unknown> | boolean): Validator {
   const draft = typeof schema === 'object' && typeof schema.$schema === 'string' ? schema.$schema : '';
-  const options = { allErrors: true, strict: false } as const;
-  const ajv = draft.includes('2020-12') ? new Ajv2020(options) : draft.includes('2019-09') ? new Ajv2019(options) : new Ajv(options);
+  const ajv = newAjv(draft, { allErrors: true, strict: false });
   let validate: ValidateFunction;
   try {
     validate = ajv.compile(schema);

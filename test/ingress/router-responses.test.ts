@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { getCallInfo, Router } from '../../src/index.js';
 import { startMockServer, type MockServer } from '../../src/mock/index.js';
-import { ResponseStream } from '../../src/router/ingress/responses.js';
+import { ResponseStream } from '../../src/router/ingress/responses-call.js';
 import { PROVIDER_KEY } from '../proxy/helpers.js';
 
 let mock: MockServer;

@@ -16,7 +16,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../../errors.js';
 import type { JudgeRouter } from '../judge.js';
@@ -108,6 +107,7 @@ export async function readSpecFile(file: string, env: NodeJS.ProcessEnv = proces
   }
   let raw: unknown;
   try {
+    const { parse: parseYaml } = await import('yaml'); // loaded by the first spec file, not by tracegate/evals
     raw = parseYaml(text);
   } catch (err) {
     throw new ConfigError(`eval spec ${file}: not valid YAML/JSON: ${(err as Error).message}`);

@@ -1,6 +1,5 @@
 /** Validating scenario objects and loading scenario files (YAML or JSON). */
 import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { scenarioSchema, stepSchema, type ResolvedScenario, type Step } from './schema.js';
 
@@ -49,6 +48,7 @@ export async function loadScenarioFile(file: string): Promise<ResolvedScenario> 
   }
   let data: unknown;
   try {
+    const { parse: parseYaml } = await import('yaml'); // loaded by the first scenario file, not by tracegate/mock
     data = parseYaml(text);
   } catch (err) {
     throw new ScenarioError(`${file}: not valid YAML/JSON: ${(err as Error).message}`);

@@ -3,8 +3,9 @@
  * error at a path (`models[1].provider`) can name the line it comes from, and the error type
  * every config problem is reported with: file, line, path, message.
  */
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import { ConfigError } from '../../errors.js';
+import { loadSync } from '../../load-sync.js';
 import type { ConfigPath } from './interpolate.js';
 
 export interface ConfigIssue {
@@ -57,7 +58,11 @@ export interface ParsedSource {
 }
 
 /** Parses YAML/JSON text; syntax errors become a ProxyConfigError with their line. */
+/** yaml, loaded by the first config parsed from text (a proxy built from an object never loads it). */
+const yaml = () => loadSync<typeof import('yaml')>('yaml');
+
 export function parseSource(file: string, text: string): ParsedSource {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter });
   if (doc.errors.length) {
@@ -81,6 +86,7 @@ export function parseSource(file: string, text: string): ParsedSource {
  * `yes`, `on` are booleans.
  */
 function parseYaml11(file: string, text: string): ParsedSource {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, version: '1.1' });
   let data: unknown;

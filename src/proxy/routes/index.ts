@@ -9,7 +9,6 @@ import { chatCompletions } from './chat.js';
 import { embeddings } from './embeddings.js';
 import { liveness, readiness } from './health.js';
 import { listModels, retrieveModel } from './models.js';
-import { countTokens, createMessage } from './messages.js';
 import { createResponse, deleteResponse, retrieveResponse } from './responses.js';
 
 export type Handler = (state: ProxyState, ex: Exchange) => Promise<void>;
@@ -31,8 +30,10 @@ const CHAT = route('/v1/chat/completions', { POST: chatCompletions });
 const EMBEDDINGS = route('/v1/embeddings', { POST: embeddings });
 const MODELS = route('/v1/models', { GET: listModels });
 const RESPONSES = route('/v1/responses', { POST: createResponse });
-const MESSAGES = route('/v1/messages', { POST: createMessage });
-const COUNT_TOKENS = route('/v1/messages/count_tokens', { POST: countTokens });
+// The Anthropic Messages ingress (its translators, wire/messages/*) loads with its first request.
+const messages = () => import('./messages.js');
+const MESSAGES = route('/v1/messages', { POST: async (state, ex) => (await messages()).createMessage(state, ex) });
+const COUNT_TOKENS = route('/v1/messages/count_tokens', { POST: async (state, ex) => (await messages()).countTokens(state, ex) });
 const LIVENESS = route('/health/liveness', { GET: liveness }, true);
 const READINESS = route('/health/readiness', { GET: readiness }, true);
 

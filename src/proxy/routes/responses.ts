@@ -6,7 +6,7 @@
  * listed in `x-tracegate-dropped-tools`. Errors are OpenAI's error bodies.
  */
 import { getCallInfo } from '../../call-info.js';
-import { droppedToolsOf, ResponseStream } from '../../router/ingress/responses.js';
+import { droppedToolsOf, isResponseStream } from '../../router/ingress/responses.js';
 import { authenticate, checkAlias } from '../auth.js';
 import { bodyLimits, readJsonBody } from '../body.js';
 import { callHeaders } from '../call-headers.js';
@@ -33,7 +33,7 @@ export async function createResponse(state: ProxyState, ex: Exchange): Promise<v
   const result = await state.router.responses.create(body, options);
   const headers: Record<string, string> = {};
   droppedHeader(result, headers);
-  if (result instanceof ResponseStream) {
+  if (isResponseStream(result)) {
     const events = (async function* () {
       for await (const e of result) yield { event: e.type, data: e };
     })();

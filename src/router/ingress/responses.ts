@@ -9,21 +9,16 @@
  * under `tracegate:responses:<key id>:<response id>` with a TTL (default 1 hour), so
  * `previous_response_id`, `retrieve` and `delete` only ever see the calling key's responses
  * and work across proxy instances sharing a store.
+ *
+ * The translation (wire/responses/*, the stream encoder) is responses-call.ts, loaded by the
+ * first `create`: a router or proxy that never serves the Responses API does not load it.
  */
-import { attachCallInfo, getCallInfo } from '../../call-info.js';
 import { NotFoundError } from '../../errors.js';
-import { ChunkAccumulator } from '../../wire/accumulate.js';
 import type { ChatMessage } from '../../wire/chat-request.js';
-import type { ChatCompletion } from '../../wire/chat-response.js';
-import { ResponseCreateParamsSchema, type ResponseCreateParams } from '../../wire/responses/request.js';
-import { chatToResponse, newItemId, responseShell, type ResponseObject } from '../../wire/responses/response.js';
-import { ResponseEventEncoder, type ResponseStreamEvent } from '../../wire/responses/stream.js';
-import { responsesToChat } from '../../wire/responses/to-chat.js';
-import { parseOrThrow } from '../../wire/validate.js';
+import type { ResponseObject } from '../../wire/responses/response.js';
 import type { RequestOptions } from '../call-lifecycle.js';
 import type { Router } from '../router.js';
-import { ChatCompletionStream } from '../stream.js';
-import { applyToolPolicy } from './tool-policy.js';
+import type { ResponseStream } from './responses-call.js';
 
 export const DEFAULT_RESPONSE_TTL_MS = 60 * 60 * 1000;
 
@@ -32,123 +27,43 @@ export interface ResponseRequestOptions extends RequestOptions {
   storeTtlMs?: number;
 }
 
-interface StoredResponse {
+export interface StoredResponse {
   response: ResponseObject;
   /** The conversation up to and including this response's answer, as chat messages. */
   messages: ChatMessage[];
 }
 
-const dropped = new WeakMap<object, readonly string[]>();
+/** Tools the ingress dropped for a response or stream (see tool-policy.ts), set by responses-call.ts. */
+export const dropped = new WeakMap<object, readonly string[]>();
 
 /** Tools the ingress dropped for a response or stream (see tool-policy.ts). */
 export function droppedToolsOf(result: object): readonly string[] {
   return dropped.get(result) ?? [];
 }
 
-function storeKey(options: RequestOptions, id: string): string {
+export function storeKey(options: RequestOptions, id: string): string {
   return `tracegate:responses:${options.identity?.key ?? ''}:${id}`;
 }
 
-function notFound(id: string, param: string | null): NotFoundError {
+export function notFound(id: string, param: string | null): NotFoundError {
   return new NotFoundError(`Response with id '${id}' not found.`, { code: 'response_not_found', param });
 }
 
-/** The assistant message of a chat answer, as it goes back into a conversation. */
-function assistantMessage(completion: ChatCompletion): ChatMessage {
-  const m = completion.choices[0]?.message;
-  const out: Record<string, unknown> = { role: 'assistant', content: m?.content ?? null };
-  if (m?.tool_calls?.length) out.tool_calls = m.tool_calls;
-  if (m?.reasoning_content) out.reasoning_content = m.reasoning_content;
-  const blocks = (m as { thinking_blocks?: unknown } | undefined)?.thinking_blocks;
-  if (Array.isArray(blocks) && blocks.length) out.thinking_blocks = blocks;
-  return out as ChatMessage;
-}
-
-/** The stream `router.responses.create({ stream: true })` returns: Responses API events. */
-export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
-  private readonly encoder: ResponseEventEncoder;
-  private readonly acc = new ChunkAccumulator();
-  private finalResponse: ResponseObject | undefined;
-
-  constructor(
-    /** The chat stream underneath (its call info and serving attempt, its controller). */
-    readonly chat: ChatCompletionStream,
-    shell: ResponseObject,
-    params: ResponseCreateParams,
-    private readonly onComplete: (response: ResponseObject, completion: ChatCompletion) => Promise<void>,
-  ) {
-    this.encoder = new ResponseEventEncoder(shell, params);
-  }
-
-  /** The finished Response once the stream has ended (completed, incomplete or failed). */
-  get response(): ResponseObject | undefined {
-    return this.finalResponse;
-  }
-
-  async *[Symbol.asyncIterator](): AsyncIterator<ResponseStreamEvent> {
-    yield* this.encoder.start();
-    try {
-      for await (const chunk of this.chat) {
-        this.acc.add(chunk);
-        yield* this.encoder.push(chunk);
-      }
-    } catch (err) {
-      const e = err as { code?: unknown; message?: unknown };
-      const events = this.encoder.fail({ code: typeof e?.code === 'string' ? e.code : null, message: typeof e?.message === 'string' ? e.message : 'the stream failed' });
-      this.finalResponse = this.encoder.response;
-      yield* events;
-      return;
-    }
-    const end = this.encoder.end();
-    this.finalResponse = this.encoder.response;
-    await this.onComplete(this.finalResponse, this.acc.toCompletion()).catch(() => undefined);
-    yield* end;
-  }
+/** Whether a `create` result is a stream (the class loads with the first `create`). */
+export function isResponseStream(result: ResponseObject | ResponseStream): result is ResponseStream {
+  return Symbol.asyncIterator in result;
 }
 
 export class Responses {
   constructor(private readonly router: Router) {}
 
-  /** Creates a response (a ResponseStream with `stream: true`). */
+  /**
+   * Creates a response (a ResponseStream with `stream: true`). The translation and the stream
+   * encoder load with the first call (responses-call.ts), not with the router.
+   */
   async create(rawParams: unknown, options: ResponseRequestOptions = {}): Promise<ResponseObject | ResponseStream> {
-    const params = parseOrThrow(ResponseCreateParamsSchema, rawParams, 'responses request');
-    let history: ChatMessage[] = [];
-    if (params.previous_response_id) {
-      const prev = await this.router.store.get<StoredResponse>(storeKey(options, params.previous_response_id));
-      if (!prev) throw notFound(params.previous_response_id, 'previous_response_id');
-      history = prev.messages;
-    }
-    const { params: chat, inputMessages, hosted } = responsesToChat(params, history);
-    const policy = applyToolPolicy(
-      params.model,
-      this.router.groups.get(params.model),
-      hosted.map((tool) => ({ tool, param: `tools[${(params.tools ?? []).indexOf(tool)}]` })),
-    );
-    const droppedTools = policy.dropped;
-    if (policy.webSearchOptions) (chat as Record<string, unknown>).web_search_options = policy.webSearchOptions;
-    const id = newItemId('resp');
-    const createdAt = Math.floor(Date.now() / 1000);
-    const ttlMs = options.storeTtlMs ?? DEFAULT_RESPONSE_TTL_MS;
-    const store = params.store !== false;
-    const save = async (response: ResponseObject, completion: ChatCompletion): Promise<void> => {
-      if (!store) return;
-      const record: StoredResponse = { response, messages: [...history, ...inputMessages, assistantMessage(completion)] };
-      await this.router.store.set(storeKey(options, id), record, ttlMs);
-    };
-    const { storeTtlMs: _ttl, ...callOptions } = options;
-    callOptions.ingress = { api: 'responses', ...(droppedTools.length ? { droppedTools } : {}) };
-    const result = await this.router.chat.completions.create(chat, callOptions);
-    if (result instanceof ChatCompletionStream) {
-      const stream = new ResponseStream(result, responseShell(params, id, createdAt, params.model), params, save);
-      dropped.set(stream, droppedTools);
-      return stream;
-    }
-    const response = chatToResponse(result, params, id, createdAt);
-    await save(response, result);
-    const info = getCallInfo(result);
-    if (info) attachCallInfo(response, info);
-    dropped.set(response, droppedTools);
-    return response;
+    const { createResponse } = await import('./responses-call.js');
+    return createResponse(this.router, rawParams, options);
   }
 
   /** A stored response of the calling key (404 when absent, expired, deleted or another key's). */
