@@ -8,7 +8,7 @@
 import { InvalidResponseError } from '../errors.js';
 import { ChatCompletionChunkSchema, ChatCompletionSchema, type ChatCompletion, type ChatCompletionChunk, type FinishReason } from '../wire/chat-response.js';
 import { CreateEmbeddingResponseSchema, type CreateEmbeddingResponse } from '../wire/embeddings.js';
-import { NULL_USAGE_TAIL, setChunkText } from '../wire/chunk-text.js';
+import { ChunkTexts, NULL_USAGE_TAIL } from '../wire/chunk-text.js';
 import { isSimpleChatCompletion, isSimpleUsage } from '../wire/fast-check.js';
 import { formatIssues } from '../wire/validate.js';
 import { classifyByStatus, extractOpenAIError } from './classify.js';
@@ -246,8 +246,14 @@ export class OpenAIStreamDecoder implements ChatStreamDecoder {
   private readonly toolCalls = new ToolCallIndexer();
   private usage: unknown;
   private readonly meta = { id: '', created: 0, model: '' };
+  /** Upstream texts of the chunks left unchanged (src/wire/chunk-text.ts). */
+  private readonly texts = new ChunkTexts();
   constructor(private readonly ctx: AdapterContext) {
     this.meta.model = ctx.deployment.model;
+  }
+
+  textOf(chunk: ChatCompletionChunk): string | undefined {
+    return this.texts.take(chunk);
   }
 
   push(event: StreamEvent): ChatCompletionChunk[] {
@@ -318,7 +324,7 @@ export class OpenAIStreamDecoder implements ChatStreamDecoder {
       throw new InvalidResponseError(`${this.ctx.deployment.provider} sent an invalid stream chunk: ${problem}`, invalidOpts(this.ctx, obj));
     }
     // A multi-line `data:` event has line ends inside its text: it is serialized again.
-    if (unchanged && !data.includes('\n') && !data.includes('\r')) setChunkText(obj, data);
+    if (unchanged && !data.includes('\n') && !data.includes('\r')) this.texts.record(obj, data);
     return [obj as ChatCompletionChunk];
   }
 
@@ -336,7 +342,8 @@ export class OpenAIStreamDecoder implements ChatStreamDecoder {
     const usage = this.usage;
     if (!usage) return [];
     this.usage = undefined;
-    const chunk = { ...this.meta, object: 'chat.completion.chunk', choices: [], usage };
+    const m = this.meta;
+    const chunk = { id: m.id, created: m.created, model: m.model, object: 'chat.completion.chunk', choices: [], usage };
     if (isSimpleUsage(usage)) return [chunk as unknown as ChatCompletionChunk];
     const parsed = ChatCompletionChunkSchema.safeParse(chunk);
     if (!parsed.success) {

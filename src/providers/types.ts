@@ -151,6 +151,11 @@ export interface ChatStreamDecoder {
   end(): ChatCompletionChunk[];
   /** True once the provider's terminal event has arrived (the rest of the body is ignored). */
   readonly done: boolean;
+  /**
+   * The upstream's own text of `chunk` when decoding left it unchanged (src/wire/chunk-text.ts),
+   * asked once per chunk in the order they were returned.
+   */
+  textOf?(chunk: ChatCompletionChunk): string | undefined;
 }
 
 export interface ProviderEnv {

@@ -303,6 +303,10 @@ export class UpstreamChunkSource {
     }
   }
 
+  textOf(chunk: ChatCompletionChunk): string | undefined {
+    return this.decoder.textOf?.(chunk);
+  }
+
   destroy(): void {
     destroyBody(this.res.body);
   }

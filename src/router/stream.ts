@@ -23,6 +23,8 @@ export interface ChunkSource {
   readonly signal: AttemptSignal;
   /** The next non-empty batch, or null at the end. */
   next(): Promise<ChatCompletionChunk[] | null>;
+  /** The upstream text of a chunk of a batch, asked once per chunk in order (src/wire/chunk-text.ts). */
+  textOf?(chunk: ChatCompletionChunk): string | undefined;
   destroy(): void;
 }
 
@@ -56,6 +58,9 @@ export interface StreamOptions {
 export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> {
   private ownController: AbortController | undefined;
   private readonly queue: ChatCompletionChunk[] = [];
+  /** The upstream texts of the queued chunks (undefined: none), in step with `queue`. */
+  private readonly texts: (string | undefined)[] = [];
+  private currentText: string | undefined;
   private readonly accumulator = new ChunkAccumulator();
   private readonly delivered: DeliveredSummary = { chunks: 0, contentChars: 0, toolCalls: 0 };
   private upstreamEnded: boolean;
@@ -178,7 +183,7 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
         if (batch === null) this.upstreamEnded = true;
         else this.enqueue(batch);
       }
-      return { done: false, value: this.deliver(this.queue.shift()!) };
+      return { done: false, value: this.deliver() };
     } catch (err) {
       if (this.finished) return this.afterEnd();
       const e = this.toError(err);
@@ -198,10 +203,21 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
    */
   takeQueued(): ChatCompletionChunk | undefined {
     if (this.finished || this.pulling || !this.iterated || this.queue.length === 0) return undefined;
-    return this.deliver(this.queue.shift()!);
+    return this.deliver();
   }
 
-  private deliver(chunk: ChatCompletionChunk): ChatCompletionChunk {
+  /**
+   * @internal The upstream's own text of the chunk delivered last, when decoding left it
+   * unchanged (src/wire/chunk-text.ts): the proxy forwards it instead of serializing the chunk.
+   */
+  get deliveredText(): string | undefined {
+    return this.currentText;
+  }
+
+  /** Hands out the oldest queued chunk. */
+  private deliver(): ChatCompletionChunk {
+    const chunk = this.queue.shift()!;
+    this.currentText = this.texts.shift();
     this.count(chunk);
     if (this.opened.event && chunkChannel.hasSubscribers) chunkChannel.publish({ attempt: this.opened.event, chunk });
     this.armUnconsumed();
@@ -230,13 +246,16 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
   }
 
   private enqueue(batch: ChatCompletionChunk[]): void {
+    const source = this.opened.source;
     for (const chunk of batch) {
       this.accumulator.add(chunk);
+      const text = source.textOf?.(chunk);
       if (!this.options.includeUsage) {
         if (chunk.choices.length === 0) continue; // the usage-only chunk the caller did not ask for
         if ('usage' in chunk) delete (chunk as { usage?: unknown }).usage;
       }
       this.queue.push(chunk);
+      this.texts.push(text);
     }
   }
 

@@ -10,28 +10,51 @@
  * Only `usage` differs by construction: the decoder takes it off content chunks, and the proxy
  * puts `"usage":null` back last when the client asked for `include_usage`. So a text is
  * recorded only when it has no `usage` member, or ends with `,"usage":null}` (its last member),
- * and `chunkText` adds or cuts that tail. A chunk's recorded text is only valid while nobody
- * mutates the chunk: the router and the instrumentation only read them.
+ * and `forwardText` adds or cuts that tail. A recorded text is only valid while nobody mutates
+ * the chunk: the router and the instrumentation only read them.
+ *
+ * The texts travel beside the chunks, not on them (a property would show in every consumer's
+ * deep equality, a WeakMap entry per chunk cost a third of what it saved): the decoder keeps
+ * them in a `ChunkTexts` queue in decode order, the router's stream moves each into its own
+ * queue as it queues the chunk, and hands it out with the chunk.
  */
-import type { ChatCompletionChunk } from './chat-response.js';
-
-const texts = new WeakMap<object, string>();
 
 /** The last member of a chunk whose text carries `usage: null` (OpenAI with include_usage). */
 export const NULL_USAGE_TAIL = ',"usage":null}';
 
-/** Records `text` (one line: no CR or LF) as the serialization of `chunk` without its `usage`. */
-export function setChunkText(chunk: object, text: string): void {
-  texts.set(chunk, text);
+/** Recorded texts in decode order, each with its chunk; taken in the same order. */
+export class ChunkTexts {
+  /** chunk, text, chunk, text, ... from `head` on. */
+  private readonly items: unknown[] = [];
+  private head = 0;
+
+  /** Records `text` (one line: no CR or LF) as the serialization of `chunk` without its `usage`. */
+  record(chunk: object, text: string): void {
+    this.items.push(chunk, text);
+  }
+
+  /**
+   * The text recorded for `chunk`, when it is the oldest recorded one (chunks are taken in decode
+   * order; a chunk without a text leaves the queue as it is).
+   */
+  take(chunk: object): string | undefined {
+    const items = this.items;
+    if (this.head >= items.length || items[this.head] !== chunk) return undefined;
+    const text = items[this.head + 1] as string;
+    this.head += 2;
+    if (this.head === items.length) {
+      items.length = 0;
+      this.head = 0;
+    }
+    return text;
+  }
 }
 
 /**
- * The text to send for `chunk`, with `"usage":null` last when `includeUsage` (and without a
- * usage member otherwise); undefined when the chunk has none recorded (serialize it then).
+ * The text to send for a chunk whose recorded text is `text`, with `"usage":null` last when
+ * `includeUsage` (and without a usage member otherwise).
  */
-export function chunkText(chunk: ChatCompletionChunk, includeUsage: boolean): string | undefined {
-  const text = texts.get(chunk);
-  if (text === undefined) return undefined;
+export function forwardText(text: string, includeUsage: boolean): string {
   if (text.endsWith(NULL_USAGE_TAIL)) return includeUsage ? text : `${text.slice(0, -NULL_USAGE_TAIL.length)}}`;
   return includeUsage ? `${text.slice(0, -1)}${NULL_USAGE_TAIL}` : text;
 }

@@ -72,6 +72,22 @@ describe('SseDecoder', () => {
     }
   });
 
+  it('decodes Buffer reads (the native path) as TextDecoder does: split characters, invalid bytes, one BOM', () => {
+    const bytes = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from('data: héllo — 你好 🚀\n\ndata: bad '),
+      Buffer.from([0xc3, 0x28, 0x20, 0xf0, 0x9f, 0x98, 0x20, 0xff, 0x0a, 0x0a]),
+      Buffer.from('data: \ufeffkept\n\ndata: end 🚀'),
+    ]);
+    const expected = [{ data: 'héllo — 你好 🚀' }, { data: 'bad \ufffd( \ufffd \ufffd' }, { data: '\ufeffkept' }, { data: 'end 🚀' }];
+    expect(decodeAll([new Uint8Array(bytes)])).toEqual(expected);
+    for (let i = 0; i <= bytes.length; i++) {
+      for (const j of [i, Math.min(bytes.length, i + 1), Math.min(bytes.length, i + 2), Math.min(bytes.length, i + 5)]) {
+        expect(decodeAll([bytes.subarray(0, i), bytes.subarray(i, j), bytes.subarray(j)])).toEqual(expected);
+      }
+    }
+  });
+
   it('reassembles UTF-8 characters split across chunks', () => {
     const bytes = enc.encode('data: héllo — 你好 🚀\n\n');
     expectSplitInvariant(bytes, [{ data: 'héllo — 你好 🚀' }]);

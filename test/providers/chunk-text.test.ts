@@ -6,14 +6,18 @@
 import { describe, expect, it } from 'vitest';
 import { OpenAIStreamDecoder } from '../../src/providers/openai-wire.js';
 import type { ChatCompletionChunk } from '../../src/wire/chat-response.js';
-import { chunkText } from '../../src/wire/chunk-text.js';
+import { forwardText } from '../../src/wire/chunk-text.js';
 import { context, deployment, fixtureLines } from './helpers.js';
 
 const decoder = () => new OpenAIStreamDecoder(context(deployment('openai', 'gpt-4o-mini', { apiKey: 'sk-x' }), true));
-const one = (line: string): ChatCompletionChunk => {
-  const out = decoder().push({ data: line });
+/** Decodes one line; `text(includeUsage)` is what the proxy writes from the recorded text (undefined: none). */
+const one = (line: string): { chunk: ChatCompletionChunk; text: (includeUsage: boolean) => string | undefined } => {
+  const d = decoder();
+  const out = d.push({ data: line });
   expect(out).toHaveLength(1);
-  return out[0]!;
+  const recorded = d.textOf(out[0]!);
+  expect(d.textOf(out[0]!)).toBeUndefined(); // taken once
+  return { chunk: out[0]!, text: (includeUsage) => (recorded === undefined ? undefined : forwardText(recorded, includeUsage)) };
 };
 /** What the proxy wrote before the fast path. */
 const serialized = (c: ChatCompletionChunk, includeUsage: boolean) => JSON.stringify(includeUsage && c.usage === undefined ? { ...c, usage: null } : c);
@@ -26,10 +30,10 @@ describe('chunk text of decoded OpenAI chunks', () => {
     ['no usage member', `{${BASE},"choices":[{"index":0,"delta":{"content":"Hi \\"there\\"\\n"},"finish_reason":null}]}`],
     ['a known finish reason and a complete tool call', `{${BASE},"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"f","arguments":"{}"}}]},"finish_reason":"tool_calls"}],"usage":null}`],
   ])('is recorded for an unchanged chunk: %s', (_name, line) => {
-    const chunk = one(line);
+    const { chunk, text } = one(line);
     for (const includeUsage of [true, false]) {
-      expect(chunkText(chunk, includeUsage)).toBeDefined();
-      expect(chunkText(chunk, includeUsage)).toBe(serialized(chunk, includeUsage));
+      expect(text(includeUsage)).toBeDefined();
+      expect(text(includeUsage)).toBe(serialized(chunk, includeUsage));
     }
   });
 
@@ -47,14 +51,11 @@ describe('chunk text of decoded OpenAI chunks', () => {
     ['x_groq', `{${BASE},"choices":[{"index":0,"delta":{"content":"x"},"finish_reason":null}],"x_groq":{"id":"req_1"}}`],
     ['an empty model', '{"id":"c1","object":"chat.completion.chunk","created":1,"model":"","choices":[{"index":0,"delta":{"content":"x"},"finish_reason":null}]}'],
   ])('is not recorded for a chunk the decoder changed: %s', (_name, line) => {
-    const chunk = one(line);
-    expect(chunkText(chunk, true)).toBeUndefined();
-    expect(chunkText(chunk, false)).toBeUndefined();
+    expect(one(line).text(true)).toBeUndefined();
   });
 
   it('is not recorded for multi-line data (its line ends would break the SSE framing)', () => {
-    const chunk = one(`{${BASE},\n"choices":[{"index":0,"delta":{"content":"x"},"finish_reason":null}]}`);
-    expect(chunkText(chunk, true)).toBeUndefined();
+    expect(one(`{${BASE},\n"choices":[{"index":0,"delta":{"content":"x"},"finish_reason":null}]}`).text(true)).toBeUndefined();
   });
 
   it('is not recorded for a recorded OpenAI stream (usage before obfuscation), and is for the same chunks with usage last', () => {
@@ -63,12 +64,33 @@ describe('chunk text of decoded OpenAI chunks', () => {
     const chunks = lines.flatMap((line) => d.push({ data: line }));
     expect(chunks.length).toBeGreaterThan(10);
     // OpenAI puts `usage: null` before `obfuscation`, not last: those chunks are serialized again.
-    for (const c of chunks) expect(chunkText(c, true)).toBeUndefined();
+    for (const c of chunks) expect(d.textOf(c)).toBeUndefined();
     const mockStyle = lines.map((l) => l.replace(/,"usage":null(,"obfuscation":"[^"]*")/, '$1,"usage":null'));
     const d2 = decoder();
-    for (const c of mockStyle.flatMap((line) => d2.push({ data: line }))) {
-      expect(chunkText(c, true)).toBe(serialized(c, true));
-      expect(chunkText(c, false)).toBe(serialized(c, false));
+    const decoded = mockStyle.flatMap((line) => d2.push({ data: line }));
+    expect(decoded.length).toBe(chunks.length);
+    for (const c of decoded) {
+      const recorded = d2.textOf(c);
+      expect(recorded).toBeDefined();
+      expect(forwardText(recorded!, true)).toBe(serialized(c, true));
+      expect(forwardText(recorded!, false)).toBe(serialized(c, false));
     }
+  });
+
+  it('hands texts out in decode order, skipping chunks without one, and nothing for a chunk asked out of order', () => {
+    const d = decoder();
+    const lines = [
+      `{${BASE},"choices":[{"index":0,"delta":{"content":"a"},"finish_reason":null}],"usage":null}`,
+      `{${BASE},"choices":[{"index":0,"delta":{},"finish_reason":"eos"}],"usage":null}`,
+      `{${BASE},"choices":[{"index":0,"delta":{"content":"c"},"finish_reason":null}],"usage":null}`,
+      `{${BASE},"choices":[{"index":0,"delta":{"content":"d"},"finish_reason":null}],"usage":null}`,
+    ];
+    const [a, b, c, e] = lines.flatMap((l) => d.push({ data: l }));
+    expect(d.textOf(c!)).toBeUndefined(); // not the oldest recorded: a is
+    expect(d.textOf(a!)).toBe(lines[0]);
+    expect(d.textOf(b!)).toBeUndefined(); // patched: none recorded
+    expect(d.textOf(c!)).toBe(lines[2]);
+    expect(d.textOf(e!)).toBe(lines[3]);
+    expect(d.textOf(e!)).toBeUndefined();
   });
 });

@@ -7,7 +7,7 @@
 import { getCallInfo } from '../../call-info.js';
 import { ChatCompletionStream } from '../../router/stream.js';
 import type { ChatCompletionChunk } from '../../wire/chat-response.js';
-import { chunkText } from '../../wire/chunk-text.js';
+import { forwardText } from '../../wire/chunk-text.js';
 import { authenticate, checkAlias } from '../auth.js';
 import { bodyLimits, readJsonBody } from '../body.js';
 import { callHeaders, streamHeaders } from '../call-headers.js';
@@ -51,7 +51,7 @@ async function pipeStream(state: ProxyState, ex: Exchange, stream: ChatCompletio
       let chunk: ChatCompletionChunk | undefined = step.value;
       let room: Promise<boolean> | boolean;
       do {
-        room = out.send(chunkJson(chunk, includeUsage));
+        room = out.send(chunkJson(chunk, stream.deliveredText, includeUsage));
         if (room !== true) break;
         chunk = stream.takeQueued();
       } while (chunk !== undefined);
@@ -70,9 +70,8 @@ async function pipeStream(state: ProxyState, ex: Exchange, stream: ChatCompletio
 }
 
 /** The chunk's JSON: the upstream's own text when decoding changed nothing (src/wire/chunk-text.ts). */
-function chunkJson(chunk: ChatCompletionChunk, includeUsage: boolean): string {
-  const text = chunkText(chunk, includeUsage);
-  if (text !== undefined) return text;
+function chunkJson(chunk: ChatCompletionChunk, text: string | undefined, includeUsage: boolean): string {
+  if (text !== undefined) return forwardText(text, includeUsage);
   if (includeUsage && chunk.usage === undefined) chunk.usage = null;
   return JSON.stringify(chunk);
 }
