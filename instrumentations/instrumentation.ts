@@ -38,6 +38,8 @@ interface Subscription {
   decision(message: unknown): void;
   /** Delivered stream chunks (for `gen_ai.client.operation.time_per_output_chunk`). */
   chunk(message: unknown): void;
+  /** Whether `chunk` is subscribed (only while metrics are recorded). */
+  chunkSubscribed: boolean;
   /** The evaluation bridge's handler, when the bridge is enabled. */
   evaluation?: (message: unknown) => void;
 }
@@ -82,6 +84,20 @@ export class TracegateInstrumentation extends InstrumentationBase<TracegateInstr
 
   protected override _updateMetricInstruments(): void {
     this._metrics = new TracegateMetrics(this.meter);
+    this.syncChunkSubscription();
+  }
+
+  /**
+   * Stream chunks are listened to only for the metrics (time per output chunk): without a
+   * MeterProvider nobody subscribes, so the core publishes no event per chunk.
+   */
+  private syncChunkSubscription(): void {
+    const sub = this._subscription;
+    if (!sub) return;
+    const want = this.instruments.recording;
+    if (want && !sub.chunkSubscribed) chunkChannel.subscribe(sub.chunk);
+    else if (!want && sub.chunkSubscribed) chunkChannel.unsubscribe(sub.chunk);
+    sub.chunkSubscribed = want;
   }
 
   report(where: string, err: unknown): void {
@@ -147,6 +163,7 @@ export class TracegateInstrumentation extends InstrumentationBase<TracegateInstr
       }),
       decision: this.guarded('decision', (message: unknown) => recorder.decision(message as DecisionEvent)),
       chunk: this.guarded('chunk', (message: unknown) => host.instruments.chunkDelivered((message as ChunkEvent).attempt)),
+      chunkSubscribed: false,
     };
     if (this.resolved.evaluations.enabled) {
       const bridge = new EvaluationBridge(host);
@@ -155,9 +172,9 @@ export class TracegateInstrumentation extends InstrumentationBase<TracegateInstr
     callChannel.subscribe(sub.call);
     attemptChannel.subscribe(sub.attempt);
     decisionChannel.subscribe(sub.decision);
-    chunkChannel.subscribe(sub.chunk);
     if (sub.evaluation) evaluationChannel.subscribe(sub.evaluation);
     this._subscription = sub;
+    this.syncChunkSubscription();
   }
 
   private unsubscribe(): void {
@@ -167,7 +184,7 @@ export class TracegateInstrumentation extends InstrumentationBase<TracegateInstr
     callChannel.unsubscribe(sub.call);
     attemptChannel.unsubscribe(sub.attempt);
     decisionChannel.unsubscribe(sub.decision);
-    chunkChannel.unsubscribe(sub.chunk);
+    if (sub.chunkSubscribed) chunkChannel.unsubscribe(sub.chunk);
     if (sub.evaluation) evaluationChannel.unsubscribe(sub.evaluation);
     try {
       sub.recorder.endAll();

@@ -31,6 +31,11 @@ export class TracegateMetrics {
   private readonly storeDegradedCalls: Counter;
   private readonly evalRoutingDecisions: Counter;
 
+  /** Whether there is a MeterProvider to record to (without one, per-chunk events need not be published). */
+  get recording(): boolean {
+    return this.active;
+  }
+
   constructor(meter: Meter) {
     this.active = !(meter instanceof NoopMeter);
     const durationAdvice = { explicitBucketBoundaries: [...S.GEN_AI_DURATION_BUCKETS] };

@@ -206,14 +206,15 @@ export class SpanRecorder {
   }
 }
 
-/** `S.decisionAttr`, remembered (the same few kinds and keys come back on every call). */
-const decisionAttrNames = new Map<string, string>();
+/** `S.decisionAttr`, remembered per kind (the same few kinds and keys come back on every call). */
+const decisionAttrNames = new Map<string, Map<string, string>>();
 function decisionAttrName(kind: string, key: string): string {
-  const id = `${kind}\u0000${key}`;
-  let name = decisionAttrNames.get(id);
+  let names = decisionAttrNames.get(kind);
+  if (!names) decisionAttrNames.set(kind, (names = new Map()));
+  let name = names.get(key);
   if (name === undefined) {
     name = S.decisionAttr(kind, key);
-    if (decisionAttrNames.size < 1024) decisionAttrNames.set(id, name);
+    if (names.size < 256) names.set(key, name);
   }
   return name;
 }

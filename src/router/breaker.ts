@@ -102,8 +102,16 @@ export class CircuitBreakers {
 
   /** Read-only: may an attempt go to this deployment now? */
   async check(id: string): Promise<BreakerCheck> {
+    return this.checkNow(id) ?? this.judge(await this.store.get<BreakerRecord>(key(id)));
+  }
+
+  /** `check` answered without waiting when the store reads locally (or breakers are off); undefined otherwise. */
+  checkNow(id: string): BreakerCheck | undefined {
     if (!this.config.enabled) return { allowed: true, state: 'closed' };
-    const rec = await this.store.get<BreakerRecord>(key(id));
+    return this.store.peek ? this.judge(this.store.peek<BreakerRecord>(key(id))) : undefined;
+  }
+
+  private judge(rec: BreakerRecord | undefined): BreakerCheck {
     if (!rec || rec.state === 'closed') return { allowed: true, state: 'closed' };
     const now = this.clock.now();
     if (rec.state === 'open') {

@@ -26,6 +26,7 @@ import { admitAttempt, releaseAttempt, type Ticket } from './admission.js';
 import { admitKeyNow } from './call-lifecycle.js';
 import type { CallState } from './call-state.js';
 import { applyRules, filterBreakers, fittingDeployments, neededTokens, pickDeployment } from './candidates.js';
+import { NEEDS_READ } from './routing-adjust.js';
 import { sleep } from './clock.js';
 import type { RouterCore } from './core.js';
 import { decide } from './decisions.js';
@@ -115,7 +116,8 @@ class Run<T> {
     const call = state.event;
     let alias = requested;
     if (!this.opts.pin) {
-      const redirect = await core.adjustments.redirectOf(alias);
+      const now = core.adjustments.redirectNow(alias);
+      const redirect = now === NEEDS_READ ? await core.adjustments.redirectOf(alias) : now;
       if (redirect && !visited.has(redirect.to) && core.groups.has(redirect.to)) {
         decide(call, 'eval_routing', 'redirect', { 'route.alias': alias, 'routing.redirect_to': redirect.to, 'routing.reason': redirect.reason });
         if (depth === 0) call.info.routedAlias = redirect.to;
@@ -187,7 +189,9 @@ class Run<T> {
     for (;;) {
       this.checkAlive();
       if (this.attemptsLeft() <= 0) return undefined;
-      const open = await filterBreakers(core, pool.filter((d) => !tried.has(d.id) && !banned.has(d.id)));
+      // Awaited only when it is a promise: the memory store answers without one.
+      const filtered = filterBreakers(core, pool.filter((d) => !tried.has(d.id) && !banned.has(d.id)));
+      const open = filtered instanceof Promise ? await filtered : filtered;
       if (open.open.length) {
         this.excl.breaker += open.open.length;
         this.excl.breakerRateLimited += open.rateLimited;
@@ -214,7 +218,8 @@ class Run<T> {
         roundFailures = [];
         continue;
       }
-      const d = await pickDeployment(core, state, open.usable, strategy, this.reportedWeights);
+      const picked = pickDeployment(core, state, open.usable, strategy, this.reportedWeights);
+      const d = picked instanceof Promise ? await picked : picked;
       const admitted = await admitAttempt(core, state, alias, d);
       if (!admitted.ok) {
         tried.add(d.id);

@@ -39,6 +39,9 @@ const R = 'route:redirect:';
 const V = 'route:variant:';
 
 /** The `router.routing` API. */
+/** What the `…Now` reads return when the store has no synchronous read (the caller awaits the async one). */
+export const NEEDS_READ: unique symbol = Symbol('needs an async read');
+
 export class RoutingAdjustments {
   constructor(
     private readonly store: StateStore,
@@ -108,6 +111,16 @@ export class RoutingAdjustments {
 
   async redirectOf(alias: string): Promise<Redirect | undefined> {
     return this.store.get<Redirect>(R + alias);
+  }
+
+  /** `weight` without waiting when the store reads locally; `NEEDS_READ` when it must be awaited. */
+  weightNow(deploymentId: string): WeightAdjustment | undefined | typeof NEEDS_READ {
+    return this.store.peek ? this.store.peek<WeightAdjustment>(W + deploymentId) : NEEDS_READ;
+  }
+
+  /** `redirectOf` without waiting when the store reads locally; `NEEDS_READ` when it must be awaited. */
+  redirectNow(alias: string): Redirect | undefined | typeof NEEDS_READ {
+    return this.store.peek ? this.store.peek<Redirect>(R + alias) : NEEDS_READ;
   }
 
   async list(): Promise<RoutingAdjustmentsSnapshot> {

@@ -15,10 +15,11 @@ export function settleWith(store: StateStore, batch: SettleBatch): Promise<void>
 }
 
 export async function admitVia(store: StateStore, req: AdmitRequest): Promise<AdmitOutcome> {
-  const calls = await addWindows(store, req.callWindows ?? [], req.now);
+  // Steps with nothing to do are skipped without an await (the common call has no windows and a closed breaker).
+  const calls = req.callWindows?.length ? await addWindows(store, req.callWindows, req.now) : undefined;
   if (calls) return { ok: false, stage: 'call', ...calls };
   if (req.gate !== undefined) {
-    const record = await store.get<{ state?: unknown }>(req.gate);
+    const record = store.peek ? store.peek<{ state?: unknown }>(req.gate) : await store.get<{ state?: unknown }>(req.gate);
     if (record !== undefined && record?.state !== 'closed') return { ok: false, stage: 'gate', record };
   }
   const b = req.budgets;
@@ -26,7 +27,7 @@ export async function admitVia(store: StateStore, req: AdmitRequest): Promise<Ad
     const r = await reserveSlots(store, b.slots, b.amount);
     if (!r.ok) return { ok: false, stage: 'budget', index: r.failed, value: r.value };
   }
-  const windows = await addWindows(store, req.windows ?? [], req.now);
+  const windows = req.windows?.length ? await addWindows(store, req.windows, req.now) : undefined;
   if (windows) {
     if (b) for (const s of b.slots) await store.increment(s.key, -b.amount, s.ttlMs);
     return { ok: false, stage: 'window', ...windows };

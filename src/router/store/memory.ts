@@ -55,6 +55,10 @@ export class MemoryStore implements StateStore {
     return this.read<T>(this.kv as Map<string, Entry<T>>, key);
   }
 
+  peek<T>(key: string): T | undefined {
+    return this.read<T>(this.kv as Map<string, Entry<T>>, key);
+  }
+
   async set<T>(key: string, value: T, ttlMs?: number): Promise<void> {
     this.write(this.kv, key, value, ttlMs);
   }

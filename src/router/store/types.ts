@@ -27,6 +27,12 @@ export interface WindowAddResult {
 export interface StateStore {
   /** Reads a JSON-like value; undefined when absent or expired. */
   get<T>(key: string): Promise<T | undefined>;
+  /**
+   * Optional: the same read as `get`, answered synchronously, for a store whose reads are local
+   * (the memory store). The router's per-call reads (breaker states, routing adjustments) use it
+   * when present, so a call on such a store waits for no promise to learn them.
+   */
+  peek?<T>(key: string): T | undefined;
   /** Writes a value; `ttlMs` makes it expire. */
   set<T>(key: string, value: T, ttlMs?: number): Promise<void>;
   delete(key: string): Promise<void>;
