@@ -14,7 +14,7 @@ import { callHeaders, streamHeaders } from '../call-headers.js';
 import type { Exchange, ProxyState } from '../context.js';
 import { ShutdownError, streamErrorEvent } from '../errors.js';
 import { sendJson } from '../respond.js';
-import { SSE_HEADERS, SseWriter } from '../sse-writer.js';
+import { SseWriter, sseHeaders } from '../sse-writer.js';
 import { callOptions } from './call-options.js';
 
 export async function chatCompletions(state: ProxyState, ex: Exchange): Promise<void> {
@@ -40,7 +40,7 @@ function wantsUsage(body: Record<string, unknown>): boolean {
 async function pipeStream(state: ProxyState, ex: Exchange, stream: ChatCompletionStream, includeUsage: boolean): Promise<void> {
   const it = stream[Symbol.asyncIterator]();
   let step = await it.next();
-  const headers: Record<string, string> = { ...SSE_HEADERS };
+  const headers = sseHeaders();
   streamHeaders(getCallInfo(stream), stream.servingAttempt, performance.now() - ex.arrived, headers);
   if (state.draining) headers.connection = 'close';
   const out = new SseWriter(ex.res);

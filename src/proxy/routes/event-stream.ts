@@ -10,7 +10,7 @@ import type { ChatCompletionStream } from '../../router/stream.js';
 import { streamHeaders } from '../call-headers.js';
 import type { Exchange, ProxyState } from '../context.js';
 import { ShutdownError } from '../errors.js';
-import { SSE_HEADERS, SseWriter } from '../sse-writer.js';
+import { SseWriter, sseHeaders } from '../sse-writer.js';
 
 export interface NamedEvent {
   readonly event: string;
@@ -27,7 +27,7 @@ export async function pipeNamedEvents(
 ): Promise<void> {
   const it = events[Symbol.asyncIterator]();
   let step = await it.next();
-  const headers: Record<string, string> = { ...SSE_HEADERS, ...extraHeaders };
+  const headers = Object.assign(sseHeaders(), extraHeaders);
   streamHeaders(getCallInfo(chat), chat.servingAttempt, performance.now() - ex.arrived, headers);
   if (state.draining) headers.connection = 'close';
   const out = new SseWriter(ex.res);
