@@ -5,6 +5,7 @@
  * adapter and no undici. A new eager import of one of these makes this test fail (no timing here:
  * bench/import-cost.mjs measures the cost).
  */
+import { execFileSync } from 'node:child_process';
 import { sep } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadedModules } from '../../bench/entry-modules.mjs';
@@ -37,6 +38,8 @@ const NOT_FOR_A_ROUTER: [string, RegExp][] = [
   // the Responses API translation, loaded by the first router.responses.create
   own('src/wire/responses/'),
   own('src/router/ingress/responses-call'),
+  // request encoders of the non-OpenAI families, loaded when a deployment of the family is built
+  ['a request encoder (anthropic, gemini, bedrock)', /\/dist\/(esm|cjs)\/src\/providers\/(anthropic\/request|gemini\/request|gemini\/schema|bedrock\/request|bedrock\/sigv4)\.js$/],
 ];
 
 /**
@@ -112,5 +115,23 @@ describe('entry points load only what they need', () => {
       expect(files.some((f) => f.includes('/node_modules/zod/'))).toBe(true);
       expect(files.some((f) => /\/dist\/(esm|cjs)\/src\/proxy\/server\.js$/.test(f))).toBe(true);
     }
+  });
+
+  it('a family\'s request encoder loads when a deployment of that family is built, not before', async () => {
+    const script = `
+const { Router } = require('tracegate');
+const loaded = (re) => Object.keys(require.cache).some((f) => re.test(f.split(require('node:path').sep).join('/')));
+const out = { before: loaded(/providers\\/anthropic\\/request\\.js$/) };
+new Router({ models: [{ name: 'a', provider: 'anthropic', model: 'claude-x', apiKey: 'sk-ant-test-0000' }] });
+(async () => {
+  for (let i = 0; i < 200 && !loaded(/providers\\/anthropic\\/request\\.js$/); i++) await new Promise((r) => setTimeout(r, 5));
+  out.anthropic = loaded(/providers\\/anthropic\\/request\\.js$/);
+  out.gemini = loaded(/providers\\/gemini\\/request\\.js$/);
+  out.bedrock = loaded(/providers\\/bedrock\\/request\\.js$/);
+  process.stdout.write(JSON.stringify(out));
+  process.exit(0);
+})();`;
+    const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8' }));
+    expect(out).toEqual({ before: false, anthropic: true, gemini: false, bedrock: false });
   });
 });

@@ -9,12 +9,15 @@ import { RequestState, optionString, trimSlash, unsupportedShapeParams } from '.
 import { requireKeyOrAuthorization } from '../validate-deployment.js';
 import type { AdapterContext, Deployment, HttpRequestSpec, ProviderAdapter } from '../types.js';
 import { classifyAnthropicError } from './errors.js';
-import { encodeAnthropicRequest } from './request.js';
+import { lazyPart } from '../lazy-part.js';
 import { decodeAnthropicMessage } from './response.js';
 import { AnthropicStreamDecoder } from './stream.js';
 
 export const ANTHROPIC_VERSION = '2023-06-01';
 const DEFAULT_BASE_URL = 'https://api.anthropic.com';
+
+/** The request encoder, loaded when the first Anthropic deployment is built (lazy-part.ts). */
+const encoder = lazyPart(() => import('./request.js'));
 
 const state = new RequestState<{ jsonTool?: string }>();
 
@@ -48,10 +51,12 @@ export const anthropicAdapter: ProviderAdapter = {
   env: { apiKey: ['ANTHROPIC_API_KEY'], baseURL: ['ANTHROPIC_API_BASE', 'ANTHROPIC_BASE_URL'] },
   validateDeployment(d) {
     requireKeyOrAuthorization(d);
+    encoder.preload();
   },
   unsupportedParams: (params) => unsupportedShapeParams(params),
-  chatRequest(params: ChatCompletionCreateParams, ctx: AdapterContext): HttpRequestSpec {
+  async chatRequest(params: ChatCompletionCreateParams, ctx: AdapterContext): Promise<HttpRequestSpec> {
     const d = ctx.deployment;
+    const { encodeAnthropicRequest } = await encoder.get();
     const encoded = encodeAnthropicRequest(params, d, ctx.stream);
     state.set(ctx, encoded.jsonTool !== undefined ? { jsonTool: encoded.jsonTool } : {});
     return { method: 'POST', url: messagesUrl(d), headers: headers(d, ctx.stream), body: JSON.stringify(encoded.body) };

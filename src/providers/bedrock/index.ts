@@ -16,12 +16,16 @@ import { chainCredentials, usesCredentialChain } from './credential-chain.js';
 import { resolveBearerToken, resolveCredentials, resolveRegion } from './credentials.js';
 import { decodeBedrockEmbeddings, encodeBedrockEmbeddings } from './embeddings.js';
 import { classifyBedrockError } from './errors.js';
-import { encodeConverseRequest } from './request.js';
 import { decodeConverseResponse } from './response.js';
 import { BedrockStreamDecoder } from './stream.js';
-import { signRequest, type AwsCredentials } from './sigv4.js';
+import type { AwsCredentials } from './sigv4.js';
+import { lazyPart } from '../lazy-part.js';
 
 const state = new RequestState<{ jsonTool?: string }>();
+
+/** The Converse request encoder and the SigV4 signer, loaded when the first Bedrock deployment is built (lazy-part.ts). */
+const encoder = lazyPart(() => import('./request.js'));
+const signer = lazyPart(() => import('./sigv4.js'));
 
 function missingAuth(d: Deployment): ConfigError {
   return new ConfigError(
@@ -44,6 +48,7 @@ async function buildRequest(d: Deployment, operation: string, body: string, acce
   if (bearer) return { method: 'POST', url, headers: { ...headers, authorization: `Bearer ${bearer}` }, body };
   const credentials = resolveCredentials(d) ?? (usesCredentialChain(d) ? await fromChain(d) : undefined);
   if (!credentials) throw missingAuth(d);
+  const { signRequest } = await signer.get();
   return { method: 'POST', url, headers: signRequest({ method: 'POST', url, headers, body, region, service: 'bedrock', credentials }), body };
 }
 
@@ -85,9 +90,12 @@ export const bedrockAdapter: ProviderAdapter = {
   },
   validateDeployment(d) {
     if (!resolveRegion(d) || (!resolveBearerToken(d) && !resolveCredentials(d) && !usesCredentialChain(d))) throw missingAuth(d);
+    encoder.preload();
+    if (!resolveBearerToken(d)) signer.preload();
   },
   unsupportedParams: (params) => unsupportedShapeParams(params),
-  chatRequest(params: ChatCompletionCreateParams, ctx: AdapterContext): Promise<HttpRequestSpec> {
+  async chatRequest(params: ChatCompletionCreateParams, ctx: AdapterContext): Promise<HttpRequestSpec> {
+    const { encodeConverseRequest } = await encoder.get();
     const encoded = encodeConverseRequest(params, ctx.deployment);
     state.set(ctx, encoded.jsonTool !== undefined ? { jsonTool: encoded.jsonTool } : {});
     const accept = ctx.stream ? 'application/vnd.amazon.eventstream' : 'application/json';

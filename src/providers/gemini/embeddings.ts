@@ -10,7 +10,7 @@ import { embeddingList, embeddingTexts } from '../embedding-parts.js';
 import { RequestState, optionString } from '../request-parts.js';
 import type { AdapterContext } from '../types.js';
 import { count } from '../usage.js';
-import { bareModel } from './request.js';
+import { bareModel } from './model-name.js';
 
 export function encodeGeminiEmbeddings(params: EmbeddingCreateParams, ctx: AdapterContext): Json {
   const d = ctx.deployment;

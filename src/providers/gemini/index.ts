@@ -12,11 +12,15 @@ import { requireKeyOrAuthorization } from '../validate-deployment.js';
 import type { AdapterContext, Deployment, HttpRequestSpec, ProviderAdapter } from '../types.js';
 import { decodeGeminiEmbeddings, encodeGeminiEmbeddings } from './embeddings.js';
 import { classifyGeminiError } from './errors.js';
-import { bareModel, encodeGeminiRequest } from './request.js';
+import { lazyPart } from '../lazy-part.js';
+import { bareModel } from './model-name.js';
 import { decodeGeminiResponse } from './response.js';
 import { GeminiStreamDecoder } from './stream.js';
 
 const DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com';
+
+/** The chat request encoder, loaded when the first Gemini deployment is built (lazy-part.ts). */
+const encoder = lazyPart(() => import('./request.js'));
 
 function modelUrl(d: Deployment, method: string): string {
   const base = trimSlash(d.baseURL ?? DEFAULT_BASE_URL);
@@ -45,10 +49,12 @@ export const geminiAdapter: ProviderAdapter = {
   env: { apiKey: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'] },
   validateDeployment(d) {
     requireKeyOrAuthorization(d);
+    encoder.preload();
   },
   unsupportedParams: (params) => unsupportedShapeParams(params, { n: true }),
-  chatRequest(params: ChatCompletionCreateParams, ctx: AdapterContext): HttpRequestSpec {
+  async chatRequest(params: ChatCompletionCreateParams, ctx: AdapterContext): Promise<HttpRequestSpec> {
     const d = ctx.deployment;
+    const { encodeGeminiRequest } = await encoder.get();
     const url = ctx.stream ? `${modelUrl(d, 'streamGenerateContent')}?alt=sse` : modelUrl(d, 'generateContent');
     return { method: 'POST', url, headers: headers(d, ctx.stream), body: JSON.stringify(encodeGeminiRequest(params, d)) };
   },

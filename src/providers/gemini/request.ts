@@ -29,6 +29,7 @@ import {
   unsupported,
 } from '../request-parts.js';
 import type { Deployment } from '../types.js';
+import { bareModel } from './model-name.js';
 import { toGeminiResponseSchema, toGeminiSchema } from './schema.js';
 
 const PROVIDER = 'gemini';
@@ -51,9 +52,6 @@ interface Content {
 }
 
 /** The bare model id (`models/gemini-2.5-flash` → `gemini-2.5-flash`). */
-export function bareModel(model: string): string {
-  return model.replace(/^(models|tunedModels)\//, '');
-}
 
 function isGemini3(model: string): boolean {
   return /^gemini-3/.test(bareModel(model));
