@@ -45,8 +45,7 @@ function cacheSlot(core: RouterCore, state: LiveCall, operation: 'chat' | 'embed
   return { key: cacheKey(operation, params, c.perKey ? (state.identity?.key ?? '') : undefined), ttlMs };
 }
 
-async function cacheLookup(core: RouterCore, state: LiveCall, slot: CacheSlot | undefined): Promise<CachedAnswer | undefined> {
-  if (!slot) return undefined;
+async function cacheLookup(core: RouterCore, state: LiveCall, slot: CacheSlot): Promise<CachedAnswer | undefined> {
   // A cache hit counts against the key's rate limit too: both questions go to the store together.
   const [, hit] = await Promise.all([admitKeyNow(core, state), core.store.cacheGet<CachedAnswer>(slot.key, core.clock.now())]);
   decide(state.event, 'cache', hit ? 'hit' : 'miss', { 'cache.kind': 'exact', 'cache.key': slot.key.slice(6, 22) });
@@ -164,7 +163,7 @@ export async function createChatCompletion(core: RouterCore, rawParams: unknown,
     }
     admitKey(core, state);
     const slot = cacheSlot(core, state, 'chat', params, options);
-    const cached = await cacheLookup(core, state, slot);
+    const cached = slot ? await cacheLookup(core, state, slot) : undefined;
     if (cached && cached.operation === 'chat') {
       if (stream) return replayStream(core, state, cached);
       markCacheHit(state.event.info, cached.deployment, state.startedAt);
@@ -207,7 +206,7 @@ export async function createEmbeddings(core: RouterCore, rawParams: unknown, opt
     if (state.signal?.aborted) throw new AbortedError();
     admitKey(core, state);
     const slot = cacheSlot(core, state, 'embeddings', params, options);
-    const cached = await cacheLookup(core, state, slot);
+    const cached = slot ? await cacheLookup(core, state, slot) : undefined;
     if (cached && cached.operation === 'embeddings') {
       markCacheHit(state.event.info, cached.deployment, state.startedAt);
       return settleSuccess(core, state, structuredClone(cached.result) as CreateEmbeddingResponse);
