@@ -236,6 +236,22 @@ export function chunkShapeProblem(obj: Record<string, unknown>): string | undefi
 }
 
 /**
+ * The text to forward for a chunk whose `usage` is null (see src/wire/chunk-text.ts): as it is
+ * when `"usage":null` is its last member (the mock, vLLM); without that member when it sits
+ * elsewhere (OpenAI puts `obfuscation` after it), so that the proxy puts it last, as it always
+ * did. The member is found as the only `"usage"` in the text, after a comma and before `:null`;
+ * with no `\u` escape in the text, the top-level key can only be spelled that way, so it is
+ * that one (anything else, or a second `"usage"`: undefined, the chunk is serialized again).
+ */
+function textWithNullUsage(data: string): string | undefined {
+  const at = data.indexOf('"usage"');
+  if (at <= 0 || data.charCodeAt(at - 1) !== 44 /* , */ || !data.startsWith(':null', at + 7)) return undefined;
+  if (data.indexOf('"usage"', at + 7) !== -1 || data.includes('\\u')) return undefined;
+  if (at === data.length - NULL_USAGE_TAIL.length + 1) return data; // `,"usage":null}` last
+  return data.slice(0, at - 1) + data.slice(at + 12);
+}
+
+/**
  * Decoder for `data: {chunk}` SSE streams ending with `data: [DONE]`. Usage, wherever the server
  * puts it (a usage-only chunk, the finish chunk as Groq / Mistral / DeepSeek do, `x_groq.usage`),
  * is taken off the content chunks and sent once, in a usage-only chunk at the end of the stream.
@@ -281,9 +297,10 @@ export class OpenAIStreamDecoder implements ChatStreamDecoder {
     if (!Array.isArray(obj.choices)) {
       throw new InvalidResponseError(`${this.ctx.deployment.provider} sent a stream chunk without choices`, invalidOpts(this.ctx, obj));
     }
-    // `unchanged`: the chunk leaves the normalizations below as it came (but for a `usage: null`
-    // last member, which the proxy restores), so its text can be forwarded (see chunk-text.ts).
-    let unchanged = (obj.usage === undefined || (obj.usage === null && data.endsWith(NULL_USAGE_TAIL))) && obj.x_groq === undefined;
+    // `text`: the chunk's text to forward when the normalizations below change nothing (but for a
+    // `usage: null`, which the proxy restores last): see src/wire/chunk-text.ts.
+    const text = obj.usage === undefined ? data : obj.usage === null ? textWithNullUsage(data) : undefined;
+    let unchanged = text !== undefined && obj.x_groq === undefined;
     normalizeUsage(obj);
     if (obj.usage) this.usage = obj.usage;
     if (obj.usage !== undefined) delete obj.usage;
@@ -324,7 +341,7 @@ export class OpenAIStreamDecoder implements ChatStreamDecoder {
       throw new InvalidResponseError(`${this.ctx.deployment.provider} sent an invalid stream chunk: ${problem}`, invalidOpts(this.ctx, obj));
     }
     // A multi-line `data:` event has line ends inside its text: it is serialized again.
-    if (unchanged && !data.includes('\n') && !data.includes('\r')) this.texts.record(obj, data);
+    if (unchanged && !data.includes('\n') && !data.includes('\r')) this.texts.record(obj, text!);
     return [obj as ChatCompletionChunk];
   }
 

@@ -8,10 +8,11 @@
  * are the ones `JSON.stringify` would write (the tests hold the proxy to that).
  *
  * Only `usage` differs by construction: the decoder takes it off content chunks, and the proxy
- * puts `"usage":null` back last when the client asked for `include_usage`. So a text is
- * recorded only when it has no `usage` member, or ends with `,"usage":null}` (its last member),
- * and `forwardText` adds or cuts that tail. A recorded text is only valid while nobody mutates
- * the chunk: the router and the instrumentation only read them.
+ * puts `"usage":null` back last when the client asked for `include_usage`. So a recorded text
+ * has no `usage` member, or `,"usage":null}` as its end (the decoder cuts a `"usage":null`
+ * found elsewhere, as OpenAI sends it before `obfuscation`; see `textWithNullUsage`), and
+ * `forwardText` adds or cuts that tail. A recorded text is only valid while nobody mutates the
+ * chunk: the router and the instrumentation only read them.
  *
  * The texts travel beside the chunks, not on them (a property would show in every consumer's
  * deep equality, a WeakMap entry per chunk cost a third of what it saved): the decoder keeps

@@ -28,6 +28,8 @@ describe('chunk text of decoded OpenAI chunks', () => {
   it.each([
     ['usage null last (OpenAI with include_usage)', `{${BASE},"choices":[{"index":0,"delta":{"content":"Hi"},"logprobs":null,"finish_reason":null}],"usage":null}`],
     ['no usage member', `{${BASE},"choices":[{"index":0,"delta":{"content":"Hi \\"there\\"\\n"},"finish_reason":null}]}`],
+    ['usage null before another member (OpenAI: obfuscation after it)', `{${BASE},"choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}],"usage":null,"obfuscation":"abc"}`],
+    ['usage null before a nested object', `{${BASE},"usage":null,"choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}],"x":{"a":[1,{"b":null}]}}`],
     ['a known finish reason and a complete tool call', `{${BASE},"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"f","arguments":"{}"}}]},"finish_reason":"tool_calls"}],"usage":null}`],
   ])('is recorded for an unchanged chunk: %s', (_name, line) => {
     const { chunk, text } = one(line);
@@ -47,7 +49,11 @@ describe('chunk text of decoded OpenAI chunks', () => {
     ['object arguments', `{${BASE},"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"f","arguments":{"a":1}}}]},"finish_reason":null}]}`],
     ['tool_calls null', `{${BASE},"choices":[{"index":0,"delta":{"content":"x","tool_calls":null},"finish_reason":null}]}`],
     ['usage on a content chunk', `{${BASE},"choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}}`],
-    ['usage null not last', `{"id":"c1","usage":null,"object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"x"},"finish_reason":null}]}`],
+    ['usage null as the first member', `{"usage":null,"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"x"},"finish_reason":null}]}`],
+    ['usage null with a second "usage" key nested', `{${BASE},"usage":null,"choices":[{"index":0,"delta":{"content":"x"},"finish_reason":null}],"x":{"usage":null}}`],
+    ['usage null last with a nested "usage" before it', `{${BASE},"x":{"usage":1},"choices":[{"index":0,"delta":{"content":"x"},"finish_reason":null}],"usage":null}`],
+    ['usage null and a \\u escape in the text', `{${BASE},"choices":[{"index":0,"delta":{"content":"caf\\u00e9"},"finish_reason":null}],"usage":null}`],
+    ['usage null with a space', `{${BASE},"choices":[{"index":0,"delta":{"content":"x"},"finish_reason":null}],"usage": null}`],
     ['x_groq', `{${BASE},"choices":[{"index":0,"delta":{"content":"x"},"finish_reason":null}],"x_groq":{"id":"req_1"}}`],
     ['an empty model', '{"id":"c1","object":"chat.completion.chunk","created":1,"model":"","choices":[{"index":0,"delta":{"content":"x"},"finish_reason":null}]}'],
   ])('is not recorded for a chunk the decoder changed: %s', (_name, line) => {
@@ -58,13 +64,17 @@ describe('chunk text of decoded OpenAI chunks', () => {
     expect(one(`{${BASE},\n"choices":[{"index":0,"delta":{"content":"x"},"finish_reason":null}]}`).text(true)).toBeUndefined();
   });
 
-  it('is not recorded for a recorded OpenAI stream (usage before obfuscation), and is for the same chunks with usage last', () => {
+  it('is recorded for every content chunk of a recorded OpenAI stream (usage before obfuscation) and of the same with usage last', () => {
     const d = decoder();
     const lines = fixtureLines('openai', 'openai-text.chunks.txt').slice(0, 30);
     const chunks = lines.flatMap((line) => d.push({ data: line }));
     expect(chunks.length).toBeGreaterThan(10);
-    // OpenAI puts `usage: null` before `obfuscation`, not last: those chunks are serialized again.
-    for (const c of chunks) expect(d.textOf(c)).toBeUndefined();
+    for (const c of chunks) {
+      const recorded = d.textOf(c);
+      expect(recorded).toBeDefined();
+      expect(forwardText(recorded!, true)).toBe(serialized(c, true));
+      expect(forwardText(recorded!, false)).toBe(serialized(c, false));
+    }
     const mockStyle = lines.map((l) => l.replace(/,"usage":null(,"obfuscation":"[^"]*")/, '$1,"usage":null'));
     const d2 = decoder();
     const decoded = mockStyle.flatMap((line) => d2.push({ data: line }));
