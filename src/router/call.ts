@@ -170,10 +170,11 @@ export async function createChatCompletion(core: RouterCore, rawParams: unknown,
       return settleSuccess(core, state, structuredClone(cached.result) as ChatCompletion);
     }
     let sem: Awaited<ReturnType<typeof semanticLookup>> = {};
-    if (core.semantic && core.policies.semanticCache[params.model]) {
+    if (core.semanticReady && core.policies.semanticCache[params.model]) {
       // The key is admitted before its lookup embeds anything: a semantic hit counts against its rate limit too.
       await admitKeyNow(core, state);
-      sem = await semanticLookup(core, core.semantic, state, params, options, (p, o) => createEmbeddings(core, p, o));
+      const semantic = core.semantic ?? (await core.semanticReady);
+      sem = await semanticLookup(core, semantic, state, params, options, (p, o) => createEmbeddings(core, p, o));
     }
     if (sem.hit) {
       if (stream) return replayStream(core, state, sem.hit);

@@ -26,7 +26,9 @@ export interface RouterCore {
   readonly limiter: RateLimiter;
   readonly stats: StatsTable;
   readonly adjustments: RoutingAdjustments;
-  /** The semantic cache's entries (absent: no alias has a semantic cache). */
+  /** The semantic cache's entries, once its module has loaded (absent: no alias has a semantic cache). */
   readonly semantic?: SemanticStore;
+  /** Resolves to `semantic` (the module loads when the router is built; absent: no semantic cache). */
+  readonly semanticReady?: Promise<SemanticStore>;
   strategyFor(alias: string, override?: string): RoutingStrategy;
 }

@@ -25,7 +25,7 @@ import type { RouterCore } from './core.js';
 import { RateLimiter } from './limits.js';
 import { RoutingAdjustments } from './routing-adjust.js';
 import { StatsTable, type DeploymentStats } from './stats.js';
-import { SemanticStore } from './semantic-cache/store.js';
+import type { SemanticStore } from './semantic-cache/store.js';
 import { createStore } from './store/config.js';
 import type { StateStore } from './store/types.js';
 import { createStrategy, type RoutingStrategy, type StrategyName } from './strategies/index.js';
@@ -61,7 +61,10 @@ export class Router implements RouterCore {
   readonly stats: StatsTable;
   /** Runtime routing adjustments (eval-aware routing): weight multipliers and alias redirects. */
   readonly routing: RoutingAdjustments;
-  readonly semantic?: SemanticStore;
+  /** The semantic cache's entries, set once its module has loaded (see `semanticReady`). */
+  semantic?: SemanticStore;
+  /** Resolves to `semantic`; absent when no alias has a semantic cache. */
+  readonly semanticReady?: Promise<SemanticStore>;
   private readonly all: readonly Deployment[];
   private readonly ownsStore: boolean;
   private readonly strategies = new Map<StrategyName, RoutingStrategy>();
@@ -101,7 +104,11 @@ export class Router implements RouterCore {
     this.budgets = new Budgets(this.policies.budgets, this.store, this.clock);
     this.limiter = new RateLimiter(this.store, this.clock);
     this.stats = new StatsTable();
-    if (Object.keys(this.policies.semanticCache).length) this.semantic = new SemanticStore(this.store);
+    if (Object.keys(this.policies.semanticCache).length) {
+      // The semantic cache's index loads now, in the background, only for a router that has one.
+      this.semanticReady = import('./semantic-cache/store.js').then((m) => (this.semantic = new m.SemanticStore(this.store)));
+      this.semanticReady.catch(() => {}); // a failed load is seen by the first lookup that awaits it
+    }
     const variantNames = new Map(this.all.map((d) => [d.id, d.overrides?.variants?.map((v) => v.name) ?? []]));
     this.routing = new RoutingAdjustments(this.store, new Set(this.all.map((d) => d.id)), new Set(groups.keys()), () => this.clock.now(), (id) => variantNames.get(id) ?? []);
     this.chat = {

@@ -38,6 +38,8 @@ const NOT_FOR_A_ROUTER: [string, RegExp][] = [
   // the Responses API translation, loaded by the first router.responses.create
   own('src/wire/responses/'),
   own('src/router/ingress/responses-call'),
+  // the semantic cache's index, loaded by a router that has a semantic cache
+  ['the semantic cache index', /\/dist\/(esm|cjs)\/src\/router\/semantic-cache\/(store|namespace|hnsw)\.js$/],
   // request encoders of the non-OpenAI families, loaded when a deployment of the family is built
   ['a request encoder (anthropic, gemini, bedrock)', /\/dist\/(esm|cjs)\/src\/providers\/(anthropic\/request|gemini\/request|gemini\/schema|bedrock\/request|bedrock\/sigv4)\.js$/],
 ];
