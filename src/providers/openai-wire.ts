@@ -244,9 +244,13 @@ export function chunkShapeProblem(obj: Record<string, unknown>): string | undefi
  * that one (anything else, or a second `"usage"`: undefined, the chunk is serialized again).
  */
 function textWithNullUsage(data: string): string | undefined {
-  const at = data.indexOf('"usage"');
-  if (at <= 0 || data.charCodeAt(at - 1) !== 44 /* , */ || !data.startsWith(':null', at + 7)) return undefined;
-  if (data.indexOf('"usage"', at + 7) !== -1 || data.includes('\\u')) return undefined;
+  // Searched as `usage"` (a rare first letter is several times faster to find than a quote),
+  // then the quote before it checked: a `usage"` anywhere else (a second key, or a string value
+  // ending with the word) refuses, which covers every other `"usage"`.
+  const u = data.indexOf('usage"');
+  const at = u - 1;
+  if (at <= 0 || data.charCodeAt(at) !== 34 /* " */ || data.charCodeAt(at - 1) !== 44 /* , */ || !data.startsWith(':null', at + 7)) return undefined;
+  if (data.indexOf('usage"', u + 6) !== -1 || data.includes('\\u')) return undefined;
   if (at === data.length - NULL_USAGE_TAIL.length + 1) return data; // `,"usage":null}` last
   return data.slice(0, at - 1) + data.slice(at + 12);
 }

@@ -34,7 +34,8 @@ export async function startStream(
     info,
     async onEnd(end) {
       const ev = completeStreamAttempt(opened, d, end, state.promptTokens);
-      const completion = end.error ? undefined : end.accumulator.toCompletion();
+      // The attempt's completion (built once from the chunks), as a unary call shares its result.
+      const completion = end.error ? undefined : ((ev.result as ChatCompletion | undefined) ?? end.accumulator.toCompletion());
       if (completion && hooks.postCall?.length) {
         // Before the attempt is published as ended: a guardrail's evaluation lands on its open span.
         // The answer is already with the caller, so the hooks can only flag.

@@ -53,6 +53,7 @@ describe('chunk text of decoded OpenAI chunks', () => {
     ['usage null with a second "usage" key nested', `{${BASE},"usage":null,"choices":[{"index":0,"delta":{"content":"x"},"finish_reason":null}],"x":{"usage":null}}`],
     ['usage null last with a nested "usage" before it', `{${BASE},"x":{"usage":1},"choices":[{"index":0,"delta":{"content":"x"},"finish_reason":null}],"usage":null}`],
     ['usage null and a \\u escape in the text', `{${BASE},"choices":[{"index":0,"delta":{"content":"caf\\u00e9"},"finish_reason":null}],"usage":null}`],
+    ['usage null and a content string ending with the word usage', `{${BASE},"choices":[{"index":0,"delta":{"content":"token usage"},"finish_reason":null}],"usage":null,"o":"x"}`],
     ['usage null with a space', `{${BASE},"choices":[{"index":0,"delta":{"content":"x"},"finish_reason":null}],"usage": null}`],
     ['x_groq', `{${BASE},"choices":[{"index":0,"delta":{"content":"x"},"finish_reason":null}],"x_groq":{"id":"req_1"}}`],
     ['an empty model', '{"id":"c1","object":"chat.completion.chunk","created":1,"model":"","choices":[{"index":0,"delta":{"content":"x"},"finish_reason":null}]}'],
